@@ -1,0 +1,23 @@
+/* backend.h — output formats.  A backend is a table entry {name, extension,
+ * write}; it walks the model and writes the whole file into memory, which
+ * the caller then writes atomically.  Backends do not call each other. */
+#ifndef VB_BACKEND_H
+#define VB_BACKEND_H
+
+#include "model.h"
+#include "font.h"
+
+typedef struct vb_backend {
+    const char *name;          /* "pdf", "docx" */
+    const char *extension;     /* ".pdf", ".docx" */
+    bool (*write)(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_diag *d);
+} vb_backend;
+
+bool vb_pdf_write(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_diag *d);
+bool vb_docx_write(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_diag *d);
+
+extern const vb_backend vb_backends[];    /* terminated by {NULL} */
+const vb_backend *vb_backend_find(const char *name);          /* "pdf" */
+const vb_backend *vb_backend_for_path(const char *path);      /* by extension */
+
+#endif

@@ -1,0 +1,53 @@
+/* layout.h — our own typesetting of a document model into pages.
+ *
+ * Lines are broken at spaces with FreeType metrics and justified by widening
+ * word spaces (the last line of a paragraph is left-aligned); headings keep
+ * with the next lines; no single widow or orphan line; the signature row is
+ * never alone on a page.  All positions are integer mpt from the top-left
+ * corner of the page; y is the text baseline. */
+#ifndef VB_LAYOUT_H
+#define VB_LAYOUT_H
+
+#include <stdio.h>
+#include "model.h"
+#include "font.h"
+
+typedef struct vb_frag {       /* a piece of text set in one face and size */
+    int32_t x, y;              /* left end of the baseline */
+    int32_t width;             /* its advance width */
+    int32_t size;
+    vb_face face;
+    const char *text;          /* NUL-terminated, may end with one space */
+} vb_frag;
+
+typedef struct vb_line_seg {   /* a rule: horizontal stroke */
+    int32_t x1, x2, y;         /* y = centre of the stroke */
+    int32_t width;             /* stroke width */
+} vb_line_seg;
+
+typedef struct vb_page {
+    vb_frag *frags;  size_t nfrags, capf;
+    vb_line_seg *rules; size_t nrules, capr;
+} vb_page;
+
+typedef struct vb_layout {
+    vb_arena *arena;           /* owned */
+    int32_t page_w, page_h;
+    vb_page *pages; size_t npages, cap;
+} vb_layout;
+
+/* Lay the document out.  Fails (VB_EXIT_INPUT) when a character is not in
+ * the font, naming it and the font file. */
+bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb_diag *d);
+void vb_layout_free(vb_layout *l);
+/* Text dump: "page N" then one line per fragment and rule, in mm with two
+ * decimals; exact and stable for golden tests. */
+void vb_layout_dump(const vb_layout *l, FILE *out);
+
+/* Width in mpt of the rule under a paragraph's single line, as the layout
+ * would draw it (used by the DOCX writer so both formats agree).  0 when
+ * the zone has no rule. */
+int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts,
+                       int32_t column_width);
+
+#endif

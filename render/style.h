@@ -1,0 +1,77 @@
+/* style.h — the layout rules of one convention, read from a rule file
+ * (templates/<convention>/style) at run time, so that a revised guide is a
+ * file change, not a code change.  See templates/README.md for the syntax.
+ *
+ * A "zone" is one kind of line of a document (quốc hiệu, trích yếu, body,
+ * "Nơi nhận"…): its size, weight, alignment, spacing and the rule under it.
+ * The DOCX writer turns each zone into a named paragraph style. */
+#ifndef VB_STYLE_H
+#define VB_STYLE_H
+
+#include "vb.h"
+#include "text.h"
+
+typedef enum { VB_ALIGN_LEFT, VB_ALIGN_CENTER, VB_ALIGN_RIGHT, VB_ALIGN_JUSTIFY } vb_align;
+
+/* run/zone style flags */
+enum { VB_BOLD = 1, VB_ITALIC = 2, VB_UNDERLINE = 4 };
+
+typedef enum {
+    VB_RULE_NONE = 0,
+    VB_RULE_TEXT,        /* exactly the width of the line above */
+    VB_RULE_FRACTION,    /* rule_frac (permille) of the line above, centred */
+    VB_RULE_FIXED,       /* rule_len, centred on the line above */
+    VB_RULE_FULL         /* the full width of the column */
+} vb_rule_kind;
+
+typedef struct vb_zone {
+    const char *name;          /* "body", "quoc_hieu", … (file: [zone NAME]) */
+    const char *docx_style;    /* named DOCX style, e.g. "VB_NoiDung" */
+    const char *docx_name;     /* its display name, e.g. "VB Nội dung" */
+    int32_t size;              /* font size, mpt */
+    unsigned flags;            /* VB_BOLD | VB_ITALIC | VB_UNDERLINE */
+    vb_align align;
+    bool upper;                /* text upper-cased when the model is built */
+    int32_t indent_first;      /* first-line indent, mpt */
+    int32_t indent_left, indent_right;
+    int32_t space_before, space_after;   /* mpt */
+    int32_t line;              /* baseline-to-baseline distance, mpt ("exact") */
+    bool keep_next;            /* keep with the next paragraph (headings) */
+    bool keep_lines;           /* never split this paragraph across pages */
+    vb_rule_kind rule;
+    int32_t rule_frac;         /* VB_RULE_FRACTION: permille of the text width */
+    int32_t rule_len;          /* VB_RULE_FIXED: mpt */
+    int32_t rule_gap;          /* distance from the baseline down to the rule, mpt */
+    int32_t rule_width;        /* stroke width, mpt */
+} vb_zone;
+
+typedef struct vb_style {
+    const char *path;          /* the file it came from */
+    vb_convention convention;
+    const char *name;          /* "Guide 36-HD/VPTW" (key: name) */
+    const char *font_family;   /* "Times New Roman" */
+    /* [page] */
+    int32_t page_w, page_h;
+    int32_t margin_top, margin_bottom, margin_left, margin_right;
+    int32_t page_number_y;     /* baseline of the page number from the top edge */
+    int32_t page_number_from;  /* first page that shows its number (2) */
+    /* [columns]: the two-column header and signature rows */
+    int32_t header_left;       /* permille of the text width for the left column */
+    int32_t header_min_gap;    /* least space between the two columns, mpt */
+    int32_t signature_left;    /* permille for the left cell of signature rows */
+    /* [numbering]: formats for vb_numfmt ("%R- ", "%d. ", "%a) ", "Điều %d. ") */
+    const char *num_h1, *num_h2, *num_h3, *num_article;
+    /* [text] */
+    const char *blank;         /* what a missing fact prints as: "…………" */
+    const char *end_mark;      /* what ends the content: "./." (state) or "." */
+    /* zones */
+    vb_zone *zones;
+    size_t nzones;
+} vb_style;
+
+/* Parse a rule file.  Errors name file:line. */
+bool vb_style_load(vb_arena *a, const char *path, vb_style *out, vb_diag *d);
+/* The zone of that name, or NULL. */
+const vb_zone *vb_style_zone(const vb_style *s, const char *name);
+
+#endif
