@@ -50,4 +50,10 @@ void vb_layout_dump(const vb_layout *l, FILE *out);
 int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts,
                        int32_t column_width);
 
+/* Width in mpt of the left column of a row.  Header rows share one set of
+ * widths, fitted to the measured text so that no header line wraps when
+ * both columns can hold their longest line; signature rows use the style's
+ * signature_left.  Both backends use this, so PDF and DOCX agree. */
+int32_t vb_row_left_width(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts);
+
 #endif

@@ -1,0 +1,583 @@
+/* layout.c — typesetting the model into pages.
+ *
+ * Three steps.  (1) Every paragraph is broken into lines (greedy, at
+ * spaces, with FreeType widths); a word wider than the line is split
+ * between characters.  (2) Lines and rows become boxes with "may break
+ * after" flags that encode orphans, widows, keep-with-next and the
+ * signature row's keep-with-previous.  (3) Boxes are cut into pages, going
+ * back to the last allowed break when a box does not fit, then placed.
+ * Everything is integer mpt, so the dump is exact. */
+#include "layout.h"
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- words and lines ---- */
+
+typedef struct piece { const char *text; size_t len; vb_face face; int32_t width; bool ul; } piece;
+typedef struct word {
+    int first, npieces;        /* into the piece array */
+    int32_t width;             /* sum of pieces */
+    int32_t space;             /* width of the space after it (0 at the end) */
+} word;
+typedef struct line { int w0, nw; int32_t natural; int32_t avail; int32_t indent; bool last; } line;
+
+typedef struct para_lines {
+    piece *pieces; int np, capp;
+    word *words; int nw, capw;
+    line *lines; int nl, capl;
+    int32_t widest;            /* natural width of the widest line */
+    int32_t widest_x;          /* where it starts, from the column's left */
+} para_lines;
+
+typedef struct lctx {
+    const vb_doc *doc;
+    const vb_fonts *fonts;
+    vb_diag *d;
+    vb_arena *a;
+    bool ok;
+} lctx;
+
+#define GROW(arr, n, cap) do { if ((n) == (cap)) { (cap) = (cap) ? (cap) * 2 : 16; \
+    (arr) = vb_xrealloc((arr), (size_t)(cap) * sizeof *(arr)); } } while (0)
+
+static void pl_free(para_lines *pl) { free(pl->pieces); free(pl->words); free(pl->lines); memset(pl, 0, sizeof *pl); }
+
+static bool measure(lctx *c, const vb_para *p, vb_face face, const char *s, size_t len, int32_t *w)
+{
+    int32_t missing = 0;
+    if (vb_font_measure(c->fonts, face, p->zone->size, s, len, w, &missing)) return true;
+    if (c->ok) {
+        char where[160];
+        char *t = vb_strndup(c->a, s, len);
+        snprintf(where, sizeof where, "zone %s, \"%.60s\"", p->zone->name, t);
+        vb_font_check(c->fonts, face, t, where, c->d);
+    }
+    c->ok = false;
+    *w = 0;
+    return false;
+}
+
+static bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
+
+/* Split runs into words made of pieces (a word may change style inside). */
+static void split_words(lctx *c, const vb_para *p, para_lines *pl)
+{
+    bool in_word = false;
+    int32_t space_w = 0;
+    for (const vb_run *r = p->runs; r; r = r->next) {
+        unsigned fl = vb_run_flags(p, r);
+        vb_face face = vb_face_for(fl);
+        const char *s = r->text;
+        while (*s) {
+            if (is_space(*s)) {
+                while (is_space(*s)) s++;
+                if (in_word) {
+                    measure(c, p, face, " ", 1, &space_w);
+                    pl->words[pl->nw - 1].space = space_w;
+                    in_word = false;
+                }
+                continue;
+            }
+            const char *e = s;
+            while (*e && !is_space(*e)) e++;
+            if (!in_word) {
+                GROW(pl->words, pl->nw, pl->capw);
+                pl->words[pl->nw++] = (word){ pl->np, 0, 0, 0 };
+                in_word = true;
+            }
+            GROW(pl->pieces, pl->np, pl->capp);
+            piece *pc = &pl->pieces[pl->np++];
+            pc->text = s; pc->len = (size_t)(e - s); pc->face = face; pc->ul = fl & VB_UNDERLINE;
+            measure(c, p, face, s, pc->len, &pc->width);
+            word *w = &pl->words[pl->nw - 1];
+            w->npieces++;
+            w->width += pc->width;
+            s = e;
+        }
+    }
+    if (pl->nw) pl->words[pl->nw - 1].space = 0;
+}
+
+/* A word too wide for any line is cut between code points into words that
+ * fit; the pieces are re-measured. */
+static void split_long_word(lctx *c, const vb_para *p, para_lines *pl, int wi, int32_t avail)
+{
+    word w = pl->words[wi];
+    if (w.npieces != 1) {
+        /* mixed-style giant word: cut at piece boundaries first */
+        return;
+    }
+    piece pc = pl->pieces[w.first];
+    /* build new words from chunks */
+    word *neww = NULL; int nn = 0, capn = 0;
+    const char *s = pc.text, *end = pc.text + pc.len;
+    while (s < end) {
+        const char *q = s, *good = NULL;
+        int32_t gw = 0;
+        while (q < end) {
+            int32_t cp;
+            const char *nq = q + vb_utf8_next(q, &cp);
+            int32_t ww;
+            if (nq > end) nq = end;
+            measure(c, p, pc.face, s, (size_t)(nq - s), &ww);
+            if (ww > avail && good) break;
+            good = nq; gw = ww; q = nq;
+            if (ww > avail) break;
+        }
+        GROW(pl->pieces, pl->np, pl->capp);
+        pl->pieces[pl->np] = (piece){ s, (size_t)(good - s), pc.face, gw, pc.ul };
+        GROW(neww, nn, capn);
+        neww[nn++] = (word){ pl->np, 1, gw, 0 };
+        pl->np++;
+        s = good;
+    }
+    neww[nn - 1].space = w.space;
+    /* replace word wi by the chunks */
+    int total = pl->nw - 1 + nn;
+    word *all = vb_xmalloc((size_t)total * sizeof *all);
+    memcpy(all, pl->words, (size_t)wi * sizeof *all);
+    memcpy(all + wi, neww, (size_t)nn * sizeof *all);
+    memcpy(all + wi + nn, pl->words + wi + 1, (size_t)(pl->nw - wi - 1) * sizeof *all);
+    free(pl->words);
+    free(neww);
+    pl->words = all;
+    pl->nw = pl->capw = total;
+}
+
+static void break_lines(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
+{
+    const vb_zone *z = p->zone;
+    split_words(c, p, pl);
+    int32_t base = colw - z->indent_left - z->indent_right;
+    if (base < VB_MM(10)) base = VB_MM(10);
+    int i = 0;
+    pl->widest = 0;
+    while (i < pl->nw) {
+        int32_t indent = z->indent_left + (pl->nl == 0 ? z->indent_first : 0);
+        int32_t avail = base - (pl->nl == 0 ? z->indent_first : 0);
+        if (avail < VB_MM(10)) avail = VB_MM(10);
+        if (pl->words[i].width > avail) split_long_word(c, p, pl, i, avail);
+        int j = i;
+        int32_t wsum = pl->words[i].width;
+        j++;
+        while (j < pl->nw && wsum + pl->words[j - 1].space + pl->words[j].width <= avail) {
+            wsum += pl->words[j - 1].space + pl->words[j].width;
+            j++;
+        }
+        GROW(pl->lines, pl->nl, pl->capl);
+        pl->lines[pl->nl++] = (line){ i, j - i, wsum, avail, indent, j == pl->nw };
+        int32_t x = indent;
+        if (z->align == VB_ALIGN_CENTER) x += (avail - wsum) / 2;
+        else if (z->align == VB_ALIGN_RIGHT) x += avail - wsum;
+        if (wsum > pl->widest) { pl->widest = wsum; pl->widest_x = x; }
+        i = j;
+    }
+}
+
+/* ---- boxes ---- */
+
+typedef struct box {
+    int32_t space_before;      /* dropped at the top of a page */
+    int32_t height;
+    int32_t space_after;
+    bool no_break_after;
+    vb_frag *frags; int nf;    /* y relative to the box top, x absolute */
+    vb_line_seg *rules; int nr;
+} box;
+
+typedef struct boxes { box *b; int n, cap; } boxes;
+
+static int32_t line_pitch(const lctx *c, const vb_zone *z)
+{
+    if (z->line > 0) return z->line;
+    /* single spacing: the font's own ascender + descender (+ line gap) */
+    int32_t a = vb_font_ascent(c->fonts, VB_FACE_REGULAR, z->size);
+    int32_t d = vb_font_descent(c->fonts, VB_FACE_REGULAR, z->size);
+    return (int32_t)((int64_t)(a - d) * 1150 / 1107);
+}
+
+/* baseline within a line box: the text's own extent centred in the pitch */
+static int32_t line_baseline(const lctx *c, const vb_zone *z, int32_t pitch)
+{
+    int32_t a = vb_font_ascent(c->fonts, VB_FACE_REGULAR, z->size);
+    int32_t d = vb_font_descent(c->fonts, VB_FACE_REGULAR, z->size);
+    return (pitch - (a - d)) / 2 + a;
+}
+
+typedef struct fr_list { vb_frag *f; int n, cap; vb_line_seg *r; int nr, capr; } fr_list;
+
+static void add_frag(lctx *c, fr_list *fl, int32_t x, int32_t y, const vb_zone *z, vb_face face,
+                     const char *s, size_t len, bool trailing_space, int32_t width)
+{
+    GROW(fl->f, fl->n, fl->cap);
+    char *t = vb_alloc(c->a, len + 2);
+    memcpy(t, s, len);
+    if (trailing_space) t[len++] = ' ';
+    t[len] = 0;
+    fl->f[fl->n++] = (vb_frag){ x, y, width, z->size, face, t };
+}
+
+static void add_rule(fr_list *fl, int32_t x1, int32_t x2, int32_t y, int32_t w)
+{
+    GROW(fl->r, fl->nr, fl->capr);
+    fl->r[fl->nr++] = (vb_line_seg){ x1, x2, y, w };
+}
+
+/* Emit the fragments of line li at baseline y; x0 is the column's left. */
+static void emit_line(lctx *c, const vb_para *p, const para_lines *pl, int li, int32_t x0, int32_t y, fr_list *fl)
+{
+    const vb_zone *z = p->zone;
+    const line *ln = &pl->lines[li];
+    int gaps = ln->nw - 1;
+    bool justify = z->align == VB_ALIGN_JUSTIFY && !ln->last && gaps > 0;
+    int32_t extra = justify ? ln->avail - ln->natural : 0, per = 0, rem = 0;
+    if (justify && extra > 0) { per = extra / gaps; rem = extra % gaps; }
+    else extra = 0;
+    int32_t x = x0 + ln->indent;
+    if (z->align == VB_ALIGN_CENTER) x += (ln->avail - ln->natural) / 2;
+    else if (z->align == VB_ALIGN_RIGHT) x += ln->avail - ln->natural;
+    int32_t ul_start = -1;
+    /* Merge neighbouring pieces of the same face into one fragment when the
+     * spacing between them is natural (never on justified lines). */
+    vb_buf acc = {0};
+    int32_t acc_x = 0, acc_w = 0;
+    vb_face acc_face = VB_FACE_REGULAR;
+    bool acc_ul = false, have = false;
+    for (int k = 0; k < ln->nw; k++) {
+        const word *w = &pl->words[ln->w0 + k];
+        bool last_word = k == ln->nw - 1;
+        for (int q = 0; q < w->npieces; q++) {
+            const piece *pc = &pl->pieces[w->first + q];
+            bool space_after = q == w->npieces - 1 && !last_word;
+            if (have && (pc->face != acc_face || pc->ul != acc_ul || justify)) {
+                add_frag(c, fl, acc_x, y, z, acc_face, acc.data, acc.len, false, acc_w);
+                acc.len = 0; have = false;
+            }
+            if (!have) { acc_x = x; acc_w = 0; acc_face = pc->face; acc_ul = pc->ul; have = true; }
+            vb_buf_add(&acc, pc->text, pc->len);
+            if (pc->ul && ul_start < 0) ul_start = x;
+            x += pc->width;
+            acc_w += pc->width;
+            if (pc->ul && (!space_after || !(w + 1)->npieces || !pl->pieces[(w + 1)->first].ul)) {
+                int32_t th = z->size / 20;
+                add_rule(fl, ul_start, x, y + z->size / 9, th > 300 ? th : 300);
+                ul_start = -1;
+            }
+            if (space_after) {
+                vb_buf_putc(&acc, ' ');
+                int32_t gap = w->space + (justify ? per + (k < rem ? 1 : 0) : 0);
+                if (justify) {
+                    add_frag(c, fl, acc_x, y, z, acc_face, acc.data, acc.len - 1, true, acc_w);
+                    acc.len = 0; have = false;
+                } else acc_w += w->space;
+                x += gap;
+            }
+        }
+    }
+    if (have) add_frag(c, fl, acc_x, y, z, acc_face, acc.data, acc.len, false, acc_w);
+    vb_buf_free(&acc);
+}
+
+static int32_t rule_len_of(const vb_zone *z, const para_lines *pl, int32_t colw)
+{
+    switch (z->rule) {
+    case VB_RULE_NONE: return 0;
+    case VB_RULE_TEXT: return pl->widest;
+    case VB_RULE_FRACTION: return (int32_t)((int64_t)pl->widest * z->rule_frac / 1000);
+    case VB_RULE_FIXED: return z->rule_len;
+    case VB_RULE_FULL: return colw - z->indent_left - z->indent_right;
+    }
+    return 0;
+}
+
+/* Lay a paragraph out as a stack at y (top), returning its height without
+ * space_after; used for row cells, where nothing breaks. */
+static int32_t stack_para(lctx *c, const vb_para *p, int32_t x0, int32_t colw, int32_t top, fr_list *fl,
+                          int32_t *first_baseline)
+{
+    const vb_zone *z = p->zone;
+    para_lines pl = {0};
+    break_lines(c, p, colw, &pl);
+    int32_t pitch = line_pitch(c, z), bl = line_baseline(c, z, pitch);
+    int32_t y = top + z->space_before;
+    for (int i = 0; i < pl.nl; i++) {
+        if (i == 0 && first_baseline) *first_baseline = y + bl;
+        emit_line(c, p, &pl, i, x0, y + bl, fl);
+        y += pitch;
+    }
+    int32_t rl = rule_len_of(z, &pl, colw);
+    if (rl > 0 && pl.nl > 0) {
+        int32_t mid = x0 + pl.widest_x + pl.widest / 2;
+        if (z->rule == VB_RULE_FULL || z->rule == VB_RULE_FIXED) mid = x0 + z->indent_left + (colw - z->indent_left - z->indent_right) / 2;
+        add_rule(fl, mid - rl / 2, mid - rl / 2 + rl, y - pitch + bl + z->rule_gap, z->rule_width);
+    }
+    pl_free(&pl);
+    return y - top;
+}
+
+static void push_box(boxes *bs, box b) { GROW(bs->b, bs->n, bs->cap); bs->b[bs->n++] = b; }
+
+static void take_frags(lctx *c, box *b, fr_list *fl)
+{
+    b->frags = vb_alloc(c->a, (size_t)(fl->n ? fl->n : 1) * sizeof *b->frags);
+    memcpy(b->frags, fl->f, (size_t)fl->n * sizeof *fl->f);
+    b->nf = fl->n;
+    b->rules = vb_alloc(c->a, (size_t)(fl->nr ? fl->nr : 1) * sizeof *b->rules);
+    memcpy(b->rules, fl->r, (size_t)fl->nr * sizeof *fl->r);
+    b->nr = fl->nr;
+    fl->n = fl->nr = 0;
+}
+
+/* A body paragraph becomes one box per line. */
+static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
+{
+    const vb_style *st = c->doc->style;
+    const vb_zone *z = p->zone;
+    int32_t colw = st->page_w - st->margin_left - st->margin_right;
+    para_lines pl = {0};
+    break_lines(c, p, colw, &pl);
+    int32_t pitch = line_pitch(c, z), bl = line_baseline(c, z, pitch);
+    int first = bs->n;
+    for (int i = 0; i < pl.nl; i++) {
+        emit_line(c, p, &pl, i, st->margin_left, bl, fl);
+        box b = { i == 0 ? z->space_before : 0, pitch, i == pl.nl - 1 ? z->space_after : 0, false, NULL, 0, NULL, 0 };
+        if (i == pl.nl - 1) {
+            int32_t rl = rule_len_of(z, &pl, colw);
+            if (rl > 0) {
+                int32_t mid = st->margin_left + pl.widest_x + pl.widest / 2;
+                add_rule(fl, mid - rl / 2, mid - rl / 2 + rl, bl + z->rule_gap, z->rule_width);
+            }
+        }
+        take_frags(c, &b, fl);
+        push_box(bs, b);
+    }
+    int n = pl.nl;
+    for (int i = 0; i < n - 1; i++) {
+        box *b = &bs->b[first + i];
+        /* orphan: never one line alone at the foot; widow: never one at the head */
+        if (z->keep_lines || i == 0 || i == n - 2) b->no_break_after = true;
+    }
+    if (n > 0 && z->keep_next) bs->b[first + n - 1].no_break_after = true;
+    pl_free(&pl);
+}
+
+/* ---- rows ---- */
+
+static int32_t natural_width(lctx *c, const vb_para *p)
+{
+    para_lines pl = {0};
+    break_lines(c, p, VB_MM(10000), &pl);
+    int32_t w = pl.widest + p->zone->indent_left + p->zone->indent_right + p->zone->indent_first;
+    pl_free(&pl);
+    return w;
+}
+
+static int32_t left_width(lctx *c, const vb_row *row)
+{
+    const vb_style *st = c->doc->style;
+    int32_t W = st->page_w - st->margin_left - st->margin_right;
+    if (row->kind == VB_ROW_SIGNATURE) return (int32_t)((int64_t)W * st->signature_left / 1000);
+    /* all header rows of the document share their widths */
+    int32_t lw = 0, rw = 0;
+    for (const vb_block *b = c->doc->first; b; b = b->next) {
+        if (b->kind != VB_BLOCK_ROW || b->row->kind != VB_ROW_HEADER) continue;
+        for (const vb_para *p = b->row->cell[0]; p; p = p->next) { int32_t w = natural_width(c, p); if (w > lw) lw = w; }
+        for (const vb_para *p = b->row->cell[1]; p; p = p->next) { int32_t w = natural_width(c, p); if (w > rw) rw = w; }
+    }
+    int32_t def = (int32_t)((int64_t)W * st->header_left / 1000), gap = st->header_min_gap;
+    if (lw + rw + gap <= W) {
+        int32_t lo = lw + gap / 2, hi = W - rw - gap / 2;
+        return def < lo ? lo : def > hi ? hi : def;
+    }
+    /* cannot hold both: the right column (national title) never wraps */
+    int32_t left = W - rw - gap / 2;
+    return left < W / 5 ? W / 5 : left;
+}
+
+static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
+{
+    const vb_style *st = c->doc->style;
+    int32_t W = st->page_w - st->margin_left - st->margin_right;
+    int32_t lw = left_width(c, row);
+    int32_t x[2] = { st->margin_left, st->margin_left + lw }, w[2] = { lw, W - lw };
+    /* lay both cells out from 0, then align their first baselines */
+    fr_list cell[2] = {{0}};
+    int32_t h[2] = {0, 0}, fb[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        int32_t y = 0;
+        for (const vb_para *p = row->cell[k]; p; p = p->next) {
+            int32_t b0 = 0;
+            y += stack_para(c, p, x[k], w[k], y, &cell[k], p == row->cell[k] ? &fb[k] : &b0);
+            if (p->next) y += p->zone->space_after;
+        }
+        h[k] = y;
+    }
+    int32_t shift[2] = {0, 0};
+    if (row->cell[0] && row->cell[1]) {
+        if (fb[0] < fb[1]) shift[0] = fb[1] - fb[0]; else shift[1] = fb[0] - fb[1];
+    }
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < cell[k].n; i++) { cell[k].f[i].y += shift[k]; GROW(fl->f, fl->n, fl->cap); fl->f[fl->n++] = cell[k].f[i]; }
+        for (int i = 0; i < cell[k].nr; i++) { cell[k].r[i].y += shift[k]; GROW(fl->r, fl->nr, fl->capr); fl->r[fl->nr++] = cell[k].r[i]; }
+        h[k] += shift[k];
+        free(cell[k].f); free(cell[k].r);
+    }
+    int32_t sb = 0, sa = 0;
+    for (int k = 0; k < 2; k++) {
+        if (row->cell[k] && row->cell[k]->zone->space_before > sb) sb = row->cell[k]->zone->space_before;
+        const vb_para *lp = row->cell_last[k];
+        if (lp && lp->zone->space_after > sa) sa = lp->zone->space_after;
+    }
+    /* space_before of the first paragraphs is inside the cells already */
+    box b = { 0, h[0] > h[1] ? h[0] : h[1], sa, false, NULL, 0, NULL, 0 };
+    (void)sb;
+    take_frags(c, &b, fl);
+    /* a signature row is never alone on a page: keep it with what precedes */
+    if (row->kind == VB_ROW_SIGNATURE && bs->n > 0) bs->b[bs->n - 1].no_break_after = true;
+    push_box(bs, b);
+}
+
+/* ---- pages ---- */
+
+static vb_page *new_page(vb_layout *l)
+{
+    GROW(l->pages, l->npages, l->cap);
+    vb_page *pg = &l->pages[l->npages++];
+    memset(pg, 0, sizeof *pg);
+    return pg;
+}
+
+static void page_frag(vb_layout *l, vb_page *pg, vb_frag f)
+{
+    (void)l;
+    GROW(pg->frags, pg->nfrags, pg->capf);
+    pg->frags[pg->nfrags++] = f;
+}
+
+static void page_rule(vb_page *pg, vb_line_seg r)
+{
+    GROW(pg->rules, pg->nrules, pg->capr);
+    pg->rules[pg->nrules++] = r;
+}
+
+bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb_diag *d)
+{
+    const vb_style *st = doc->style;
+    vb_layout *l = vb_xcalloc(1, sizeof *l);
+    l->arena = vb_arena_new();
+    l->page_w = st->page_w;
+    l->page_h = st->page_h;
+    lctx c = { doc, fonts, d, l->arena, true };
+    boxes bs = {0};
+    fr_list fl = {0};
+    for (const vb_block *b = doc->first; b && c.ok; b = b->next) {
+        if (b->kind == VB_BLOCK_PARA) para_boxes(&c, b->para, &bs, &fl);
+        else row_box(&c, b->row, &bs, &fl);
+    }
+    free(fl.f); free(fl.r);
+    if (!c.ok) { free(bs.b); vb_layout_free(l); return false; }
+
+    /* cut into pages */
+    int32_t top = st->margin_top, bottom = st->page_h - st->margin_bottom;
+    int i = 0;
+    while (i < bs.n) {
+        int start = i;
+        int32_t y = top;
+        int end = bs.n;   /* first box of the next page */
+        for (int k = start; k < bs.n; k++) {
+            int32_t need = (k == start ? 0 : bs.b[k].space_before) + bs.b[k].height;
+            if (y + need > bottom && k > start) {
+                /* go back to the last box after which a break is allowed */
+                int j = k - 1;
+                while (j >= start && bs.b[j].no_break_after) j--;
+                end = j >= start ? j + 1 : k;   /* nothing allowed: break here anyway */
+                break;
+            }
+            y += need + bs.b[k].space_after;
+        }
+        vb_page *pg = new_page(l);
+        y = top;
+        for (int k = start; k < end; k++) {
+            box *b = &bs.b[k];
+            if (k > start) y += b->space_before;
+            for (int f = 0; f < b->nf; f++) { vb_frag fr = b->frags[f]; fr.y += y; page_frag(l, pg, fr); }
+            for (int r = 0; r < b->nr; r++) { vb_line_seg rs = b->rules[r]; rs.y += y; page_rule(pg, rs); }
+            y += b->height + b->space_after;
+        }
+        i = end;
+    }
+    free(bs.b);
+    if (l->npages == 0) new_page(l);
+
+    /* page numbers: from page_number_from, centred over the text block */
+    const vb_zone *pz = vb_style_zone(st, "page_number");
+    int32_t psize = pz ? pz->size : 13 * VB_PT;
+    for (size_t p = (size_t)(st->page_number_from > 0 ? st->page_number_from - 1 : 0); p < l->npages; p++) {
+        char num[24];
+        snprintf(num, sizeof num, "%zu", p + 1);
+        int32_t w = 0, miss = 0;
+        vb_font_measure(fonts, VB_FACE_REGULAR, psize, num, strlen(num), &w, &miss);
+        int32_t mid = st->margin_left + (st->page_w - st->margin_left - st->margin_right) / 2;
+        vb_frag f = { mid - w / 2, st->page_number_y, w, psize, VB_FACE_REGULAR, vb_strdup(l->arena, num) };
+        page_frag(l, &l->pages[p], f);
+    }
+    *out = l;
+    return true;
+}
+
+void vb_layout_free(vb_layout *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->npages; i++) { free(l->pages[i].frags); free(l->pages[i].rules); }
+    free(l->pages);
+    vb_arena_free(l->arena);
+    free(l);
+}
+
+void vb_layout_dump(const vb_layout *l, FILE *out)
+{
+    static const char *faces[] = { "R", "B", "I", "BI" };
+    for (size_t i = 0; i < l->npages; i++) {
+        const vb_page *pg = &l->pages[i];
+        fprintf(out, "page %zu %.2fx%.2fmm\n", i + 1, vb_to_mm(l->page_w), vb_to_mm(l->page_h));
+        for (size_t k = 0; k < pg->nfrags; k++) {
+            const vb_frag *f = &pg->frags[k];
+            fprintf(out, "  text x%7.2f y%7.2f w%7.2f %5.2f%-2s \"%s\"\n", vb_to_mm(f->x), vb_to_mm(f->y),
+                    vb_to_mm(f->width), vb_to_pt(f->size), faces[f->face], f->text);
+        }
+        for (size_t k = 0; k < pg->nrules; k++) {
+            const vb_line_seg *r = &pg->rules[k];
+            fprintf(out, "  rule x%7.2f-%7.2f y%7.2f w%.2fpt\n", vb_to_mm(r->x1), vb_to_mm(r->x2), vb_to_mm(r->y), vb_to_pt(r->width));
+        }
+    }
+}
+
+int32_t vb_row_left_width(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts)
+{
+    vb_diag d;
+    vb_diag_init(&d);
+    vb_arena *a = vb_arena_new();
+    lctx c = { doc, fonts, &d, a, true };
+    int32_t w = left_width(&c, row);
+    vb_arena_free(a);
+    vb_diag_free(&d);
+    return w;
+}
+
+int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts, int32_t column_width)
+{
+    if (p->zone->rule == VB_RULE_NONE) return 0;
+    vb_diag d;
+    vb_diag_init(&d);
+    vb_arena *a = vb_arena_new();
+    lctx c = { doc, fonts, &d, a, true };
+    para_lines pl = {0};
+    break_lines(&c, p, column_width, &pl);
+    int32_t len = rule_len_of(p->zone, &pl, column_width);
+    pl_free(&pl);
+    vb_arena_free(a);
+    vb_diag_free(&d);
+    return len;
+}

@@ -1,0 +1,113 @@
+/* model.c — building and dumping the document model. */
+#include "model.h"
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+vb_doc *vb_doc_new(const vb_style *style)
+{
+    vb_arena *a = vb_arena_new();
+    vb_doc *doc = vb_alloc(a, sizeof *doc);
+    doc->arena = a;
+    doc->style = style;
+    doc->open_cell = -1;
+    return doc;
+}
+
+void vb_doc_free(vb_doc *doc)
+{
+    if (doc) vb_arena_free(doc->arena);
+}
+
+static void add_block(vb_doc *doc, vb_block *b)
+{
+    if (doc->last) doc->last->next = b; else doc->first = b;
+    doc->last = b;
+}
+
+vb_para *vb_doc_para(vb_doc *doc, const vb_zone *zone)
+{
+    vb_para *p = vb_alloc(doc->arena, sizeof *p);
+    p->zone = zone;
+    if (doc->open_row && doc->open_cell >= 0) {
+        int c = doc->open_cell;
+        vb_row *r = doc->open_row;
+        if (r->cell_last[c]) r->cell_last[c]->next = p; else r->cell[c] = p;
+        r->cell_last[c] = p;
+    } else {
+        vb_block *b = vb_alloc(doc->arena, sizeof *b);
+        b->kind = VB_BLOCK_PARA;
+        b->para = p;
+        add_block(doc, b);
+    }
+    return p;
+}
+
+void vb_para_text(vb_doc *doc, vb_para *p, const char *text, unsigned flags)
+{
+    if (!text || !*text) return;
+    if (p->zone->upper) text = vb_upper(doc->arena, text);
+    vb_run *last = p->last_run;
+    if (last && last->flags == flags) {
+        last->text = vb_sprintf(doc->arena, "%s%s", last->text, text);
+        return;
+    }
+    vb_run *r = vb_alloc(doc->arena, sizeof *r);
+    r->text = vb_strdup(doc->arena, text);
+    r->flags = flags;
+    if (last) last->next = r; else p->runs = r;
+    p->last_run = r;
+}
+
+void vb_doc_row_begin(vb_doc *doc, vb_row_kind kind)
+{
+    vb_row *r = vb_alloc(doc->arena, sizeof *r);
+    r->kind = kind;
+    vb_block *b = vb_alloc(doc->arena, sizeof *b);
+    b->kind = VB_BLOCK_ROW;
+    b->row = r;
+    add_block(doc, b);
+    doc->open_row = r;
+    doc->open_cell = 0;
+}
+
+void vb_doc_row_cell(vb_doc *doc, int cell) { if (doc->open_row) doc->open_cell = cell ? 1 : 0; }
+void vb_doc_row_end(vb_doc *doc) { doc->open_row = NULL; doc->open_cell = -1; }
+
+const char *vb_para_plain(vb_doc *doc, const vb_para *p)
+{
+    size_t n = 0;
+    for (const vb_run *r = p->runs; r; r = r->next) n += strlen(r->text);
+    char *s = vb_alloc(doc->arena, n + 1), *o = s;
+    for (const vb_run *r = p->runs; r; r = r->next) { size_t k = strlen(r->text); memcpy(o, r->text, k); o += k; }
+    *o = 0;
+    return s;
+}
+
+static void dump_para(const vb_para *p, const char *indent, FILE *out)
+{
+    fprintf(out, "%s%s:", indent, p->zone->name);
+    for (const vb_run *r = p->runs; r; r = r->next) {
+        fputc(' ', out);
+        if (r->flags) fprintf(out, "[%s%s%s]", r->flags & VB_BOLD ? "b" : "", r->flags & VB_ITALIC ? "i" : "",
+                              r->flags & VB_UNDERLINE ? "u" : "");
+        fprintf(out, "\"%s\"", r->text);
+    }
+    fputc('\n', out);
+}
+
+void vb_doc_dump(const vb_doc *doc, FILE *out)
+{
+    fprintf(out, "document %s (%s)\n", doc->type ? doc->type : "?", doc->style->name ? doc->style->name : "?");
+    if (doc->title) fprintf(out, "title: %s\n", doc->title);
+    if (doc->author) fprintf(out, "author: %s\n", doc->author);
+    for (const vb_block *b = doc->first; b; b = b->next) {
+        if (b->kind == VB_BLOCK_PARA) { dump_para(b->para, "", out); continue; }
+        fprintf(out, "row %s\n", b->row->kind == VB_ROW_HEADER ? "header" : "signature");
+        for (int c = 0; c < 2; c++) {
+            fprintf(out, "  cell %s\n", c ? "right" : "left");
+            for (const vb_para *p = b->row->cell[c]; p; p = p->next) dump_para(p, "    ", out);
+        }
+    }
+}

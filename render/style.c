@@ -1,0 +1,291 @@
+/* style.c — reading a convention's rule file (templates/<convention>/style).
+ *
+ * An INI-like file: "key = value" lines under [page], [columns],
+ * [numbering], [text] and one [zone NAME] section per zone.  Lengths take
+ * a unit (mm, cm, pt); fractions take % or a/b.  Values may be quoted to
+ * keep spaces.  Syntax and every key: templates/README.md. */
+#include "style.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sctx {
+    vb_arena *a;
+    const char *path;
+    int line;
+    vb_diag *d;
+    bool ok;
+} sctx;
+
+static void serr(sctx *c, const char *fmt, const char *arg)
+{
+    vb_error(c->d, VB_EXIT_INPUT, "%s:%d: %s%s", c->path, c->line, fmt, arg ? arg : "");
+    c->ok = false;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) s[--n] = 0;
+    return s;
+}
+
+/* A length: "20mm", "1.27cm", "14pt", "0" → mpt. */
+static bool parse_len(const char *v, int32_t *out)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v) return false;
+    while (*end == ' ') end++;
+    double mpt;
+    if (strcmp(end, "mm") == 0) mpt = x * 72000.0 / 25.4;
+    else if (strcmp(end, "cm") == 0) mpt = x * 720000.0 / 25.4;
+    else if (strcmp(end, "pt") == 0) mpt = x * 1000.0;
+    else if (*end == 0 && x == 0) mpt = 0;
+    else return false;
+    if (mpt < -1e7 || mpt > 1e7) return false;
+    *out = (int32_t)(mpt + (mpt >= 0 ? 0.5 : -0.5));
+    return true;
+}
+
+/* A fraction: "40%", "1/3" → permille. */
+static bool parse_frac(const char *v, int32_t *out)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v) return false;
+    if (strcmp(end, "%") == 0) x *= 10;
+    else if (*end == '/') {
+        char *e2;
+        double y = strtod(end + 1, &e2);
+        if (*e2 || y <= 0) return false;
+        x = x * 1000 / y;
+    } else return false;
+    if (x < 0 || x > 1000) return false;
+    *out = (int32_t)(x + 0.5);
+    return true;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+    if (!strcmp(v, "yes") || !strcmp(v, "true")) { *out = true; return true; }
+    if (!strcmp(v, "no") || !strcmp(v, "false")) { *out = false; return true; }
+    return false;
+}
+
+/* Unquote "…" (no escapes needed: values never contain a quote). */
+static char *unquote(char *v)
+{
+    size_t n = strlen(v);
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') { v[n - 1] = 0; return v + 1; }
+    return v;
+}
+
+static void zone_defaults(vb_zone *z)
+{
+    z->size = 14 * VB_PT;
+    z->align = VB_ALIGN_LEFT;
+    z->rule_gap = 3 * VB_PT;
+    z->rule_width = 500;   /* 0.5 pt */
+}
+
+static void zone_key(sctx *c, vb_zone *z, const char *k, char *v)
+{
+    if (!strcmp(k, "docx")) {
+        /* docx = VB_NoiDung "VB Nội dung" */
+        char *sp = strchr(v, ' ');
+        if (sp) { *sp = 0; z->docx_name = vb_strdup(c->a, unquote(trim(sp + 1))); }
+        z->docx_style = vb_strdup(c->a, v);
+        if (!z->docx_name) z->docx_name = z->docx_style;
+    } else if (!strcmp(k, "size")) {
+        if (!parse_len(v, &z->size) || z->size < 4 * VB_PT || z->size > 72 * VB_PT) serr(c, "size must be a length from 4pt to 72pt, got ", v);
+    } else if (!strcmp(k, "style")) {
+        z->flags = 0;
+        for (char *t = strtok(v, " "); t; t = strtok(NULL, " ")) {
+            if (!strcmp(t, "bold")) z->flags |= VB_BOLD;
+            else if (!strcmp(t, "italic")) z->flags |= VB_ITALIC;
+            else if (!strcmp(t, "underline")) z->flags |= VB_UNDERLINE;
+            else if (strcmp(t, "regular")) serr(c, "style takes regular, bold, italic, underline; got ", t);
+        }
+    } else if (!strcmp(k, "align")) {
+        if (!strcmp(v, "left")) z->align = VB_ALIGN_LEFT;
+        else if (!strcmp(v, "center") || !strcmp(v, "centre")) z->align = VB_ALIGN_CENTER;
+        else if (!strcmp(v, "right")) z->align = VB_ALIGN_RIGHT;
+        else if (!strcmp(v, "justify")) z->align = VB_ALIGN_JUSTIFY;
+        else serr(c, "align takes left, center, right or justify; got ", v);
+    } else if (!strcmp(k, "upper")) {
+        if (!parse_bool(v, &z->upper)) serr(c, "upper takes yes or no; got ", v);
+    } else if (!strcmp(k, "keep_next")) {
+        if (!parse_bool(v, &z->keep_next)) serr(c, "keep_next takes yes or no; got ", v);
+    } else if (!strcmp(k, "keep_lines")) {
+        if (!parse_bool(v, &z->keep_lines)) serr(c, "keep_lines takes yes or no; got ", v);
+    } else if (!strcmp(k, "rule")) {
+        int32_t x;
+        if (!strcmp(v, "none")) z->rule = VB_RULE_NONE;
+        else if (!strcmp(v, "text")) z->rule = VB_RULE_TEXT;
+        else if (!strcmp(v, "full")) z->rule = VB_RULE_FULL;
+        else if (parse_frac(v, &x)) { z->rule = VB_RULE_FRACTION; z->rule_frac = x; }
+        else if (parse_len(v, &x) && x > 0) { z->rule = VB_RULE_FIXED; z->rule_len = x; }
+        else serr(c, "rule takes none, text, full, a fraction (1/3, 40%) or a length; got ", v);
+    } else {
+        int32_t *dst = NULL;
+        if (!strcmp(k, "indent_first")) dst = &z->indent_first;
+        else if (!strcmp(k, "indent_left")) dst = &z->indent_left;
+        else if (!strcmp(k, "indent_right")) dst = &z->indent_right;
+        else if (!strcmp(k, "space_before")) dst = &z->space_before;
+        else if (!strcmp(k, "space_after")) dst = &z->space_after;
+        else if (!strcmp(k, "line")) dst = &z->line;
+        else if (!strcmp(k, "rule_gap")) dst = &z->rule_gap;
+        else if (!strcmp(k, "rule_width")) dst = &z->rule_width;
+        if (!dst) { serr(c, "unknown zone key ", k); return; }
+        if (!parse_len(v, dst) || *dst < 0 || *dst > 200 * VB_MM_NUM / 25) serr(c, "expected a length such as 6pt or 10mm, got ", v);
+    }
+}
+
+static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char *v)
+{
+    if (!strcmp(sect, "page")) {
+        int32_t *dst = NULL;
+        if (!strcmp(k, "width")) dst = &s->page_w;
+        else if (!strcmp(k, "height")) dst = &s->page_h;
+        else if (!strcmp(k, "margin_top")) dst = &s->margin_top;
+        else if (!strcmp(k, "margin_bottom")) dst = &s->margin_bottom;
+        else if (!strcmp(k, "margin_left")) dst = &s->margin_left;
+        else if (!strcmp(k, "margin_right")) dst = &s->margin_right;
+        else if (!strcmp(k, "page_number_y")) dst = &s->page_number_y;
+        else if (!strcmp(k, "page_number_from")) {
+            char *end; long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > 1000) serr(c, "page_number_from takes a page number, got ", v);
+            else s->page_number_from = (int32_t)n;
+            return;
+        }
+        if (!dst) { serr(c, "unknown [page] key ", k); return; }
+        if (!parse_len(v, dst) || *dst < 0 || *dst > VB_MM(2000)) serr(c, "expected a length such as 20mm, got ", v);
+    } else if (!strcmp(sect, "columns")) {
+        if (!strcmp(k, "header_left")) { if (!parse_frac(v, &s->header_left)) serr(c, "expected a fraction such as 40%, got ", v); }
+        else if (!strcmp(k, "signature_left")) { if (!parse_frac(v, &s->signature_left)) serr(c, "expected a fraction such as 45%, got ", v); }
+        else if (!strcmp(k, "header_min_gap")) { if (!parse_len(v, &s->header_min_gap)) serr(c, "expected a length, got ", v); }
+        else serr(c, "unknown [columns] key ", k);
+    } else if (!strcmp(sect, "numbering")) {
+        const char *val = vb_strdup(c->a, v);
+        if (!strcmp(k, "h1")) s->num_h1 = val;
+        else if (!strcmp(k, "h2")) s->num_h2 = val;
+        else if (!strcmp(k, "h3")) s->num_h3 = val;
+        else if (!strcmp(k, "article")) s->num_article = val;
+        else serr(c, "unknown [numbering] key ", k);
+    } else if (!strcmp(sect, "text")) {
+        if (!strcmp(k, "blank")) s->blank = vb_strdup(c->a, v);
+        else if (!strcmp(k, "end_mark")) s->end_mark = vb_strdup(c->a, v);
+        else serr(c, "unknown [text] key ", k);
+    } else if (!strcmp(sect, "")) {
+        if (!strcmp(k, "name")) s->name = vb_strdup(c->a, v);
+        else if (!strcmp(k, "font")) s->font_family = vb_strdup(c->a, v);
+        else if (!strcmp(k, "convention")) {
+            if (!strcmp(v, "party")) s->convention = VB_PARTY;
+            else if (!strcmp(v, "state")) s->convention = VB_STATE;
+            else serr(c, "convention takes party or state; got ", v);
+        } else serr(c, "unknown key ", k);
+    }
+}
+
+bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
+{
+    char *data;
+    size_t len;
+    if (!vb_read_file(path, 1 << 20, &data, &len, d)) return false;
+    memset(s, 0, sizeof *s);
+    s->path = vb_strdup(a, path);
+    s->font_family = "Times New Roman";
+    s->page_w = VB_MM(210); s->page_h = VB_MM(297);
+    s->margin_top = VB_MM(20); s->margin_bottom = VB_MM(20);
+    s->margin_left = VB_MM(30); s->margin_right = VB_MM(15);
+    s->page_number_y = VB_MM(12); s->page_number_from = 2;
+    s->header_left = 420; s->signature_left = 450; s->header_min_gap = VB_MM(3);
+    s->num_h1 = "%R. "; s->num_h2 = "%d. "; s->num_h3 = "%a) "; s->num_article = "Điều %d. ";
+    s->blank = "…………"; s->end_mark = ".";
+
+    sctx c = { a, path, 0, d, true };
+    size_t cap = 16;
+    s->zones = vb_alloc(a, cap * sizeof *s->zones);
+    char sect[64] = "";
+    vb_zone *zone = NULL;
+    bool seen_convention = false;
+    /* strtok_r on lines keeps empty lines out; track line numbers by hand */
+    char *p = data;
+    while (p && *p) {
+        char *nl = strchr(p, '\n');
+        if (nl) *nl = 0;
+        c.line++;
+        char *ln = trim(p);
+        p = nl ? nl + 1 : NULL;
+        if (!*ln || *ln == '#') continue;
+        if (*ln == '[') {
+            char *e = strchr(ln, ']');
+            if (!e || e[1]) { serr(&c, "expected [section]", NULL); continue; }
+            *e = 0;
+            char *name = trim(ln + 1);
+            zone = NULL;
+            if (!strncmp(name, "zone ", 5)) {
+                char *zn = trim(name + 5);
+                if (!*zn) { serr(&c, "zone needs a name", NULL); continue; }
+                for (size_t i = 0; i < s->nzones; i++)
+                    if (!strcmp(s->zones[i].name, zn)) { serr(&c, "zone defined twice: ", zn); zone = NULL; goto next; }
+                if (s->nzones == cap) {
+                    vb_zone *nz = vb_alloc(a, cap * 2 * sizeof *nz);
+                    memcpy(nz, s->zones, cap * sizeof *nz);
+                    s->zones = nz; cap *= 2;
+                }
+                zone = &s->zones[s->nzones++];
+                zone_defaults(zone);
+                zone->name = vb_strdup(a, zn);
+                zone->docx_style = zone->docx_name = NULL;
+                strcpy(sect, "zone");
+            } else if (!strcmp(name, "page") || !strcmp(name, "columns") || !strcmp(name, "numbering") || !strcmp(name, "text")) {
+                snprintf(sect, sizeof sect, "%s", name);
+            } else serr(&c, "unknown section ", name);
+            next: continue;
+        }
+        char *eq = strchr(ln, '=');
+        if (!eq) { serr(&c, "expected key = value", NULL); continue; }
+        *eq = 0;
+        char *k = trim(ln), *v = unquote(trim(eq + 1));
+        if (!strcmp(sect, "zone")) { if (zone) zone_key(&c, zone, k, v); }
+        else {
+            if (!*sect && !strcmp(k, "convention")) seen_convention = true;
+            page_key(&c, s, sect, k, v);
+        }
+    }
+    if (!seen_convention) { c.line = 0; vb_error(d, VB_EXIT_INPUT, "%s: missing \"convention = party|state\"", path); c.ok = false; }
+    for (size_t i = 0; i < s->nzones; i++) {
+        vb_zone *z = &s->zones[i];
+        if (!z->docx_style) {
+            /* VB_ + the zone name in CamelCase: "sig_name" -> "VB_SigName" */
+            char buf[96] = "VB_";
+            size_t o = 3;
+            bool up = true;
+            for (const char *q = z->name; *q && o < sizeof buf - 1; q++) {
+                if (*q == '_') { up = true; continue; }
+                buf[o++] = up ? (char)toupper((unsigned char)*q) : *q;
+                up = false;
+            }
+            buf[o] = 0;
+            z->docx_style = z->docx_name = vb_strdup(a, buf);
+        }
+    }
+    if (s->margin_left + s->margin_right >= s->page_w - VB_MM(20) || s->margin_top + s->margin_bottom >= s->page_h - VB_MM(20)) {
+        vb_error(d, VB_EXIT_INPUT, "%s: margins leave no room for text", path);
+        c.ok = false;
+    }
+    free(data);
+    return c.ok;
+}
+
+const vb_zone *vb_style_zone(const vb_style *s, const char *name)
+{
+    for (size_t i = 0; i < s->nzones; i++)
+        if (!strcmp(s->zones[i].name, name)) return &s->zones[i];
+    return NULL;
+}
