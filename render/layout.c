@@ -146,23 +146,25 @@ static void split_long_word(lctx *c, const vb_para *p, para_lines *pl, int wi, i
     pl->nw = pl->capw = total;
 }
 
-static void break_lines(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
+/* Greedy line breaking with at most `cap` mpt per line (0: no cap). */
+static void greedy(lctx *c, const vb_para *p, int32_t colw, int32_t cap, para_lines *pl)
 {
     const vb_zone *z = p->zone;
-    split_words(c, p, pl);
     int32_t base = colw - z->indent_left - z->indent_right;
     if (base < VB_MM(10)) base = VB_MM(10);
     int i = 0;
+    pl->nl = 0;
     pl->widest = 0;
     while (i < pl->nw) {
         int32_t indent = z->indent_left + (pl->nl == 0 ? z->indent_first : 0);
         int32_t avail = base - (pl->nl == 0 ? z->indent_first : 0);
         if (avail < VB_MM(10)) avail = VB_MM(10);
+        int32_t fill = cap > 0 && cap < avail ? cap : avail;
         if (pl->words[i].width > avail) split_long_word(c, p, pl, i, avail);
         int j = i;
         int32_t wsum = pl->words[i].width;
         j++;
-        while (j < pl->nw && wsum + pl->words[j - 1].space + pl->words[j].width <= avail) {
+        while (j < pl->nw && wsum + pl->words[j - 1].space + pl->words[j].width <= fill) {
             wsum += pl->words[j - 1].space + pl->words[j].width;
             j++;
         }
@@ -173,6 +175,26 @@ static void break_lines(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
         else if (z->align == VB_ALIGN_RIGHT) x += avail - wsum;
         if (wsum > pl->widest) { pl->widest = wsum; pl->widest_x = x; }
         i = j;
+    }
+}
+
+static void break_lines(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
+{
+    split_words(c, p, pl);
+    greedy(c, p, colw, 0, pl);
+    /* A centred title that wraps is balanced: the narrowest measure that
+     * keeps the same number of lines ("HỘI ĐỒNG NHÂN DÂN / TỈNH NAM ĐỊNH",
+     * not a long line and an orphaned word). */
+    if (p->zone->align == VB_ALIGN_CENTER && pl->nl > 1 && pl->nl <= 6) {
+        int n = pl->nl;
+        int32_t lo = 0, hi = pl->widest;
+        for (int k = 0; k < pl->nw; k++) if (pl->words[k].width > lo) lo = pl->words[k].width;
+        while (lo < hi) {
+            int32_t mid = lo + (hi - lo) / 2;
+            greedy(c, p, colw, mid, pl);
+            if (pl->nl <= n) hi = mid; else lo = mid + 1;
+        }
+        greedy(c, p, colw, hi, pl);
     }
 }
 

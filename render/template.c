@@ -8,6 +8,8 @@
  *   @row header|signature / @cell left|right / @end
  *   @set title|author|subject|keywords|date TEXT
  *   @require PATH [MESSAGE]              (the record must have PATH)
+ *   @append TEXT                         (add TEXT to the last body paragraph,
+ *                                         replacing a final "." or ";": "./.")
  * It is parsed once into a tree; every path is checked against the record
  * schema and every zone against the style at load time, so a template error
  * surfaces before any record is read.  Values become text runs only. */
@@ -35,7 +37,7 @@ typedef struct cond {              /* or-of-and tree */
     struct cond *l, *r;
 } cond;
 
-typedef enum { N_PARA, N_IF, N_EACH, N_ROW, N_CELL, N_SET, N_REQUIRE } node_kind;
+typedef enum { N_PARA, N_IF, N_EACH, N_ROW, N_CELL, N_SET, N_REQUIRE, N_APPEND } node_kind;
 typedef struct node node;
 struct node {
     node_kind kind;
@@ -464,6 +466,10 @@ bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, vb_t
                     strcmp(n->key, "keywords") && strcmp(n->key, "date"))
                     perr(&c, s, "@set takes title, author, subject, keywords or date");
                 parse_text(&c, skipws(q), &n->segs, &n->nseg);
+            } else if (!strcmp(word, "append")) {
+                n->kind = N_APPEND;
+                opens = false;
+                parse_text(&c, rest, &n->segs, &n->nseg);
             } else if (!strcmp(word, "require")) {
                 n->kind = N_REQUIRE;
                 opens = false;
@@ -724,6 +730,30 @@ static void run_nodes(rctx *c, const node *n)
                     c->doc->date = ((int64_t)era * 146097 + doe - 719468) * 86400;
                 }
             }
+            break;
+        }
+        case N_APPEND: {
+            vb_doc *doc = c->doc;
+            if (!doc->last || doc->last->kind != VB_BLOCK_PARA) break;
+            vb_para *p = doc->last->para;
+            vb_buf b = {0};
+            for (int i = 0; i < n->nseg; i++)
+                if (n->segs[i].kind != SEG_FLAG)
+                    vb_buf_puts(&b, n->segs[i].kind == SEG_TEXT ? n->segs[i].text : eval(c, n->segs[i].e));
+            const char *add = vb_buf_cstr(&b);
+            vb_run *r = p->last_run;
+            if (r && *add) {
+                size_t l = strlen(r->text);
+                while (l && (r->text[l - 1] == ' ' || ((r->text[l - 1] == '.' || r->text[l - 1] == ';') && add[0] == '.'))) {
+                    l--;
+                    if (add[0] == '.') break;   /* drop one final stop only */
+                }
+                char *t = vb_alloc(doc->arena, l + strlen(add) + 1);
+                memcpy(t, r->text, l);
+                strcpy(t + l, add);
+                r->text = t;
+            }
+            vb_buf_free(&b);
             break;
         }
         case N_REQUIRE:
