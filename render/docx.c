@@ -1,0 +1,712 @@
+/* docx.c — the DOCX backend: the document model as WordprocessingML.
+ *
+ * One paragraph style per zone in use (w:styleId = zone->docx_style), based
+ * on "Normal", whose defaults carry the font (Times New Roman) and the body
+ * size, so clerks who edit the file keep the convention.  The two-column
+ * header and signature rows become borderless fixed-layout tables; rules
+ * under headings are bottom borders of a tiny extra paragraph, indented so
+ * the border has the length the PDF layout measures (vb_rule_length).  The
+ * page number lives in a header with a PAGE field; w:titlePg with an empty
+ * first-page header keeps page 1 unnumbered.
+ *
+ * The package is written with libzip into memory: fixed part order, fixed
+ * entry times (doc->date), deflate — the same document gives the same
+ * bytes.  Markup is plain ISO/IEC 29500 transitional (no mc:, no w14:). */
+#include "backend.h"
+#include "layout.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zip.h>
+
+#define NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define NS_PR "http://schemas.openxmlformats.org/package/2006/relationships"
+#define NS_CT "http://schemas.openxmlformats.org/package/2006/content-types"
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+#define CT_WML "application/vnd.openxmlformats-officedocument.wordprocessingml."
+#define RT_OD "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+/* ---- units ---- */
+
+static long twips(int32_t mpt)             /* 1 twip = 50 mpt, rounded half away */
+{ return mpt >= 0 ? (mpt + 25) / 50 : -((-mpt + 25) / 50); }
+static long halfpts(int32_t mpt)           /* w:sz: half-points */
+{ long h = (mpt + 250) / 500; return h < 2 ? 2 : h; }
+static long eighths(int32_t mpt)           /* border w:sz: eighths of a point, 2..96 */
+{ long e = (mpt + 62) / 125; return e < 2 ? 2 : e > 96 ? 96 : e; }
+
+/* ---- XML text ---- */
+
+/* Escape for element content and attribute values; drops characters XML
+ * 1.0 forbids (the record reader rejects them, this is only a guard). */
+static void put_esc(vb_buf *b, const char *s)
+{
+    if (!s) return;
+    const char *run = s;
+    for (const char *p = s; ; p++) {
+        unsigned char c = (unsigned char)*p;
+        const char *rep = NULL;
+        bool drop = false;
+        switch (c) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&apos;"; break;
+        case 0: break;
+        default:
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') drop = true;
+            else if (c == 0xEF && (unsigned char)p[1] == 0xBF &&
+                     ((unsigned char)p[2] == 0xBE || (unsigned char)p[2] == 0xBF)) {
+                /* U+FFFE / U+FFFF */
+                vb_buf_add(b, run, (size_t)(p - run));
+                p += 2; run = p + 1;
+                continue;
+            }
+        }
+        if (rep || drop || c == 0) {
+            vb_buf_add(b, run, (size_t)(p - run));
+            if (rep) vb_buf_puts(b, rep);
+            if (c == 0) return;
+            run = p + 1;
+        }
+    }
+}
+
+/* A run's text: tabs become w:tab, line feeds w:br, each piece in its own
+ * w:t with xml:space="preserve" (leading/trailing spaces are meaningful). */
+static void put_run_text(vb_buf *b, const char *s)
+{
+    while (*s) {
+        size_t n = strcspn(s, "\t\n\r");
+        if (n) {
+            char *piece = vb_xmalloc(n + 1);
+            memcpy(piece, s, n); piece[n] = 0;
+            vb_buf_puts(b, "<w:t xml:space=\"preserve\">");
+            put_esc(b, piece);
+            vb_buf_puts(b, "</w:t>");
+            free(piece);
+            s += n;
+        }
+        if (*s == '\t') { vb_buf_puts(b, "<w:tab/>"); s++; }
+        else if (*s == '\r') { if (s[1] == '\n') s++; vb_buf_puts(b, "<w:br/>"); s++; }
+        else if (*s == '\n') { vb_buf_puts(b, "<w:br/>"); s++; }
+    }
+}
+
+/* ---- writer state ---- */
+
+typedef struct dctx {
+    const vb_doc *doc;
+    const vb_style *st;
+    const vb_fonts *fonts;
+    const char *family;
+    int32_t text_w;              /* page width minus margins, mpt */
+    const vb_zone **zones;       /* zones in use, first-use order */
+    size_t nzones;
+    bool any_rule;
+} dctx;
+
+static const char *zone_style_id(const vb_zone *z)
+{
+    return z->docx_style && *z->docx_style ? z->docx_style : z->name ? z->name : "VB_Zone";
+}
+
+static void note_zone(dctx *c, const vb_zone *z)
+{
+    if (!z) return;
+    for (size_t i = 0; i < c->nzones; i++)
+        if (c->zones[i] == z || !strcmp(zone_style_id(c->zones[i]), zone_style_id(z))) return;
+    c->zones = vb_xrealloc(c->zones, (c->nzones + 1) * sizeof *c->zones);
+    c->zones[c->nzones++] = z;
+    if (z->rule != VB_RULE_NONE) c->any_rule = true;
+}
+
+static void collect_zones(dctx *c)
+{
+    for (const vb_block *b = c->doc->first; b; b = b->next) {
+        if (b->kind == VB_BLOCK_PARA) {
+            if (b->para) note_zone(c, b->para->zone);
+        } else if (b->row) {
+            for (int k = 0; k < 2; k++)
+                for (const vb_para *p = b->row->cell[k]; p; p = p->next) note_zone(c, p->zone);
+        }
+    }
+}
+
+static int32_t font_ascent(const dctx *c, unsigned flags, int32_t size)
+{
+    return c->fonts ? vb_font_ascent(c->fonts, vb_face_for(flags), size)
+                    : (int32_t)((int64_t)size * 891 / 1000);
+}
+
+static int32_t font_descent(const dctx *c, unsigned flags, int32_t size)
+{
+    int32_t d = c->fonts ? vb_font_descent(c->fonts, vb_face_for(flags), size)
+                         : -(int32_t)((int64_t)size * 216 / 1000);
+    return d < 0 ? -d : d;
+}
+
+static const char *jc_name(vb_align a)
+{
+    switch (a) {
+    case VB_ALIGN_CENTER: return "center";
+    case VB_ALIGN_RIGHT: return "right";
+    case VB_ALIGN_JUSTIFY: return "both";
+    default: return "left";
+    }
+}
+
+/* ---- rules ----
+ * The rule under a paragraph is the bottom border of an extra empty
+ * paragraph whose indents leave exactly the measured length, placed like
+ * the PDF: centred on a centred line, from the line's start on a left or
+ * justified one, ending at its end on a right-aligned one. */
+
+typedef struct rule_geo {
+    long ind_left, ind_right;    /* twips */
+    long line;                   /* exact height of the rule paragraph, twips */
+    long after;                  /* its space after, twips */
+    long sz;                     /* border width, eighths of a point */
+} rule_geo;
+
+static void rule_geometry(const dctx *c, const vb_para *p, int32_t colw, rule_geo *g)
+{
+    const vb_zone *z = p->zone;
+    int32_t len = c->fonts ? vb_rule_length(c->doc, p, c->fonts, colw) : 0;
+    if (!c->fonts) {            /* no metrics: the lengths that need none */
+        switch (z->rule) {
+        case VB_RULE_FULL: len = colw; break;
+        case VB_RULE_FIXED: len = z->rule_len; break;
+        default: len = (int32_t)((int64_t)colw * (z->rule_frac ? z->rule_frac : 333) / 1000);
+        }
+    }
+    int32_t lo = z->indent_left > 0 ? z->indent_left : 0;
+    int32_t hi = colw - (z->indent_right > 0 ? z->indent_right : 0);
+    if (hi - lo < 1000) { lo = 0; hi = colw; }
+    if (len > hi - lo) len = hi - lo;
+    if (len < 0) len = 0;
+    int32_t x1;
+    if (z->rule == VB_RULE_FULL || len == hi - lo) x1 = lo;
+    else if (z->align == VB_ALIGN_CENTER || z->rule == VB_RULE_FRACTION || z->rule == VB_RULE_FIXED)
+        x1 = lo + (hi - lo - len) / 2;
+    else if (z->align == VB_ALIGN_RIGHT) x1 = hi - len;
+    else x1 = lo + (z->indent_first > 0 ? z->indent_first : 0);
+    if (x1 + len > hi) x1 = hi - len;
+    long colw_tw = twips(colw);
+    g->ind_left = twips(x1);
+    g->ind_right = colw_tw - g->ind_left - twips(len);
+    if (g->ind_right < 0) g->ind_right = 0;
+
+    /* Vertically: the heading's line ends `descent` below its baseline; the
+     * rule paragraph fills the rest of rule_gap, so the middle of the border
+     * lies rule_gap below the baseline as in the PDF.  The heading's space
+     * after follows the rule, less what the rule paragraph took. */
+    int32_t desc = font_descent(c, z->flags, z->size);
+    int32_t gap = z->rule_gap > 0 ? z->rule_gap : z->size / 4;
+    g->sz = eighths(z->rule_width > 0 ? z->rule_width : 500);
+    int32_t stroke = (int32_t)(g->sz * 125);
+    long h = twips(gap - desc - stroke / 2);
+    if (h < 2) h = 2;                  /* LibreOffice honours tiny exact heights */
+    g->line = h;
+    long used = h + twips(stroke);
+    long after = twips(z->space_after) - used;
+    g->after = after > 0 ? after : 0;
+}
+
+/* ---- document.xml ---- */
+
+static void put_run(vb_buf *b, const vb_para *p, const vb_run *r)
+{
+    if (!r->text || !*r->text) return;
+    unsigned add = r->flags & ~p->zone->flags;
+    vb_buf_puts(b, "<w:r>");
+    if (add & (VB_BOLD | VB_ITALIC | VB_UNDERLINE)) {
+        vb_buf_puts(b, "<w:rPr>");
+        if (add & VB_BOLD) vb_buf_puts(b, "<w:b/>");
+        if (add & VB_ITALIC) vb_buf_puts(b, "<w:i/>");
+        if (add & VB_UNDERLINE) vb_buf_puts(b, "<w:u w:val=\"single\"/>");
+        vb_buf_puts(b, "</w:rPr>");
+    }
+    put_run_text(b, r->text);
+    vb_buf_puts(b, "</w:r>");
+}
+
+/* One model paragraph (plus its rule paragraph) in a column `colw` wide.
+ * keep_next: keep with what follows (the paragraph before a signature). */
+static void put_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, bool keep_next)
+{
+    const vb_zone *z = p->zone;
+    bool rule = z->rule != VB_RULE_NONE;
+    vb_buf_printf(b, "<w:p><w:pPr><w:pStyle w:val=\"");
+    put_esc(b, zone_style_id(z));
+    vb_buf_puts(b, "\"/>");
+    if ((keep_next || rule) && !z->keep_next) vb_buf_puts(b, "<w:keepNext/>");
+    if (rule) vb_buf_puts(b, "<w:spacing w:after=\"0\"/>");
+    vb_buf_puts(b, "</w:pPr>");
+    for (const vb_run *r = p->runs; r; r = r->next) put_run(b, p, r);
+    vb_buf_puts(b, "</w:p>");
+    if (!rule) return;
+
+    rule_geo g;
+    rule_geometry(c, p, colw, &g);
+    vb_buf_puts(b, "<w:p><w:pPr><w:pStyle w:val=\"VB_DuongKe\"/>");
+    if (z->keep_next || keep_next) vb_buf_puts(b, "<w:keepNext/>");
+    vb_buf_printf(b, "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"%ld\" w:space=\"0\" w:color=\"000000\"/></w:pBdr>",
+                  g.sz);
+    vb_buf_printf(b, "<w:spacing w:before=\"0\" w:after=\"%ld\" w:line=\"%ld\" w:lineRule=\"exact\"/>",
+                  g.after, g.line);
+    vb_buf_printf(b, "<w:ind w:left=\"%ld\" w:right=\"%ld\" w:firstLine=\"0\"/>", g.ind_left, g.ind_right);
+    vb_buf_puts(b, "</w:pPr></w:p>");
+}
+
+/* Consecutive rows become one table, so Word does not glue two tables
+ * together; its grid is the union of the rows' column boundaries. */
+static int32_t row_left_width(const dctx *c, const vb_row *r)
+{
+    int32_t pm = r->kind == VB_ROW_HEADER ? c->st->header_left : c->st->signature_left;
+    if (pm <= 0 || pm >= 1000) pm = 500;
+    return (int32_t)((int64_t)c->text_w * pm / 1000);
+}
+
+static void put_rows(vb_buf *b, const dctx *c, const vb_block *first, const vb_block *end)
+{
+    long total = twips(c->text_w);
+    long cuts[64]; size_t ncuts = 0;
+    for (const vb_block *k = first; k != end && ncuts < 64; k = k->next) {
+        long x = twips(row_left_width(c, k->row));
+        bool seen = false;
+        for (size_t i = 0; i < ncuts; i++) if (cuts[i] == x) seen = true;
+        if (!seen) cuts[ncuts++] = x;
+    }
+    for (size_t i = 1; i < ncuts; i++)               /* sort */
+        for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
+            long t = cuts[j]; cuts[j] = cuts[j - 1]; cuts[j - 1] = t;
+        }
+
+    vb_buf_printf(b, "<w:tbl><w:tblPr><w:tblW w:w=\"%ld\" w:type=\"dxa\"/>"
+                     "<w:tblInd w:w=\"0\" w:type=\"dxa\"/>"
+                     "<w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/>"
+                     "<w:bottom w:val=\"nil\"/><w:right w:val=\"nil\"/>"
+                     "<w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/></w:tblBorders>"
+                     "<w:tblLayout w:type=\"fixed\"/>"
+                     "<w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"0\" w:type=\"dxa\"/>"
+                     "<w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar>"
+                     "<w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>", total);
+    long prev = 0;
+    for (size_t i = 0; i < ncuts; i++) {
+        vb_buf_printf(b, "<w:gridCol w:w=\"%ld\"/>", cuts[i] - prev);
+        prev = cuts[i];
+    }
+    vb_buf_printf(b, "<w:gridCol w:w=\"%ld\"/></w:tblGrid>", total - prev);
+
+    for (const vb_block *k = first; k != end; k = k->next) {
+        const vb_row *r = k->row;
+        int32_t lw = row_left_width(c, r);
+        long x = twips(lw);
+        size_t at = 0;
+        while (at < ncuts && cuts[at] != x) at++;
+        long span[2] = { (long)at + 1, (long)(ncuts - at) };
+        long w[2] = { x, total - x };
+        int32_t colw[2] = { lw, c->text_w - lw };
+        /* a row never splits across pages; the signature's cells keep together */
+        vb_buf_puts(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        for (int i = 0; i < 2; i++) {
+            vb_buf_printf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%ld\" w:type=\"dxa\"/>", w[i]);
+            if (span[i] > 1) vb_buf_printf(b, "<w:gridSpan w:val=\"%ld\"/>", span[i]);
+            vb_buf_puts(b, "</w:tcPr>");
+            if (!r->cell[i]) vb_buf_puts(b, "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\"/></w:pPr></w:p>");
+            for (const vb_para *p = r->cell[i]; p; p = p->next) put_para(b, c, p, colw[i], false);
+            vb_buf_puts(b, "</w:tc>");
+        }
+        vb_buf_puts(b, "</w:tr>");
+    }
+    vb_buf_puts(b, "</w:tbl>");
+}
+
+static void put_sect(vb_buf *b, const dctx *c)
+{
+    const vb_style *s = c->st;
+    const vb_zone *pz = vb_style_zone(s, "page_number");
+    int32_t size = pz && pz->size > 0 ? pz->size : 13 * VB_PT;
+    long header = twips(s->page_number_y - font_ascent(c, pz ? pz->flags : 0, size));
+    if (header < 0) header = 0;
+    vb_buf_puts(b, "<w:sectPr>"
+                   "<w:headerReference w:type=\"default\" r:id=\"rId4\"/>"
+                   "<w:headerReference w:type=\"first\" r:id=\"rId5\"/>");
+    vb_buf_printf(b, "<w:pgSz w:w=\"%ld\" w:h=\"%ld\"%s/>", twips(s->page_w), twips(s->page_h),
+                  s->page_w > s->page_h ? " w:orient=\"landscape\"" : "");
+    vb_buf_printf(b, "<w:pgMar w:top=\"%ld\" w:right=\"%ld\" w:bottom=\"%ld\" w:left=\"%ld\""
+                     " w:header=\"%ld\" w:footer=\"%ld\" w:gutter=\"0\"/>",
+                  twips(s->margin_top), twips(s->margin_right), twips(s->margin_bottom),
+                  twips(s->margin_left), header, twips(s->margin_bottom) / 2);
+    vb_buf_puts(b, "<w:pgNumType w:start=\"1\"/><w:cols w:space=\"720\"/>");
+    if (s->page_number_from > 1) vb_buf_puts(b, "<w:titlePg/>");
+    vb_buf_puts(b, "</w:sectPr>");
+}
+
+static void put_document(vb_buf *b, const dctx *c)
+{
+    vb_buf_puts(b, XML_DECL "<w:document xmlns:w=\"" NS_W "\" xmlns:r=\"" NS_R "\"><w:body>");
+    const vb_block *bl = c->doc->first;
+    bool last_was_table = false;
+    while (bl) {
+        if (bl->kind == VB_BLOCK_ROW && bl->row) {
+            const vb_block *end = bl->next;
+            while (end && end->kind == VB_BLOCK_ROW && end->row) end = end->next;
+            put_rows(b, c, bl, end);
+            bl = end;
+            last_was_table = true;
+            continue;
+        }
+        if (bl->para) {
+            /* the signature row is never alone on its page */
+            const vb_block *nx = bl->next;
+            bool keep = nx && nx->kind == VB_BLOCK_ROW && nx->row && nx->row->kind == VB_ROW_SIGNATURE;
+            put_para(b, c, bl->para, c->text_w, keep);
+            last_was_table = false;
+        }
+        bl = bl->next;
+    }
+    /* Word wants a paragraph after a closing table: make it 1 pt high. */
+    if (last_was_table || !c->doc->first)
+        vb_buf_puts(b, "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/>"
+                       "<w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr></w:p>");
+    put_sect(b, c);
+    vb_buf_puts(b, "</w:body></w:document>");
+}
+
+/* ---- styles.xml ---- */
+
+static void put_style_ppr(vb_buf *b, const vb_zone *z)
+{
+    vb_buf_puts(b, "<w:pPr>");
+    if (z->keep_next) vb_buf_puts(b, "<w:keepNext/>");
+    if (z->keep_lines) vb_buf_puts(b, "<w:keepLines/>");
+    vb_buf_puts(b, "<w:widowControl/>");
+    vb_buf_printf(b, "<w:spacing w:before=\"%ld\" w:after=\"%ld\"",
+                  twips(z->space_before > 0 ? z->space_before : 0),
+                  twips(z->space_after > 0 ? z->space_after : 0));
+    if (z->line > 0) vb_buf_printf(b, " w:line=\"%ld\" w:lineRule=\"exact\"", twips(z->line));
+    else vb_buf_puts(b, " w:line=\"240\" w:lineRule=\"auto\"");
+    vb_buf_puts(b, "/>");
+    vb_buf_printf(b, "<w:ind w:left=\"%ld\" w:right=\"%ld\"", twips(z->indent_left), twips(z->indent_right));
+    if (z->indent_first >= 0) vb_buf_printf(b, " w:firstLine=\"%ld\"", twips(z->indent_first));
+    else vb_buf_printf(b, " w:hanging=\"%ld\"", twips(-z->indent_first));
+    vb_buf_puts(b, "/>");
+    vb_buf_printf(b, "<w:jc w:val=\"%s\"/>", jc_name(z->align));
+    vb_buf_puts(b, "</w:pPr>");
+}
+
+static void put_style_rpr(vb_buf *b, const vb_zone *z)
+{
+    vb_buf_puts(b, "<w:rPr>");
+    if (z->flags & VB_BOLD) vb_buf_puts(b, "<w:b/><w:bCs/>");
+    if (z->flags & VB_ITALIC) vb_buf_puts(b, "<w:i/><w:iCs/>");
+    if (z->size > 0) {
+        long h = halfpts(z->size);
+        vb_buf_printf(b, "<w:sz w:val=\"%ld\"/><w:szCs w:val=\"%ld\"/>", h, h);
+    }
+    if (z->flags & VB_UNDERLINE) vb_buf_puts(b, "<w:u w:val=\"single\"/>");
+    vb_buf_puts(b, "</w:rPr>");
+}
+
+static void put_style_head(vb_buf *b, const char *id, const char *name)
+{
+    vb_buf_puts(b, "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"");
+    put_esc(b, id);
+    vb_buf_puts(b, "\"><w:name w:val=\"");
+    put_esc(b, name);
+    vb_buf_puts(b, "\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"");
+    put_esc(b, id);
+    vb_buf_puts(b, "\"/><w:qFormat/>");
+}
+
+static void put_styles(vb_buf *b, const dctx *c)
+{
+    const vb_zone *body = vb_style_zone(c->st, "body");
+    long sz = halfpts(body && body->size > 0 ? body->size : 14 * VB_PT);
+    vb_buf_puts(b, XML_DECL "<w:styles xmlns:w=\"" NS_W "\"><w:docDefaults><w:rPrDefault><w:rPr>"
+                   "<w:rFonts w:ascii=\"");
+    put_esc(b, c->family);
+    vb_buf_puts(b, "\" w:hAnsi=\"");
+    put_esc(b, c->family);
+    vb_buf_puts(b, "\" w:eastAsia=\"");
+    put_esc(b, c->family);
+    vb_buf_puts(b, "\" w:cs=\"");
+    put_esc(b, c->family);
+    vb_buf_printf(b, "\"/><w:color w:val=\"000000\"/><w:sz w:val=\"%ld\"/><w:szCs w:val=\"%ld\"/>"
+                     "<w:lang w:val=\"vi-VN\" w:eastAsia=\"vi-VN\" w:bidi=\"ar-SA\"/>"
+                     "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/>"
+                     "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>"
+                     "</w:pPr></w:pPrDefault></w:docDefaults>", sz, sz);
+    vb_buf_puts(b, "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
+                   "<w:name w:val=\"Normal\"/><w:qFormat/></w:style>"
+                   "<w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\">"
+                   "<w:name w:val=\"Default Paragraph Font\"/><w:uiPriority w:val=\"1\"/>"
+                   "<w:semiHidden/><w:unhideWhenUsed/></w:style>"
+                   "<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\">"
+                   "<w:name w:val=\"Normal Table\"/><w:uiPriority w:val=\"99\"/><w:semiHidden/>"
+                   "<w:unhideWhenUsed/><w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/>"
+                   "<w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"0\" w:type=\"dxa\"/>"
+                   "<w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/>"
+                   "</w:tblCellMar></w:tblPr></w:style>");
+    for (size_t i = 0; i < c->nzones; i++) {
+        const vb_zone *z = c->zones[i];
+        const char *id = zone_style_id(z);
+        put_style_head(b, id, z->docx_name && *z->docx_name ? z->docx_name : id);
+        put_style_ppr(b, z);
+        put_style_rpr(b, z);
+        vb_buf_puts(b, "</w:style>");
+    }
+    if (c->any_rule)
+        vb_buf_puts(b, "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"VB_DuongKe\">"
+                       "<w:name w:val=\"VB Đường kẻ\"/><w:basedOn w:val=\"Normal\"/>"
+                       "<w:next w:val=\"Normal\"/><w:qFormat/><w:pPr><w:keepLines/>"
+                       "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/>"
+                       "</w:pPr><w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:style>");
+    /* the page number's style */
+    const vb_zone *pz = vb_style_zone(c->st, "page_number");
+    const char *pid = pz ? zone_style_id(pz) : "VB_SoTrang";
+    put_style_head(b, pid, pz && pz->docx_name && *pz->docx_name ? pz->docx_name : "VB Số trang");
+    vb_buf_puts(b, "<w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>"
+                   "<w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/></w:pPr>");
+    vb_zone pn = { 0 };
+    pn.size = pz && pz->size > 0 ? pz->size : 13 * VB_PT;
+    pn.flags = pz ? pz->flags : 0;
+    put_style_rpr(b, &pn);
+    vb_buf_puts(b, "</w:style></w:styles>");
+}
+
+/* ---- the other parts ---- */
+
+static void put_header(vb_buf *b, const dctx *c, bool number)
+{
+    vb_buf_puts(b, XML_DECL "<w:hdr xmlns:w=\"" NS_W "\" xmlns:r=\"" NS_R "\"><w:p><w:pPr><w:pStyle w:val=\"");
+    const vb_zone *pz = vb_style_zone(c->st, "page_number");
+    put_esc(b, pz ? zone_style_id(pz) : "VB_SoTrang");
+    vb_buf_puts(b, "\"/></w:pPr>");
+    if (number)
+        vb_buf_puts(b, "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+                       "<w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>"
+                       "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
+                       "<w:r><w:t>2</w:t></w:r>"
+                       "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>");
+    vb_buf_puts(b, "</w:p></w:hdr>");
+}
+
+static void put_settings(vb_buf *b)
+{
+    vb_buf_puts(b, XML_DECL "<w:settings xmlns:w=\"" NS_W "\">"
+                   "<w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"720\"/>"
+                   "<w:characterSpacingControl w:val=\"doNotCompress\"/>"
+                   "<w:themeFontLang w:val=\"vi-VN\"/>"
+                   "<w:decimalSymbol w:val=\",\"/><w:listSeparator w:val=\";\"/></w:settings>");
+}
+
+static void put_fonts(vb_buf *b, const dctx *c)
+{
+    vb_buf_puts(b, XML_DECL "<w:fonts xmlns:w=\"" NS_W "\"><w:font w:name=\"");
+    put_esc(b, c->family);
+    vb_buf_puts(b, "\">");
+    if (!strcmp(c->family, "Times New Roman"))
+        vb_buf_puts(b, "<w:panose1 w:val=\"02020603050405020304\"/>");
+    vb_buf_puts(b, "<w:charset w:val=\"00\"/><w:family w:val=\"roman\"/><w:pitch w:val=\"variable\"/>"
+                   "</w:font></w:fonts>");
+}
+
+static void put_content_types(vb_buf *b)
+{
+    vb_buf_puts(b, XML_DECL "<Types xmlns=\"" NS_CT "\">"
+        "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+        "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+        "<Override PartName=\"/word/document.xml\" ContentType=\"" CT_WML "document.main+xml\"/>"
+        "<Override PartName=\"/word/styles.xml\" ContentType=\"" CT_WML "styles+xml\"/>"
+        "<Override PartName=\"/word/settings.xml\" ContentType=\"" CT_WML "settings+xml\"/>"
+        "<Override PartName=\"/word/fontTable.xml\" ContentType=\"" CT_WML "fontTable+xml\"/>"
+        "<Override PartName=\"/word/header1.xml\" ContentType=\"" CT_WML "header+xml\"/>"
+        "<Override PartName=\"/word/header2.xml\" ContentType=\"" CT_WML "header+xml\"/>"
+        "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
+        "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
+        "</Types>");
+}
+
+static void put_root_rels(vb_buf *b)
+{
+    vb_buf_puts(b, XML_DECL "<Relationships xmlns=\"" NS_PR "\">"
+        "<Relationship Id=\"rId1\" Type=\"" RT_OD "officeDocument\" Target=\"word/document.xml\"/>"
+        "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>"
+        "<Relationship Id=\"rId3\" Type=\"" RT_OD "extended-properties\" Target=\"docProps/app.xml\"/>"
+        "</Relationships>");
+}
+
+static void put_doc_rels(vb_buf *b)
+{
+    vb_buf_puts(b, XML_DECL "<Relationships xmlns=\"" NS_PR "\">"
+        "<Relationship Id=\"rId1\" Type=\"" RT_OD "styles\" Target=\"styles.xml\"/>"
+        "<Relationship Id=\"rId2\" Type=\"" RT_OD "settings\" Target=\"settings.xml\"/>"
+        "<Relationship Id=\"rId3\" Type=\"" RT_OD "fontTable\" Target=\"fontTable.xml\"/>"
+        "<Relationship Id=\"rId4\" Type=\"" RT_OD "header\" Target=\"header1.xml\"/>"
+        "<Relationship Id=\"rId5\" Type=\"" RT_OD "header\" Target=\"header2.xml\"/>"
+        "</Relationships>");
+}
+
+static void put_w3cdtf(vb_buf *b, int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (t < 0 || !gmtime_r(&tt, &tm)) { tt = 0; gmtime_r(&tt, &tm); }
+    vb_buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static void put_elem(vb_buf *b, const char *tag, const char *val)
+{
+    if (!val || !*val) return;
+    vb_buf_printf(b, "<%s>", tag);
+    put_esc(b, val);
+    vb_buf_printf(b, "</%s>", tag);
+}
+
+static void put_core(vb_buf *b, const vb_doc *doc)
+{
+    vb_buf_puts(b, XML_DECL "<cp:coreProperties"
+        " xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\""
+        " xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+        " xmlns:dcterms=\"http://purl.org/dc/terms/\""
+        " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">");
+    put_elem(b, "dc:title", doc->title);
+    put_elem(b, "dc:subject", doc->subject);
+    put_elem(b, "dc:creator", doc->author);
+    put_elem(b, "cp:keywords", doc->keywords);
+    put_elem(b, "cp:lastModifiedBy", doc->author);
+    vb_buf_puts(b, "<dcterms:created xsi:type=\"dcterms:W3CDTF\">");
+    put_w3cdtf(b, doc->date);
+    vb_buf_puts(b, "</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">");
+    put_w3cdtf(b, doc->date);
+    vb_buf_puts(b, "</dcterms:modified></cp:coreProperties>");
+}
+
+static void put_app(vb_buf *b)
+{
+    vb_buf_puts(b, XML_DECL "<Properties"
+        " xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">"
+        "<Application>vanban</Application><DocSecurity>0</DocSecurity></Properties>");
+}
+
+/* ---- the package ---- */
+
+/* libzip turns entry times into DOS fields with localtime(); hand it the
+ * instant whose local time reads as the UTC time of t, so the bytes do not
+ * depend on TZ.  DOS times start in 1980. */
+static time_t zip_time(int64_t t)
+{
+    if (t < 315532800) t = 315532800;            /* 1980-01-01 */
+    if (t > 4102444799LL) t = 4102444799LL;      /* 2099-12-31 */
+    time_t tt = (time_t)t;
+    struct tm g;
+    gmtime_r(&tt, &g);
+    g.tm_isdst = -1;
+    time_t l = mktime(&g);
+    return l == (time_t)-1 ? tt : l;
+}
+
+static bool zip_fail(vb_diag *d, const char *what, zip_error_t *ze)
+{
+    vb_error(d, VB_EXIT_SYSTEM, "docx: %s: %s", what, ze ? zip_error_strerror(ze) : "failed");
+    return false;
+}
+
+bool vb_docx_write(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_diag *d)
+{
+    dctx c = { 0 };
+    c.doc = doc;
+    c.st = doc->style;
+    c.fonts = fonts;
+    c.family = fonts ? vb_fonts_docx_family(fonts) : NULL;
+    if (!c.family || !*c.family) c.family = c.st->font_family && *c.st->font_family ? c.st->font_family : "Times New Roman";
+    c.text_w = c.st->page_w - c.st->margin_left - c.st->margin_right;
+    if (c.text_w <= 0) {
+        vb_error(d, VB_EXIT_INPUT, "%s: the margins leave no text width", c.st->path ? c.st->path : "style");
+        return false;
+    }
+    collect_zones(&c);
+
+    /* the parts, always in this order */
+    enum { NPARTS = 11 };
+    static const char *const names[NPARTS] = {
+        "[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml",
+        "word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml",
+        "word/settings.xml", "word/fontTable.xml", "word/header1.xml", "word/header2.xml",
+    };
+    vb_buf parts[NPARTS];
+    memset(parts, 0, sizeof parts);
+    put_content_types(&parts[0]);
+    put_root_rels(&parts[1]);
+    put_core(&parts[2], doc);
+    put_app(&parts[3]);
+    put_document(&parts[4], &c);
+    put_doc_rels(&parts[5]);
+    put_styles(&parts[6], &c);
+    put_settings(&parts[7]);
+    put_fonts(&parts[8], &c);
+    put_header(&parts[9], &c, true);
+    put_header(&parts[10], &c, false);
+    free(c.zones);
+
+    bool ok = false;
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+    zip_t *za = NULL;
+    if (!src) { zip_fail(d, "cannot create the archive buffer", &ze); goto done; }
+    za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+    if (!za) { zip_fail(d, "cannot open the archive", &ze); zip_source_free(src); src = NULL; goto done; }
+    zip_source_keep(src);
+    time_t mtime = zip_time(doc->date);
+    for (int i = 0; i < NPARTS; i++) {
+        const char *name = names[i];
+        zip_source_t *ps = zip_source_buffer(za, parts[i].data ? parts[i].data : "", parts[i].len, 0);
+        if (!ps) { zip_fail(d, name, zip_get_error(za)); goto fail; }
+        zip_int64_t idx = zip_file_add(za, name, ps, ZIP_FL_ENC_UTF_8);
+        if (idx < 0) { zip_source_free(ps); zip_fail(d, name, zip_get_error(za)); goto fail; }
+        if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 9) < 0 ||
+            zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) < 0) {
+            zip_fail(d, name, zip_get_error(za)); goto fail;
+        }
+    }
+    if (zip_close(za) < 0) { zip_fail(d, "cannot finish the archive", zip_get_error(za)); goto fail; }
+    za = NULL;
+
+    zip_stat_t zs;
+    if (zip_source_open(src) < 0) { zip_fail(d, "cannot read the archive", zip_source_error(src)); goto done; }
+    if (zip_source_stat(src, &zs) < 0 || !(zs.valid & ZIP_STAT_SIZE)) {
+        zip_fail(d, "cannot size the archive", zip_source_error(src));
+        zip_source_close(src);
+        goto done;
+    }
+    {
+        size_t n = (size_t)zs.size, got = 0;
+        char *tmp = vb_xmalloc(n ? n : 1);
+        while (got < n) {
+            zip_int64_t r = zip_source_read(src, tmp + got, n - got);
+            if (r <= 0) break;
+            got += (size_t)r;
+        }
+        zip_source_close(src);
+        if (got != n) { free(tmp); zip_fail(d, "short read of the archive", zip_source_error(src)); goto done; }
+        vb_buf_add(out, tmp, n);
+        free(tmp);
+    }
+    ok = true;
+    goto done;
+fail:
+    if (za) zip_discard(za);
+done:
+    if (src) zip_source_free(src);
+    zip_error_fini(&ze);
+    for (int i = 0; i < NPARTS; i++) vb_buf_free(&parts[i]);
+    return ok;
+}
