@@ -220,12 +220,15 @@ static int32_t line_pitch(const lctx *c, const vb_zone *z)
     return (int32_t)((int64_t)(a - d) * 1150 / 1107);
 }
 
-/* baseline within a line box: the text's own extent centred in the pitch */
+/* Baseline within a line box.  Word and LibreOffice put the extra room of
+ * an exact line height above the text: the part below the baseline is
+ * the same as at single spacing.  We do the same, so both formats agree. */
 static int32_t line_baseline(const lctx *c, const vb_zone *z, int32_t pitch)
 {
     int32_t a = vb_font_ascent(c->fonts, VB_FACE_REGULAR, z->size);
     int32_t d = vb_font_descent(c->fonts, VB_FACE_REGULAR, z->size);
-    return (pitch - (a - d)) / 2 + a;
+    int32_t single = (int32_t)((int64_t)(a - d) * 1150 / 1107);
+    return pitch - (single - a);
 }
 
 typedef struct fr_list { vb_frag *f; int n, cap; vb_line_seg *r; int nr, capr; } fr_list;
@@ -426,15 +429,30 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
     int32_t x[2] = { st->margin_left, st->margin_left + lw }, w[2] = { lw, W - lw };
     /* lay both cells out from 0, then align their first baselines */
     fr_list cell[2] = {{0}};
-    int32_t h[2] = {0, 0}, fb[2] = {0, 0};
+    int32_t h[2] = {0, 0}, fb[2] = {0, 0}, lb[2] = {0, 0};
+    int lastf[2] = {0, 0}, lastr[2] = {0, 0};
     for (int k = 0; k < 2; k++) {
         int32_t y = 0;
         for (const vb_para *p = row->cell[k]; p; p = p->next) {
             int32_t b0 = 0;
-            y += stack_para(c, p, x[k], w[k], y, &cell[k], p == row->cell[k] ? &fb[k] : &b0);
+            lastf[k] = cell[k].n; lastr[k] = cell[k].nr;
+            y += stack_para(c, p, x[k], w[k], y, &cell[k], &b0);
+            if (p == row->cell[k]) fb[k] = b0;
+            lb[k] = b0;
             if (p->next) y += p->zone->space_after;
         }
         h[k] = y;
+    }
+    /* Two signatures side by side: the names stand on one line, however
+     * many title lines each column has above its signature. */
+    if (row->kind == VB_ROW_SIGNATURE && row->cell_last[0] && row->cell_last[1] &&
+        row->cell_last[0]->zone == row->cell_last[1]->zone && row->cell[0] != row->cell_last[0] &&
+        row->cell[1] != row->cell_last[1]) {
+        int k = lb[0] < lb[1] ? 0 : 1;
+        int32_t dy = lb[1 - k] - lb[k];
+        for (int i = lastf[k]; i < cell[k].n; i++) cell[k].f[i].y += dy;
+        for (int i = lastr[k]; i < cell[k].nr; i++) cell[k].r[i].y += dy;
+        h[k] += dy;
     }
     int32_t shift[2] = {0, 0};
     if (row->cell[0] && row->cell[1]) {

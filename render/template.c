@@ -96,7 +96,7 @@ static bool identc(char ch) { return isalnum((unsigned char)ch) || ch == '_' || 
 
 static const char *known_filters[] = {
     "upper", "lower", "capfirst", "lowerfirst", "date", "date_short", "time", "int", "num2",
-    "num", "docnum", "blank", "default", "join", "trim_punct", NULL
+    "num", "docnum", "blank", "default", "join", "trim_punct", "prefix", "suffix", NULL
 };
 
 /* Check a path against the record schema, through loop variables. */
@@ -204,7 +204,8 @@ static const char *parse_expr(pctx *c, const char *p, expr **out, bool filters_o
             }
         }
         const char *nm = fs[nf].name;
-        if ((!strcmp(nm, "num") || !strcmp(nm, "docnum") || !strcmp(nm, "default") || !strcmp(nm, "join")) && !fs[nf].arg)
+        if ((!strcmp(nm, "num") || !strcmp(nm, "docnum") || !strcmp(nm, "default") || !strcmp(nm, "join") ||
+             !strcmp(nm, "prefix") || !strcmp(nm, "suffix")) && !fs[nf].arg)
             perr(c, s, "filter \"%s\" needs an argument (%s:…)", nm, nm);
         if (!strcmp(nm, "num") && fs[nf].arg && strcmp(fs[nf].arg, "h1") && strcmp(fs[nf].arg, "h2") &&
             strcmp(fs[nf].arg, "h3") && strcmp(fs[nf].arg, "article"))
@@ -601,6 +602,9 @@ static const vb_value *apply(rctx *c, const filter *f, const vb_value *v)
     const char *s = to_text(a, v);
     if (!strcmp(n, "blank")) return truthy(v) ? v : vb_value_str(a, st->blank);
     if (!strcmp(n, "default")) return truthy(v) ? v : vb_value_str(a, f->arg);
+    /* text around a value only when there is a value: "{{p.title|prefix:", "}}" */
+    if (!strcmp(n, "prefix")) return truthy(v) ? vb_value_str(a, vb_sprintf(a, "%s%s", f->arg, s)) : NULL;
+    if (!strcmp(n, "suffix")) return truthy(v) ? vb_value_str(a, vb_sprintf(a, "%s%s", s, f->arg)) : NULL;
     if (!strcmp(n, "join")) {
         if (!v || v->kind != VB_LIST) return v;
         vb_buf b = {0};
