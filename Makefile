@@ -46,6 +46,10 @@ check:
 	    LDFLAGS="-fsanitize=address,undefined" test
 	$(MAKE) -s clean-san
 
+# libFuzzer targets (clang, ASan+UBSan) for FUZZ_SECONDS each: fuzz/README.md
+fuzz:
+	fuzz/run.sh
+
 clean-san:
 	rm -rf build vanban
 
