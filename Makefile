@@ -7,9 +7,9 @@ PKGS     = freetype2 fontconfig libzip jansson libutf8proc harfbuzz harfbuzz-sub
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-function-declaration
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-function-declaration
 CPPFLAGS += -DVB_DATADIR='"$(PREFIX)/share/vanban"' $(PKG_CFLAGS)
-LDLIBS  += $(PKG_LIBS) -lhpdf -lpthread -lm
+override LDLIBS += $(PKG_LIBS) -lhpdf -lpthread -lm
 
 SRC   := $(filter-out render/main.c,$(wildcard render/*.c))
 OBJ   := $(SRC:render/%.c=build/%.o)
