@@ -32,6 +32,7 @@ typedef struct para_lines {
 } para_lines;
 
 typedef struct lctx {
+    int32_t block, line;       /* what is being laid out, for vb_frag */
     const vb_doc *doc;
     const vb_fonts *fonts;
     vb_diag *d;
@@ -241,7 +242,7 @@ static void add_frag(lctx *c, fr_list *fl, int32_t x, int32_t y, const vb_zone *
     memcpy(t, s, len);
     if (trailing_space) t[len++] = ' ';
     t[len] = 0;
-    fl->f[fl->n++] = (vb_frag){ x, y, width, z->size, face, t };
+    fl->f[fl->n++] = (vb_frag){ x, y, width, z->size, face, t, c->block, c->line };
 }
 
 static void add_rule(fr_list *fl, int32_t x1, int32_t x2, int32_t y, int32_t w)
@@ -366,6 +367,7 @@ static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
     int32_t pitch = line_pitch(c, z), bl = line_baseline(c, z, pitch);
     int first = bs->n;
     for (int i = 0; i < pl.nl; i++) {
+        c->line = i;
         emit_line(c, p, &pl, i, st->margin_left, bl, fl);
         box b = { i == 0 ? z->space_before : 0, pitch, i == pl.nl - 1 ? z->space_after : 0, false, NULL, 0, NULL, 0 };
         if (i == pl.nl - 1) {
@@ -509,10 +511,11 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     l->arena = vb_arena_new();
     l->page_w = st->page_w;
     l->page_h = st->page_h;
-    lctx c = { doc, fonts, d, l->arena, true };
+    lctx c = { 0, 0, doc, fonts, d, l->arena, true };
     boxes bs = {0};
     fr_list fl = {0};
-    for (const vb_block *b = doc->first; b && c.ok; b = b->next) {
+    for (const vb_block *b = doc->first; b && c.ok; b = b->next, c.block++) {
+        c.line = 0;
         if (b->kind == VB_BLOCK_PARA) para_boxes(&c, b->para, &bs, &fl);
         else row_box(&c, b->row, &bs, &fl);
     }
@@ -560,7 +563,7 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
         int32_t w = 0, miss = 0;
         vb_font_measure(fonts, VB_FACE_REGULAR, psize, num, strlen(num), &w, &miss);
         int32_t mid = st->margin_left + (st->page_w - st->margin_left - st->margin_right) / 2;
-        vb_frag f = { mid - w / 2, st->page_number_y, w, psize, VB_FACE_REGULAR, vb_strdup(l->arena, num) };
+        vb_frag f = { mid - w / 2, st->page_number_y, w, psize, VB_FACE_REGULAR, vb_strdup(l->arena, num), -1, 0 };
         page_frag(l, &l->pages[p], f);
     }
     *out = l;
@@ -599,7 +602,7 @@ int32_t vb_row_left_width(const vb_doc *doc, const vb_row *row, const vb_fonts *
     vb_diag d;
     vb_diag_init(&d);
     vb_arena *a = vb_arena_new();
-    lctx c = { doc, fonts, &d, a, true };
+    lctx c = { 0, 0, doc, fonts, &d, a, true };
     int32_t w = left_width(&c, row);
     vb_arena_free(a);
     vb_diag_free(&d);
@@ -612,7 +615,7 @@ int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *font
     vb_diag d;
     vb_diag_init(&d);
     vb_arena *a = vb_arena_new();
-    lctx c = { doc, fonts, &d, a, true };
+    lctx c = { 0, 0, doc, fonts, &d, a, true };
     para_lines pl = {0};
     break_lines(&c, p, column_width, &pl);
     int32_t len = rule_len_of(p->zone, &pl, column_width);

@@ -18,6 +18,8 @@ typedef struct vb_frag {       /* a piece of text set in one face and size */
     int32_t size;
     vb_face face;
     const char *text;          /* NUL-terminated, may end with one space */
+    int32_t block;             /* which block of the model (0-based; -1: page number) */
+    int32_t line;              /* which line of its paragraph (rows: 0) */
 } vb_frag;
 
 typedef struct vb_line_seg {   /* a rule: horizontal stroke */
