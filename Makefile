@@ -11,47 +11,49 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-functio
 CPPFLAGS += -DVB_DATADIR='"$(PREFIX)/share/vanban"' $(PKG_CFLAGS)
 override LDLIBS += $(PKG_LIBS) -lhpdf -lpthread -lm
 
+# B is the build folder and BIN the binary: `make check` builds a second,
+# sanitized tree in build-san/ so the normal one is untouched.
+B     ?= build
+BIN   ?= vanban
 SRC   := $(filter-out render/main.c,$(wildcard render/*.c))
-OBJ   := $(SRC:render/%.c=build/%.o)
+OBJ   := $(SRC:render/%.c=$(B)/%.o)
 UNIT  := $(wildcard tests/unit/*.c)
 
-.PHONY: all test check bench install uninstall clean samples fuzz
-all: vanban
+.PHONY: all test check bench install uninstall clean samples fuzz units
+all: $(BIN)
 
-build/%.o: render/%.c $(wildcard render/*.h) | build
+$(B)/%.o: render/%.c $(wildcard render/*.h) | $(B)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-build:
-	mkdir -p build
+$(B):
+	mkdir -p $(B)
 
-build/libvanban.a: $(OBJ)
+$(B)/libvanban.a: $(OBJ)
 	rm -f $@; ar rcs $@ $^
 
-vanban: build/main.o build/libvanban.a
+$(BIN): $(B)/main.o $(B)/libvanban.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-build/unit-%: tests/unit/%.c build/libvanban.a $(wildcard render/*.h)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Irender -o $@ $< build/libvanban.a $(LDLIBS)
+$(B)/unit-%: tests/unit/%.c $(B)/libvanban.a $(wildcard render/*.h) tests/unit/check.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Irender -Itests/unit -o $@ $< $(B)/libvanban.a $(LDFLAGS) $(LDLIBS)
 
-UNIT_BINS := $(UNIT:tests/unit/%.c=build/unit-%)
+UNIT_BINS := $(UNIT:tests/unit/%.c=$(B)/unit-%)
+units: $(BIN) $(UNIT_BINS)
 
 # The whole suite: unit tests, then the end-to-end runners in tests/.
-test: vanban $(UNIT_BINS)
-	tests/run-all.sh
+test: units
+	VANBAN=./$(BIN) VB_UNIT_DIR=$(B) tests/run-all.sh
 
-# The suite again under AddressSanitizer + UndefinedBehaviorSanitizer, in a
-# separate build tree so the normal binary is untouched.
-check:
-	$(MAKE) -s clean-san
-	$(MAKE) BUILD_SAN=1 CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	    LDFLAGS="-fsanitize=address,undefined" test
-	$(MAKE) -s clean-san
+# The suite under valgrind (the normal build: no errors, no leaks), then
+# again under AddressSanitizer + UndefinedBehaviorSanitizer in build-san/.
+SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+check: units
+	tools/valgrind-check.sh ./$(BIN) $(B)
+	$(MAKE) B=build-san BIN=build-san/vanban CFLAGS="$(SAN)" LDFLAGS="-fsanitize=address,undefined" units
+	VANBAN=./build-san/vanban VB_UNIT_DIR=build-san tests/run-all.sh
 
 # libFuzzer targets (clang, ASan+UBSan) for FUZZ_SECONDS each: fuzz/README.md
 fuzz:
 	fuzz/run.sh
-
-clean-san:
-	rm -rf build vanban
 
 samples: vanban
 	tools/render-samples.sh
@@ -69,4 +71,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/vanban
 
 clean:
-	rm -rf build vanban out
+	rm -rf build build-san vanban out

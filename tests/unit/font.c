@@ -69,7 +69,7 @@ static void add_frag(vb_layout *l, vb_page *pg, int32_t x, int32_t y, int32_t si
         if (pg->nfrags) memcpy(nf, pg->frags, pg->nfrags * sizeof *nf);
         pg->frags = nf; pg->capf = cap;
     }
-    pg->frags[pg->nfrags++] = (vb_frag){ x, y, 0, size, face, vb_strdup(l->arena, text) };
+    pg->frags[pg->nfrags++] = (vb_frag){ x, y, 0, size, face, vb_strdup(l->arena, text), 0, 0 };
 }
 
 static void add_rule(vb_layout *l, vb_page *pg, int32_t x1, int32_t x2, int32_t y, int32_t w)
