@@ -1119,7 +1119,6 @@ bool vb_record_load(vb_arena *a, const char *path, vb_record *out, vb_diag *d)
  * only the tests and documentation tools use it.
  * ------------------------------------------------------------------- */
 
-void vb_record_fields_markdown(vb_buf *b);
 
 static void type_text(vb_buf *b, int i)
 {

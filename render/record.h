@@ -61,4 +61,8 @@ bool vb_record_load(vb_arena *a, const char *path, vb_record *out, vb_diag *d);
  * Derived fields count as known. */
 bool vb_record_known_path(const char *path);
 
+/* The field tables of docs/record-format.md, generated from the schema
+ * table (the unit test fails when the docs drift from the code). */
+void vb_record_fields_markdown(vb_buf *out);
+
 #endif

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 
 /* In record.c, not in record.h: the generated field tables of the docs. */
-void vb_record_fields_markdown(vb_buf *b);
 
 static vb_arena *A;
 static vb_diag D;
