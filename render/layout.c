@@ -45,14 +45,16 @@ typedef struct lctx {
 
 static void pl_free(para_lines *pl) { free(pl->pieces); free(pl->words); free(pl->lines); memset(pl, 0, sizeof *pl); }
 
-static bool measure(lctx *c, const vb_para *p, vb_face face, const char *s, size_t len, int32_t *w)
+/* `src` names the record field the text came from, for the message. */
+static bool measure(lctx *c, const vb_para *p, const char *src, vb_face face, const char *s, size_t len, int32_t *w)
 {
     int32_t missing = 0;
     if (vb_font_measure(c->fonts, face, p->zone->size, s, len, w, &missing)) return true;
     if (c->ok) {
-        char where[160];
+        char where[512];
         char *t = vb_strndup(c->a, s, len);
-        snprintf(where, sizeof where, "zone %s, \"%.60s\"", p->zone->name, t);
+        if (src) snprintf(where, sizeof where, "%s", src);
+        else snprintf(where, sizeof where, "template text in zone %s", p->zone->name);
         vb_font_check(c->fonts, face, t, where, c->d);
     }
     c->ok = false;
@@ -75,7 +77,7 @@ static void split_words(lctx *c, const vb_para *p, para_lines *pl)
             if (is_space(*s)) {
                 while (is_space(*s)) s++;
                 if (in_word) {
-                    measure(c, p, face, " ", 1, &space_w);
+                    measure(c, p, r->src, face, " ", 1, &space_w);
                     pl->words[pl->nw - 1].space = space_w;
                     in_word = false;
                 }
@@ -91,7 +93,7 @@ static void split_words(lctx *c, const vb_para *p, para_lines *pl)
             GROW(pl->pieces, pl->np, pl->capp);
             piece *pc = &pl->pieces[pl->np++];
             pc->text = s; pc->len = (size_t)(e - s); pc->face = face; pc->ul = fl & VB_UNDERLINE;
-            measure(c, p, face, s, pc->len, &pc->width);
+            measure(c, p, r->src, face, s, pc->len, &pc->width);
             word *w = &pl->words[pl->nw - 1];
             w->npieces++;
             w->width += pc->width;
@@ -122,7 +124,7 @@ static void split_long_word(lctx *c, const vb_para *p, para_lines *pl, int wi, i
             const char *nq = q + vb_utf8_next(q, &cp);
             int32_t ww;
             if (nq > end) nq = end;
-            measure(c, p, pc.face, s, (size_t)(nq - s), &ww);
+            measure(c, p, NULL, pc.face, s, (size_t)(nq - s), &ww);
             if (ww > avail && good) break;
             good = nq; gw = ww; q = nq;
             if (ww > avail) break;

@@ -44,20 +44,26 @@ vb_para *vb_doc_para(vb_doc *doc, const vb_zone *zone)
     return p;
 }
 
-void vb_para_text(vb_doc *doc, vb_para *p, const char *text, unsigned flags)
+void vb_para_value(vb_doc *doc, vb_para *p, const char *text, unsigned flags, const char *src)
 {
     if (!text || !*text) return;
     if (p->zone->upper) text = vb_upper(doc->arena, text);
     vb_run *last = p->last_run;
-    if (last && last->flags == flags) {
+    if (last && last->flags == flags && !last->src && !src) {
         last->text = vb_sprintf(doc->arena, "%s%s", last->text, text);
         return;
     }
     vb_run *r = vb_alloc(doc->arena, sizeof *r);
     r->text = vb_strdup(doc->arena, text);
     r->flags = flags;
+    r->src = src ? vb_strdup(doc->arena, src) : NULL;
     if (last) last->next = r; else p->runs = r;
     p->last_run = r;
+}
+
+void vb_para_text(vb_doc *doc, vb_para *p, const char *text, unsigned flags)
+{
+    vb_para_value(doc, p, text, flags, NULL);
 }
 
 void vb_doc_row_begin(vb_doc *doc, vb_row_kind kind)
@@ -88,11 +94,15 @@ const char *vb_para_plain(vb_doc *doc, const vb_para *p)
 static void dump_para(const vb_para *p, const char *indent, FILE *out)
 {
     fprintf(out, "%s%s:", indent, p->zone->name);
-    for (const vb_run *r = p->runs; r; r = r->next) {
+    /* neighbouring runs of one style print as one string */
+    for (const vb_run *r = p->runs; r; ) {
         fputc(' ', out);
         if (r->flags) fprintf(out, "[%s%s%s]", r->flags & VB_BOLD ? "b" : "", r->flags & VB_ITALIC ? "i" : "",
                               r->flags & VB_UNDERLINE ? "u" : "");
-        fprintf(out, "\"%s\"", r->text);
+        fputc('"', out);
+        unsigned fl = r->flags;
+        for (; r && r->flags == fl; r = r->next) fputs(r->text, out);
+        fputc('"', out);
     }
     fputc('\n', out);
 }

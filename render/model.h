@@ -15,6 +15,8 @@
 typedef struct vb_run {
     const char *text;          /* NFC UTF-8, never NULL */
     unsigned flags;            /* added to the zone's flags: VB_BOLD… */
+    const char *src;           /* where a value came from ("r.json: /meeting/title"),
+                                  for messages; NULL for template text */
     struct vb_run *next;
 } vb_run;
 
@@ -65,6 +67,10 @@ vb_para *vb_doc_para(vb_doc *doc, const vb_zone *zone);
 /* Append text to a paragraph; adjacent runs with equal flags merge.  When
  * the zone is `upper`, the text is upper-cased here. */
 void vb_para_text(vb_doc *doc, vb_para *p, const char *text, unsigned flags);
+/* The same for a record value: `src` names its file and JSON path, so a
+ * problem found later (a character the font lacks) can name the field.
+ * Such runs are not merged with their neighbours. */
+void vb_para_value(vb_doc *doc, vb_para *p, const char *text, unsigned flags, const char *src);
 /* Rows: begin, choose cell 0/1 (paragraphs go there), end. */
 void vb_doc_row_begin(vb_doc *doc, vb_row_kind kind);
 void vb_doc_row_cell(vb_doc *doc, int cell);

@@ -523,7 +523,7 @@ bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, vb_t
 
 /* ---- rendering ---- */
 
-typedef struct loopv { const char *var; const vb_value *list; size_t i; } loopv;
+typedef struct loopv { const char *var; const vb_value *list; size_t i; const char *ptr; } loopv;
 typedef struct rctx {
     const vb_template *t;
     const vb_record *r;
@@ -656,6 +656,25 @@ static const vb_value *apply(rctx *c, const filter *f, const vb_value *v)
     return v;
 }
 
+/* The JSON pointer of a path ("/resolution/body/3/paragraph"), through
+ * loop variables; NULL for literals and loop counters. */
+static const char *pointer(rctx *c, const expr *e)
+{
+    if (e->lit || !strcmp(e->seg[0], "loop")) return NULL;
+    vb_buf b = {0};
+    int i0 = 0;
+    for (int s = c->nloop - 1; s >= 0; s--)
+        if (!strcmp(c->loops[s].var, e->seg[0])) {
+            vb_buf_printf(&b, "%s/%zu", c->loops[s].ptr ? c->loops[s].ptr : "", c->loops[s].i);
+            i0 = 1;
+            break;
+        }
+    for (int i = i0; i < e->nseg; i++) vb_buf_printf(&b, "/%s", e->seg[i]);
+    const char *r = vb_strdup(c->doc->arena, vb_buf_cstr(&b));
+    vb_buf_free(&b);
+    return r;
+}
+
 static const char *eval(rctx *c, const expr *e)
 {
     const vb_value *v = resolve(c, e);
@@ -688,7 +707,7 @@ static void run_para(rctx *c, const node *n)
     }
     /* Build the runs first: a paragraph that comes out empty is dropped. */
     vb_doc *doc = c->doc;
-    const char *texts[256];
+    const char *texts[256], *srcs[256];
     unsigned flags[256];
     int k = 0;
     unsigned cur = 0;
@@ -699,11 +718,17 @@ static void run_para(rctx *c, const node *n)
         const char *t = s->kind == SEG_TEXT ? s->text : eval(c, s->e);
         if (!*t) continue;
         for (const char *q = t; *q; q++) if (!isspace((unsigned char)*q)) { any = true; break; }
+        srcs[k] = NULL;
+        if (s->kind == SEG_EXPR) {
+            const char *ptr = pointer(c, s->e);
+            if (ptr) srcs[k] = c->r->line > 0 ? vb_sprintf(c->doc->arena, "%s:%d: %s", c->r->file, c->r->line, ptr)
+                                              : vb_sprintf(c->doc->arena, "%s: %s", c->r->file, ptr);
+        }
         texts[k] = t; flags[k] = cur; k++;
     }
     if (!any) return;
     vb_para *p = vb_doc_para(doc, n->zone);
-    for (int i = 0; i < k; i++) vb_para_text(doc, p, texts[i], flags[i]);
+    for (int i = 0; i < k; i++) vb_para_value(doc, p, texts[i], flags[i], srcs[i]);
 }
 
 static void run_nodes(rctx *c, const node *n)
@@ -778,8 +803,9 @@ static void run_nodes(rctx *c, const node *n)
         case N_EACH: {
             const vb_value *l = resolve(c, n->list);
             if (!l || l->kind != VB_LIST || c->nloop == VB_TPL_MAX_DEPTH) break;
+            const char *ptr = pointer(c, n->list);
             loopv *lv = &c->loops[c->nloop++];
-            lv->var = n->var; lv->list = l;
+            lv->var = n->var; lv->list = l; lv->ptr = ptr;
             for (lv->i = 0; lv->i < l->n && c->ok; lv->i++) run_nodes(c, n->body);
             c->nloop--;
             break;

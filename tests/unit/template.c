@@ -66,8 +66,13 @@ static const char *render(const char *tpl, const char *json)
         for (const vb_block *b = doc->first; b; b = b->next) {
             if (b->kind != VB_BLOCK_PARA) { fputs("row\n", f); continue; }
             fprintf(f, "%s:", b->para->zone->name);
-            for (const vb_run *run = b->para->runs; run; run = run->next)
-                fprintf(f, "%s\"%s\"", run->flags & VB_BOLD ? "[b]" : " ", run->text);
+            /* runs of equal style print as one: values are separate runs */
+            for (const vb_run *run = b->para->runs; run; ) {
+                fprintf(f, "%s\"", run->flags & VB_BOLD ? "[b]" : " ");
+                unsigned fl = run->flags;
+                for (; run && run->flags == fl; run = run->next) fputs(run->text, f);
+                fputc('"', f);
+            }
             fputc('\n', f);
         }
         fclose(f);
