@@ -1,0 +1,368 @@
+#!/usr/bin/env bash
+# tests/e2e.sh — end to end: every sample record × every document type of
+# its convention (`vanban types`), through the real binary and real PDF
+# readers.  For each one:
+#   golden    --dump model / --dump layout equal tests/golden/<sample>.<type>.*
+#             (UPDATE=1 tests/e2e.sh rewrites them; review the diff)
+#   pdf       qpdf --check; pdffonts: every font embedded, subset, mapped to
+#             Unicode; pdfinfo: the dump's page count
+#   text      pdftotext and mutool text, white space folded, hold every
+#             paragraph of the model dump exactly, in NFC
+#   placement tests/placement.py (positions, sizes, styles, rules) against
+#             conventions.md, with the layout dump's rules compared too
+#   determinism  two renders byte-identical; SOURCE_DATE_EPOCH: identical,
+#             its own CreationDate; TZ and locale change nothing
+#   nfd       the record converted to NFD gives the same PDF and model
+# and once: atomic output (missing, read-only, not-a-directory targets: exit
+# 3, the path named, nothing left behind; a failed render keeps the old
+# file), and a self-test of placement.py against deliberately broken rule
+# files (it must fail them).
+# Environment: VANBAN (binary, default ./vanban), UPDATE=1, VERBOSE=1, CI=true.
+. "$(dirname "$0")/lib.sh"
+t_init e2e
+
+GOLDEN=tests/golden
+mkdir -p "$GOLDEN"
+SDE=1700000000 SDE_ISO=2023-11-14T22:13:20Z
+
+# ---- helpers --------------------------------------------------------------
+
+# the text check: every paragraph of a model dump in an extracted text
+TEXT_PY='
+import re, sys, unicodedata
+model, textfile, label = sys.argv[1:4]
+def fold(s): return " ".join(s.split())
+paras = []
+for line in open(model, encoding="utf-8"):
+    m = re.match(r"\s*[a-z_0-9]+:((?: (?:\[[biu]+\])?\".*?\")+)$", line.rstrip("\n"))
+    if m:
+        runs = re.findall(r" (?:\[[biu]+\])?\"(.*?)\"(?= \[| \"|$)", m.group(1))
+        paras.append(fold("".join(runs)))
+raw = open(textfile, encoding="utf-8").read()
+pages = raw.split("\f")
+for i in range(1, len(pages)):          # drop each page number (pages >= 2)
+    lines = pages[i].split("\n")
+    for k, l in enumerate(lines):
+        if l.strip() == str(i + 1):
+            del lines[k]
+            break
+    pages[i] = "\n".join(lines)
+text = fold(" ".join(pages))
+bad = 0
+if not paras:
+    print("no paragraph in the model dump"); bad += 1
+for p in paras:
+    if p not in text:
+        bad += 1
+        if bad <= 3:
+            words = p.split()
+            n = len(words)
+            while n > 1 and " ".join(words[:n]) not in text:
+                n -= 1
+            print("missing: %r" % (p[:120]))
+            print("  the text holds its first %d of %d words; then: %r" % (n, len(words),
+                  text[text.find(" ".join(words[:n])):][:120] if n else ""))
+if not unicodedata.is_normalized("NFC", raw):
+    bad += 1
+    odd = [w for w in raw.split() if not unicodedata.is_normalized("NFC", w)][:5]
+    print("%s text is not NFC, e.g. %s" % (label, ", ".join("%r (%s)" % (w, " ".join("U+%04X" % ord(c) for c in w)) for w in odd)))
+print("%d paragraphs, %d not found" % (len(paras), bad))
+sys.exit(1 if bad else 0)
+'
+
+conv_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1],encoding="utf-8"))["convention"])' "$1"; }
+
+# render NAME ARGS...: run the binary, keep stderr in $T_TMP/err; pass/fail
+render() {
+    local what=$1
+    shift
+    if "$VANBAN" "$@" 2>"$T_TMP/err"; then
+        return 0
+    else
+        local rc=$?
+        fail "$what: vanban $* exited $rc" "$(head -20 "$T_TMP/err")"
+        return 1
+    fi
+}
+
+golden() {    # FILE-MADE GOLDEN-NAME
+    local got=$1 want=$GOLDEN/$2
+    if [ "${UPDATE:-}" = 1 ]; then
+        if [ -f "$want" ] && cmp -s "$got" "$want"; then pass "golden $2"
+        else cp "$got" "$want"; echo "updated: $want"; pass "golden $2 (updated)"; fi
+    elif [ ! -f "$want" ]; then
+        fail "golden $2: $want is missing (make it with UPDATE=1 tests/e2e.sh, then review it)"
+    elif cmp -s "$got" "$want"; then
+        pass "golden $2"
+    else
+        fail "golden $2 differs (UPDATE=1 tests/e2e.sh rewrites it if the change is right)" \
+             "$(diff -u "$want" "$got" | head -40)"
+    fi
+    GOLDEN_SEEN="$GOLDEN_SEEN $2 "
+}
+
+pdf_checks() {    # LABEL PDF PAGES
+    local label=$1 pdf=$2 pages=$3 out
+    if T_NEED="PDF syntax check" have qpdf; then
+        if out=$(qpdf --check "$pdf" 2>&1); then pass "$label: qpdf --check"
+        else fail "$label: qpdf --check" "$(printf '%s' "$out" | tail -10)"; fi
+    fi
+    if T_NEED="font embedding check" have pdffonts; then
+        if out=$(pdffonts "$pdf" 2>&1); then
+            local bad
+            bad=$(printf '%s\n' "$out" | awk 'NR > 2 { n++; if ($(NF-4) != "yes" || $(NF-3) != "yes" || $(NF-2) != "yes") print }
+                                               END { if (!n) print "no fonts at all" }')
+            if [ -z "$bad" ]; then pass "$label: fonts embedded, subset, Unicode-mapped"
+            else fail "$label: every font emb=yes sub=yes uni=yes (pdffonts)" "$out"; fi
+        else
+            fail "$label: pdffonts failed" "$out"
+        fi
+    fi
+    if T_NEED="page count, CreationDate" have pdfinfo; then
+        local n
+        n=$(pdfinfo "$pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+        if [ "$n" = "$pages" ]; then pass "$label: $pages pages"
+        else fail "$label: pdfinfo says ${n:-?} pages, the layout dump $pages"; fi
+        if pdfinfo "$pdf" 2>/dev/null | grep -q '^Page size: *595.276 x 841.89 pts (A4)'; then pass "$label: A4"
+        else fail "$label: page size A4" "$(pdfinfo "$pdf" 2>&1 | grep '^Page size')"; fi
+    fi
+}
+
+text_checks() {   # LABEL PDF MODEL
+    local label=$1 pdf=$2 model=$3 out
+    if T_NEED="text extraction" have pdftotext; then
+        if pdftotext -enc UTF-8 "$pdf" "$T_TMP/text.poppler" 2>"$T_TMP/err" \
+           && out=$(python3 -c "$TEXT_PY" "$model" "$T_TMP/text.poppler" pdftotext); then
+            pass "$label: pdftotext holds every paragraph, NFC"
+        else
+            fail "$label: pdftotext text holds every paragraph of the model, NFC" "$out" "$(head -5 "$T_TMP/err")"
+        fi
+    fi
+    if T_NEED="text extraction, placement" have mutool; then
+        if mutool draw -F txt -o "$T_TMP/text.mupdf" "$pdf" 2>"$T_TMP/err" \
+           && out=$(python3 -c "$TEXT_PY" "$model" "$T_TMP/text.mupdf" mutool); then
+            pass "$label: mutool text holds every paragraph, NFC"
+        else
+            fail "$label: mutool text holds every paragraph of the model, NFC" "$out" "$(head -5 "$T_TMP/err")"
+        fi
+    fi
+}
+
+placement() {     # LABEL PDF CONV PAGES LAYOUT [--only …]
+    local label=$1 pdf=$2 conv=$3 pages=$4 layout=$5 out
+    shift 5
+    T_NEED="placement checks" have mutool || return 0
+    if out=$(python3 tests/placement.py "$pdf" --convention "$conv" --expect-pages "$pages" --layout "$layout" "$@" 2>&1); then
+        pass "$label: placement"
+        [ -z "${VERBOSE:-}" ] || printf '%s\n' "$out" | tail -1 | sed 's/^/    /'
+    else
+        fail "$label: placement ($conv conventions)" "$out"
+    fi
+}
+
+creation_date() { pdfinfo -isodates "$1" 2>/dev/null | sed -n 's/^CreationDate: *//p'; }
+
+# ---- every sample × every type ---------------------------------------------
+
+GOLDEN_SEEN=" "
+mkdir -p "$T_TMP/nfd" "$T_TMP/out"
+samples=(samples/*.json)
+[ -e "${samples[0]}" ] || { fail "no samples/*.json"; t_done; }
+for rec in "${samples[@]}"; do
+    name=$(basename "$rec" .json)
+    if ! conv=$(conv_of "$rec" 2>"$T_TMP/err"); then
+        fail "$rec: cannot read its convention" "$(cat "$T_TMP/err")"
+        continue
+    fi
+    types=$("$VANBAN" types | sed -n "s/^$conv: //p")
+    if [ -z "$types" ]; then fail "$rec: vanban types lists nothing for $conv"; continue; fi
+    # the same record typed decomposed (NFD), under the same file name
+    python3 -c 'import sys,unicodedata; d=open(sys.argv[1],encoding="utf-8").read(); open(sys.argv[2],"w",encoding="utf-8").write(unicodedata.normalize("NFD",d))' \
+        "$rec" "$T_TMP/nfd/$name.json"
+    nfd=$T_TMP/nfd/$name.json
+    if cmp -s "$rec" "$nfd"; then fail "$rec: its NFD form should differ from it (no diacritics?)"; fi
+
+    for type in $types; do
+        label="$name $type"
+        out=$T_TMP/out/$name.$type
+        # a record need not hold every document; then there is nothing to test
+        if ! "$VANBAN" render "$rec" -t "$type" --dump model >"$out.model" 2>"$T_TMP/err"; then
+            if grep -q 'has no "' "$T_TMP/err"; then echo "note: $label: $(cat "$T_TMP/err")"; continue; fi
+            fail "$label: --dump model" "$(head -20 "$T_TMP/err")"
+            continue
+        fi
+        [ -s "$T_TMP/err" ] && fail "$label: --dump model printed warnings" "$(head -5 "$T_TMP/err")"
+        golden "$out.model" "$name.$type.model"
+        render "$label: --dump layout" render "$rec" -t "$type" --dump layout >"$out.layout" || continue
+        golden "$out.layout" "$name.$type.layout"
+        pages=$(grep -c '^page ' "$out.layout")
+
+        render "$label: render PDF" render "$rec" -t "$type" -o "$out.pdf" || continue
+        if [ -s "$out.pdf" ] && head -c 5 "$out.pdf" | grep -q '^%PDF-'; then pass "$label: a PDF is made"
+        else fail "$label: $out.pdf is a PDF"; continue; fi
+        [ -s "$T_TMP/err" ] && fail "$label: render printed something on stderr" "$(head -5 "$T_TMP/err")"
+        case $(files_left "$T_TMP/out") in
+            *.tmp-*) fail "$label: a *.tmp-* file was left" "$(files_left "$T_TMP/out")" ;;
+        esac
+
+        pdf_checks "$label" "$out.pdf" "$pages"
+        text_checks "$label" "$out.pdf" "$out.model"
+        placement "$label" "$out.pdf" "$conv" "$pages" "$out.layout"
+
+        # determinism
+        env -u SOURCE_DATE_EPOCH "$VANBAN" render "$rec" -t "$type" -o "$out.again.pdf" 2>/dev/null
+        if cmp -s "$out.pdf" "$out.again.pdf"; then pass "$label: two renders are byte-identical"
+        else fail "$label: two renders are byte-identical" "$(cmp "$out.pdf" "$out.again.pdf" 2>&1)"; fi
+        env -u SOURCE_DATE_EPOCH TZ=Pacific/Kiritimati LC_ALL=C "$VANBAN" render "$rec" -t "$type" -o "$out.tz.pdf" 2>/dev/null
+        if cmp -s "$out.pdf" "$out.tz.pdf"; then pass "$label: time zone and locale change nothing"
+        else fail "$label: TZ=Pacific/Kiritimati LC_ALL=C gives the same bytes" "$(cmp "$out.pdf" "$out.tz.pdf" 2>&1)"; fi
+        SOURCE_DATE_EPOCH=$SDE "$VANBAN" render "$rec" -t "$type" -o "$out.sde1.pdf" 2>/dev/null
+        SOURCE_DATE_EPOCH=$SDE "$VANBAN" render "$rec" -t "$type" -o "$out.sde2.pdf" 2>/dev/null
+        if [ -s "$out.sde1.pdf" ] && cmp -s "$out.sde1.pdf" "$out.sde2.pdf"; then
+            pass "$label: SOURCE_DATE_EPOCH renders are byte-identical"
+        else
+            fail "$label: two renders with SOURCE_DATE_EPOCH=$SDE are byte-identical"
+        fi
+        if T_NEED="CreationDate check" have pdfinfo; then
+            d0=$(creation_date "$out.pdf") d1=$(creation_date "$out.sde1.pdf")
+            if [ "$d1" = "$SDE_ISO" ] && [ -n "$d0" ] && [ "$d0" != "$d1" ]; then
+                pass "$label: SOURCE_DATE_EPOCH sets CreationDate"
+            else
+                fail "$label: CreationDate is $SDE_ISO with SOURCE_DATE_EPOCH=$SDE and another date without" \
+                     "with: ${d1:-none}, without: ${d0:-none}"
+            fi
+        fi
+
+        # NFD input: the very same document
+        if "$VANBAN" render "$nfd" -t "$type" -o "$out.nfd.pdf" 2>"$T_TMP/err" && cmp -s "$out.pdf" "$out.nfd.pdf"; then
+            pass "$label: NFD record gives a byte-identical PDF"
+        else
+            fail "$label: the NFD form of $rec gives a byte-identical PDF" "$(head -5 "$T_TMP/err")" \
+                 "$(cmp "$out.pdf" "$out.nfd.pdf" 2>&1)"
+        fi
+        if "$VANBAN" render "$nfd" -t "$type" --dump model 2>/dev/null | cmp -s - "$out.model"; then
+            pass "$label: NFD record gives the same model"
+        else
+            fail "$label: the NFD form of $rec gives the same --dump model"
+        fi
+    done
+done
+
+# golden files nobody makes any more
+for g in "$GOLDEN"/*; do
+    [ -e "$g" ] || continue
+    case $GOLDEN_SEEN in
+        *" $(basename "$g") "*) ;;
+        *) if [ "${UPDATE:-}" = 1 ]; then rm -f "$g"; echo "removed: $g (no sample/type makes it)"
+           else fail "$g: no sample/type makes it any more (UPDATE=1 removes it)"; fi ;;
+    esac
+done
+
+# ---- atomic output ----------------------------------------------------------
+
+rec=${samples[0]}
+# expect_write_fail WHAT DIR TARGET [RUNNER...]: exit 3, the target named,
+# nothing at all left in DIR
+expect_write_fail() {
+    local what=$1 dir=$2 target=$3 rc
+    shift 3
+    "$@" "$VANBAN" render "$T_TMP/atomic/rec.json" -t resolution -o "$target" >/dev/null 2>"$T_TMP/err"
+    rc=$?
+    if [ "$rc" = 3 ]; then pass "atomic: $what: exit 3"
+    else fail "atomic: $what: exit 3" "got exit $rc: $(head -3 "$T_TMP/err")"; fi
+    if grep -qF -- "$target" "$T_TMP/err"; then pass "atomic: $what: the message names $target"
+    else fail "atomic: $what: the message names $target" "$(head -3 "$T_TMP/err")"; fi
+    local left=
+    [ -d "$dir" ] && left=$(files_left "$dir")
+    if [ -z "$left" ]; then pass "atomic: $what: nothing left behind"
+    else fail "atomic: $what: nothing left in $dir" "$left"; fi
+}
+mkdir -p "$T_TMP/atomic"
+cp "$rec" "$T_TMP/atomic/rec.json"
+# the record must hold a resolution for these
+if "$VANBAN" check "$T_TMP/atomic/rec.json" >/dev/null 2>&1; then
+    expect_write_fail "missing directory" "$T_TMP/atomic/missing" "$T_TMP/atomic/missing/x.pdf"
+    : >"$T_TMP/atomic/afile"
+    mkdir -p "$T_TMP/atomic/d1"
+    expect_write_fail "a file where the directory should be" "$T_TMP/atomic/d1" "$T_TMP/atomic/afile/x.pdf"
+    mkdir -p "$T_TMP/atomic/ro"
+    chmod 555 "$T_TMP/atomic/ro"
+    if [ "$(id -u)" != 0 ]; then
+        expect_write_fail "read-only directory" "$T_TMP/atomic/ro" "$T_TMP/atomic/ro/x.pdf"
+    elif command -v setpriv >/dev/null; then
+        # root writes anywhere: run as nobody, who can read the binary,
+        # the data and the record (world-readable) but not write in ro/
+        chmod 755 "$T_TMP" "$T_TMP/atomic"
+        chmod 644 "$T_TMP/atomic/rec.json"
+        expect_write_fail "read-only directory (as nobody)" "$T_TMP/atomic/ro" "$T_TMP/atomic/ro/x.pdf" \
+            setpriv --reuid=65534 --regid=65534 --clear-groups
+    else
+        skip "atomic: read-only directory: running as root without setpriv"
+    fi
+    # a failed render leaves the file already there untouched; a good one replaces it
+    printf 'old\n' >"$T_TMP/atomic/keep.pdf"
+    printf '{"convention": "party",' >"$T_TMP/atomic/bad.json"
+    "$VANBAN" render "$T_TMP/atomic/bad.json" -t resolution -o "$T_TMP/atomic/keep.pdf" 2>/dev/null
+    rc=$?
+    if [ $rc = 1 ] && [ "$(cat "$T_TMP/atomic/keep.pdf")" = old ]; then pass "atomic: bad input keeps the old output"
+    else fail "atomic: bad input: exit 1 and the old output kept" "exit $rc, file now $(wc -c <"$T_TMP/atomic/keep.pdf") bytes"; fi
+    if "$VANBAN" render "$T_TMP/atomic/rec.json" -t resolution -o "$T_TMP/atomic/keep.pdf" 2>/dev/null \
+       && head -c 5 "$T_TMP/atomic/keep.pdf" | grep -q '^%PDF-'; then pass "atomic: a good render replaces the old output"
+    else fail "atomic: a good render replaces the old output"; fi
+    case $(files_left "$T_TMP/atomic") in
+        *.tmp-*) fail "atomic: *.tmp-* files left" "$(files_left "$T_TMP/atomic")" ;;
+        *) pass "atomic: no *.tmp-* files left" ;;
+    esac
+else
+    fail "atomic: $rec passes vanban check"
+fi
+
+# ---- placement.py must fail broken documents ---------------------------------
+# Copies of the rule files with one rule broken each; placement.py checks
+# against conventions.md, so it must notice.  (templates/ itself is not touched.)
+if T_NEED="placement self-test" have mutool; then
+    selftest() {   # LABEL SAMPLE CONV SED-SCRIPT EXPECTED-FAILURE-TEXT
+        local label=$1 sample=$2 conv=$3 script=$4 want=$5 d=$T_TMP/data-$RANDOM out
+        mkdir -p "$d"
+        cp -r templates "$d/"
+        [ -d fonts ] && cp -r fonts "$d/"
+        sed -i "$script" "$d/templates/$conv/style"
+        if cmp -s "$d/templates/$conv/style" "templates/$conv/style"; then
+            fail "placement self-test $label: the sed script changed nothing (style file changed?)"
+            return
+        fi
+        if ! "$VANBAN" render "$sample" -t resolution --data "$d" -o "$d/x.pdf" 2>"$T_TMP/err"; then
+            fail "placement self-test $label: render" "$(head -5 "$T_TMP/err")"
+            return
+        fi
+        "$VANBAN" render "$sample" -t resolution --data "$d" --dump layout >"$d/x.layout" 2>/dev/null
+        out=$(python3 tests/placement.py "$d/x.pdf" --convention "$conv" --layout "$d/x.layout" 2>&1)
+        if [ $? = 1 ] && printf '%s\n' "$out" | grep -q "^FAIL: .*$want"; then
+            pass "placement self-test $label"
+        else
+            fail "placement self-test $label: placement.py should fail with \"$want\"" "$(printf '%s\n' "$out" | tail -8)"
+        fi
+    }
+    party= state=
+    for rec in "${samples[@]}"; do
+        case $(conv_of "$rec" 2>/dev/null) in
+            party) [ -n "$party" ] || party=$rec ;;
+            state) [ -n "$state" ] || state=$rec ;;
+        esac
+    done
+    if [ -n "$party" ]; then
+        selftest "left margin 25 mm" "$party" party 's/^margin_left = .*/margin_left = 25mm/' "inside the margins"
+        selftest "title 14 pt" "$party" party '/^\[zone title\]/,/^$/ s/^size = .*/size = 14pt/' "15 pt bold"
+        selftest "no underline under Nơi nhận" "$party" party '/^\[zone recipients_title\]/,/^$/ s/^style = .*/style = regular/' "underlined"
+        selftest "title rule too short" "$party" party '/^\[zone title\]/,/^$/ s/^rule = .*/rule = 90%/' "as long as the text"
+        selftest "body left-aligned" "$party" party '/^\[zone body\]/,/^$/ s/^align = .*/align = left/' "end at 195 mm"
+    fi
+    if [ -n "$state" ]; then
+        selftest "issuer rule 60%" "$state" state '/^\[zone issuer\]/,/^$/ s/^rule = .*/rule = 60%/' "1/3 to 1/2"
+        selftest "motto 14 pt" "$state" state '/^\[zone motto\]/,/^$/ s/^size = .*/size = 14pt/' "motto: 13 pt"
+        selftest "Nơi nhận not italic" "$state" state '/^\[zone recipients_title\]/,/^$/ s/^style = .*/style = bold/' "12 pt bold italic"
+        selftest "page number at 25 mm" "$state" state 's/^page_number_y = .*/page_number_y = 25mm/' "alone in the top margin"
+    fi
+fi
+
+t_done

@@ -1,0 +1,642 @@
+#!/usr/bin/env python3
+"""placement.py — check where a rendered PDF puts its text and rules.
+
+usage: tests/placement.py FILE.pdf --convention party|state
+                          [--expect-pages N] [--layout DUMP] [--only LIST]
+
+Reads the PDF back with MuPDF (`mutool draw -F stext` for the text,
+`mutool draw -F trace` for the strokes), so it sees what a reader sees,
+whatever wrote the file.  Positions are in mm from the top-left corner of
+the page; y is the baseline.  The expected figures are written here from
+../shared/conventions.md (Decree 30/2020/NĐ-CP for state, Guide 36-HD/VPTW
+for Party documents) on purpose, not read from templates/*/style: the
+checker is an independent witness of the rule files.
+
+--layout DUMP   the output of `vanban render … --dump layout` for the same
+                document: its rules must be the PDF's strokes, and the rule
+                checks are run on its fragments too.
+--only LIST     comma-separated groups to run: page, margins, pagenum,
+                header, type, body, signature, justify, rules (default all).
+                A record that is not a resolution or minutes (e.g. a giant
+                word) is checked with --only page,margins,pagenum.
+
+Prints one line per failed check and ends with
+`placement FILE: N passed, N failed`; exits 1 on any failure, 2 on a
+usage error or an unreadable file.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+PT_PER_MM = 72 / 25.4
+
+# ---- the rules, from conventions.md ----------------------------------
+PAGE_W, PAGE_H = 210.0, 297.0            # A4
+LEFT, RIGHT, TOP, BOTTOM = 30.0, 195.0, 20.0, 277.0   # 30/15/20/20 mm margins
+CENTRE = (LEFT + RIGHT) / 2              # centre of the text block
+PAGE_MID = PAGE_W / 2                    # centre of the page
+INDENT = 10.0                            # first-line indent of body text
+MARGIN_TOL = 0.5
+CENTRE_TOL = 1.0
+RULE_TOL = 0.3
+JUSTIFY_TOL = 0.3
+BASELINE_TOL = 0.5
+GAP_SPLIT = 3.0   # a gap wider than this on one baseline separates two columns
+
+CONV = {
+    "party": {
+        "title": ["ĐẢNG CỘNG SẢN VIỆT NAM"], "title_size": 15,
+        "issuer_size": 14, "number_size": 14, "number_re": r"Số \S+-[A-ZĐ]+/\S+",
+        "date_size": 14, "type_size": 16, "recipients_size": 14,
+        "recipients_bold": False, "recipients_italic": False,
+        "pagenum_size": 14,
+    },
+    "state": {
+        "title": ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        "title_size": 12, "motto": "Độc lập - Tự do - Hạnh phúc", "motto_size": 13,
+        "issuer_size": 12, "number_size": 13, "number_re": r"Số: \S+/[A-ZĐ]+-\S+",
+        "date_size": 13, "type_size": 14, "recipients_size": 12,
+        "recipients_bold": True, "recipients_italic": True,
+        "pagenum_size": (13, 14),
+    },
+}
+DATE_RE = r".+, ngày \d{2} tháng (?:0[12]|[3-9]|1[0-2]) năm \d{4}"
+TYPE_NAMES = {"NGHỊ QUYẾT": "resolution", "BIÊN BẢN": "minutes"}
+BODY_SIZE = 14
+GROUPS = ["page", "margins", "pagenum", "header", "type", "body", "signature", "justify", "rules"]
+
+
+class Seg:
+    """A run of text on one baseline, split from its neighbours by a column gap."""
+
+    def __init__(self, page, y, chars):
+        self.page, self.y = page, y
+        self.chars = chars            # (c, x0, x1, top, bottom, font, size)
+        ink = [ch for ch in chars if ch[0].strip()] or chars
+        self.text = "".join(ch[0] for ch in chars).strip()
+        self.x0, self.x1 = ink[0][1], ink[-1][2]
+        self.top = min(ch[3] for ch in chars)
+        self.bottom = max(ch[4] for ch in chars)
+        self.fonts = sorted({ch[5] for ch in ink})
+        self.sizes = sorted({round(ch[6], 2) for ch in ink})
+        self.bold = all(is_bold(ch[5]) for ch in ink)
+        self.italic = all(is_italic(ch[5]) for ch in ink)
+
+    @property
+    def width(self):
+        return self.x1 - self.x0
+
+    @property
+    def mid(self):
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def size(self):
+        return self.sizes[0] if len(self.sizes) == 1 else None
+
+    def style(self):
+        return ("B" if self.bold else "") + ("I" if self.italic else "") or "R"
+
+    def __repr__(self):
+        return "p%d y=%.2f x=%.2f-%.2f %s %s %r" % (self.page, self.y, self.x0, self.x1,
+                                                   "/".join("%g" % s for s in self.sizes), self.style(), short(self.text))
+
+
+def short(t, n=50):
+    return t if len(t) <= n else t[:n] + "…"
+
+
+def is_bold(font):
+    f = font.lower()
+    return "bold" in f or "black" in f or ",bol" in f
+
+
+def is_italic(font):
+    f = font.lower()
+    return "ital" in f or "oblique" in f or f.endswith(",i")   # mutool cuts names short
+
+
+def mutool(fmt, path):
+    r = subprocess.run(["mutool", "draw", "-F", fmt, "-o", "-", path], capture_output=True)
+    if r.returncode != 0:
+        raise RuntimeError("mutool draw -F %s %s: %s" % (fmt, path, r.stderr.decode(errors="replace").strip()))
+    return r.stdout
+
+
+def split_row(page, y, chars):
+    """Chars of one baseline, sorted by x, cut into segments at wide gaps
+    (column gutters).  Several wide gaps of one width are the stretched
+    word spaces of a loose justified line, not gutters: no cut there."""
+    chars.sort(key=lambda ch: ch[1])
+    gaps, right = [], None
+    for ch in chars:
+        if right is not None and ch[1] - right > GAP_SPLIT:
+            gaps.append(ch[1] - right)
+        if ch[0].strip() or right is None:
+            right = ch[2]
+        else:
+            right = max(right, ch[1])
+    split = not (len(gaps) >= 2 and max(gaps) - min(gaps) < 0.1)
+    segs, cur, right = [], [], None
+    for ch in chars:
+        if cur and split and ch[1] - right > GAP_SPLIT:
+            segs.append(Seg(page, y, cur))
+            cur = []
+        cur.append(ch)
+        if ch[0].strip() or right is None:
+            right = ch[2]
+        else:
+            right = max(right, ch[1])   # a space does not close the gap
+    if cur:
+        segs.append(Seg(page, y, cur))
+    return [s for s in segs if s.text]
+
+
+def rows_to_segs(page, chars_by_y):
+    out = []
+    for y in sorted(chars_by_y):
+        out.extend(split_row(page, y, chars_by_y[y]))
+    return out
+
+
+def cluster(chars):
+    """Group (y, char) by baseline with a small tolerance."""
+    rows = {}
+    keys = []
+    for y, ch in sorted(chars, key=lambda t: t[0]):
+        if keys and abs(y - keys[-1]) < 0.1:
+            rows[keys[-1]].append(ch)
+        else:
+            keys.append(y)
+            rows[y] = [ch]
+    return rows
+
+
+def read_pdf(path):
+    """Pages: list of dicts with w, h (mm), segs, rules [(x1, x2, y, width)]."""
+    root = ET.fromstring(mutool("stext", path))
+    pages = []
+    for pno, page in enumerate(root.iter("page"), start=1):
+        chars = []
+        for font in page.iter("font"):
+            name, size = font.get("name", ""), float(font.get("size", "0"))
+            for c in font.iter("char"):
+                q = [float(v) for v in c.get("quad").split()]
+                x0 = float(c.get("x")) / PT_PER_MM
+                x1 = max(q[2], q[6]) / PT_PER_MM
+                top, bottom = min(q[1], q[3]) / PT_PER_MM, max(q[5], q[7]) / PT_PER_MM
+                y = float(c.get("y")) / PT_PER_MM
+                chars.append((y, (c.get("c", ""), x0, x1, top, bottom, name, size)))
+        pages.append({"no": pno, "w": float(page.get("width")) / PT_PER_MM,
+                      "h": float(page.get("height")) / PT_PER_MM,
+                      "segs": rows_to_segs(pno, cluster(chars)), "rules": []})
+    # strokes: <stroke_path transform="a b c d e f"><moveto x y/><lineto x y/>
+    troot = ET.fromstring(mutool("trace", path))
+    for pno, page in enumerate(troot.iter("page"), start=1):
+        for sp in page.iter("stroke_path"):
+            a, b, c, d, e, f = (float(v) for v in sp.get("transform", "1 0 0 1 0 0").split())
+            pts = [(float(p.get("x")), float(p.get("y"))) for p in sp if p.tag in ("moveto", "lineto")]
+            pts = [((a * x + c * y + e) / PT_PER_MM, (b * x + d * y + f) / PT_PER_MM) for x, y in pts]
+            lw = float(sp.get("linewidth", "1")) * (abs(a * d - b * c) ** 0.5)
+            for (xa, ya), (xb, yb) in zip(pts, pts[1:]):
+                if abs(ya - yb) < 0.01:
+                    pages[pno - 1]["rules"].append((min(xa, xb), max(xa, xb), ya, lw))
+    return pages
+
+
+DUMP_TEXT = re.compile(r'^  text x\s*([-\d.]+) y\s*([-\d.]+) w\s*([-\d.]+)\s+([\d.]+)(BI|B|I|R)\s+"(.*)"$')
+DUMP_RULE = re.compile(r'^  rule x\s*([-\d.]+)-\s*([-\d.]+) y\s*([-\d.]+) w([\d.]+)pt$')
+DUMP_PAGE = re.compile(r'^page (\d+) ([\d.]+)x([\d.]+)mm$')
+
+
+def read_dump(path):
+    """The same shape as read_pdf, from a --dump layout file (fragments
+    become chars; a fragment ending in a space carries it)."""
+    pages = []
+    rows = None
+    with open(path, encoding="utf-8") as fh:
+        for raw in fh:
+            line = raw.rstrip("\n")
+            m = DUMP_PAGE.match(line)
+            if m:
+                if pages:
+                    pages[-1]["segs"] = rows_to_segs(pages[-1]["no"], rows)
+                pages.append({"no": int(m.group(1)), "w": float(m.group(2)), "h": float(m.group(3)),
+                              "segs": [], "rules": []})
+                rows = {}
+                continue
+            m = DUMP_TEXT.match(line)
+            if m:
+                x, y, w, size = (float(m.group(i)) for i in range(1, 5))
+                face = {"R": "Regular", "B": "Bold", "I": "Italic", "BI": "BoldItalic"}[m.group(5)]
+                text = m.group(6)
+                body = text.rstrip(" ")
+                ch = (body, x, x + w, y - size * 0.891 / PT_PER_MM, y + size * 0.216 / PT_PER_MM, face, size)
+                rows.setdefault(y, []).append(ch)
+                if body != text:   # the trailing space: zero-width, at the end
+                    rows[y].append((" ", x + w, x + w, ch[3], ch[4], face, size))
+                continue
+            m = DUMP_RULE.match(line)
+            if m:
+                x1, x2, y, w = (float(m.group(i)) for i in range(1, 5))
+                pages[-1]["rules"].append((x1, x2, y, w))
+                continue
+            if line.strip():
+                raise RuntimeError("%s: unreadable line: %r" % (path, line))
+    if pages:
+        pages[-1]["segs"] = rows_to_segs(pages[-1]["no"], rows)
+    # a dump fragment without a trailing space may still be followed by one
+    # word of the same line (justified); Seg handles the joins by position.
+    return pages
+
+
+class Checker:
+    def __init__(self, name):
+        self.name, self.passed, self.failed = name, 0, 0
+
+    def ok(self, cond, what, got=None):
+        if cond:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL: %s: %s%s" % (self.name, what, "" if got is None else " (got %s)" % got))
+        return cond
+
+
+def near(a, b, tol):
+    return abs(a - b) <= tol + 1e-9
+
+
+class Doc:
+    """The recognised parts of a document, found in one source (PDF or dump)."""
+
+    def __init__(self, pages, conv):
+        self.pages, self.conv, self.c = pages, conv, CONV[conv]
+        p1 = pages[0]["segs"] if pages else []
+        self.pagenums = {}
+        for pg in pages:
+            for s in pg["segs"]:
+                if s.bottom < TOP and re.fullmatch(r"\d+", s.text):
+                    self.pagenums.setdefault(pg["no"], []).append(s)
+        self.title = self.first(p1, lambda s: s.text in self.c["title"])
+        self.motto = self.first(p1, lambda s: s.text == self.c.get("motto"))
+        self.number = self.first(p1, lambda s: s.text.startswith("Số") and s.mid < PAGE_MID)
+        self.date = self.first(p1, lambda s: re.fullmatch(DATE_RE, s.text) and s.mid > PAGE_MID)
+        self.star = self.first(p1, lambda s: s.text == "*" and s.mid < PAGE_MID)
+        self.type_name = self.first(p1, lambda s: s.text in TYPE_NAMES)
+        self.kind = TYPE_NAMES.get(self.type_name.text) if self.type_name else None
+        # the issuer: bold lines in the left column of the header, above the
+        # star (party) or the number line (state), below any superior line
+        limit = self.star or self.number
+        self.issuer = [s for s in p1 if limit and s.y < limit.y and s.mid < PAGE_MID and s.bold]
+        # recipients title and the signature block (last pages)
+        self.recipients = None
+        for pg in pages:
+            for s in pg["segs"]:
+                if s.text == "Nơi nhận:":
+                    self.recipients = s
+        self.sig = []
+        if self.recipients:
+            r = self.recipients
+            self.sig = [s for s in self.page_segs(r.page) if s.y > r.y - 8 and s.mid > PAGE_MID
+                        and s.bottom >= TOP]
+        self.recipient_lines = []
+        if self.recipients:
+            r = self.recipients
+            self.recipient_lines = [s for s in self.page_segs(r.page) if s.y > r.y and s.mid < PAGE_MID]
+
+    @staticmethod
+    def first(segs, pred):
+        for s in segs:
+            if pred(s):
+                return s
+        return None
+
+    def page_segs(self, no):
+        return self.pages[no - 1]["segs"] if 0 < no <= len(self.pages) else []
+
+    def rules(self, no):
+        return self.pages[no - 1]["rules"] if 0 < no <= len(self.pages) else []
+
+    def rule_under(self, seg, within=4.0, pred=None):
+        """The first rule on seg's page below its baseline (within mm) and
+        overlapping it horizontally."""
+        cands = [r for r in self.rules(seg.page) if seg.y < r[2] <= seg.y + within
+                 and r[1] > seg.x0 - 1 and r[0] < seg.x1 + 1 and (pred is None or pred(r))]
+        return min(cands, key=lambda r: r[2]) if cands else None
+
+
+def check_page(ck, d, expect_pages):
+    if expect_pages is not None:
+        ck.ok(len(d.pages) == expect_pages, "page count %d" % expect_pages, len(d.pages))
+    for pg in d.pages:
+        ck.ok(near(pg["w"], PAGE_W, 0.5) and near(pg["h"], PAGE_H, 0.5),
+              "page %d is A4 (210 x 297 mm)" % pg["no"], "%.2f x %.2f" % (pg["w"], pg["h"]))
+
+
+def check_margins(ck, d):
+    for pg in d.pages:
+        nums = d.pagenums.get(pg["no"], [])
+        bad = []
+        for s in pg["segs"]:
+            if s in nums:
+                continue
+            if (s.x0 < LEFT - MARGIN_TOL or s.x1 > RIGHT + MARGIN_TOL
+                    or s.top < TOP - MARGIN_TOL or s.bottom > BOTTOM + MARGIN_TOL):
+                bad.append(s)
+        ck.ok(not bad, "page %d: every line inside the margins (x %.0f-%.0f, y %.0f-%.0f mm)"
+              % (pg["no"], LEFT, RIGHT, TOP, BOTTOM),
+              "; ".join("%r box x %.2f-%.2f y %.2f-%.2f" % (s, s.x0, s.x1, s.top, s.bottom) for s in bad[:3])
+              if bad else None)
+
+
+def check_pagenum(ck, d):
+    for pg in d.pages:
+        n = pg["no"]
+        top = [s for s in pg["segs"] if s.bottom < TOP]
+        if n == 1:
+            ck.ok(not top, "page 1 has no page number (nothing in the top margin)", top or None)
+            continue
+        want = str(n)
+        ok = len(top) == 1 and top[0].text == want
+        ck.ok(ok, "page %d: its number %s alone in the top margin" % (n, want), top)
+        if ok:
+            s = top[0]
+            ck.ok(near(s.mid, CENTRE, CENTRE_TOL), "page %d: number centred over the text block (%.1f mm)"
+                  % (n, CENTRE), "centre %.2f" % s.mid)
+            sizes = d.c["pagenum_size"]
+            sizes = sizes if isinstance(sizes, tuple) else (sizes,)
+            ck.ok(s.size in sizes and not s.bold and not s.italic,
+                  "page %d: number upright, %s pt" % (n, "/".join(map(str, sizes))), "%s %s" % (s.sizes, s.style()))
+
+
+def want_seg(ck, seg, what):
+    return ck.ok(seg is not None, "%s is on page 1" % what, None if seg else "not found")
+
+
+def check_style(ck, seg, what, size, bold, italic):
+    style = " ".join(w for w, on in (("bold", bold), ("italic", italic)) if on) or "regular"
+    ck.ok(seg.size == size and seg.bold == bold and seg.italic == italic, "%s: %g pt %s" % (what, size, style),
+          "%s %s" % ("/".join("%g" % s for s in seg.sizes), seg.style()))
+
+
+def check_header(ck, d):
+    c = d.c
+    p1 = d.page_segs(1)
+    if not want_seg(ck, d.title, "the title %r" % c["title"][0]):
+        return
+    t = d.title
+    check_style(ck, t, "title %r" % t.text, c["title_size"], True, False)
+    ck.ok(t.x0 >= PAGE_MID - 0.5 if d.conv == "party" else t.mid > PAGE_MID,
+          "title %r in the right half" % t.text, "x %.2f-%.2f" % (t.x0, t.x1))
+    ck.ok(near(t.y, min(s.y for s in p1), BASELINE_TOL), "title %r on page 1's first line" % t.text,
+          "baseline %.2f, first %.2f" % (t.y, min(s.y for s in p1)))
+    if d.conv == "state" and want_seg(ck, d.motto, "the motto %r" % c["motto"]):
+        m = d.motto
+        check_style(ck, m, "motto", c["motto_size"], True, False)
+        ck.ok(m.y > t.y and near(m.mid, t.mid, CENTRE_TOL), "motto centred under the title",
+              "centre %.2f vs %.2f" % (m.mid, t.mid))
+    # issuer, star, number
+    ck.ok(bool(d.issuer), "issuer: bold line(s) in the left column of the header", None if d.issuer else "none")
+    for s in d.issuer:
+        check_style(ck, s, "issuer line %r" % s.text, c["issuer_size"], True, False)
+        ck.ok(s.mid < PAGE_MID and s.x1 < t.x0, "issuer line %r in the left column" % s.text, s)
+    if d.conv == "party":
+        if want_seg(ck, d.star, "the star '*'") and d.issuer:
+            iss = d.issuer[-1]
+            ck.ok(d.star.y > iss.y and near(d.star.mid, iss.mid, CENTRE_TOL), "'*' centred below the issuer",
+                  "star %r, issuer %r" % (d.star, iss))
+    if want_seg(ck, d.number, "the number line"):
+        n = d.number
+        check_style(ck, n, "number %r" % n.text, c["number_size"], False, False)
+        ck.ok(re.fullmatch(c["number_re"], n.text), "number %r has the form %s" % (n.text, c["number_re"]))
+        if d.conv == "party":
+            ck.ok(":" not in n.text, "Party number has no colon", n.text)
+        if d.issuer:
+            iss = max(d.issuer, key=lambda s: s.width)
+            ck.ok(n.y > d.issuer[-1].y and near(n.mid, iss.mid, CENTRE_TOL), "number centred under the issuer",
+                  "number centre %.2f, issuer %.2f" % (n.mid, iss.mid))
+    # a state minutes form has no date line (Form 1.9); everything else has one
+    if d.date is None and d.conv == "state" and d.kind == "minutes":
+        return
+    if want_seg(ck, d.date, "the place and date line"):
+        dt = d.date
+        check_style(ck, dt, "date line %r" % dt.text, c["date_size"], False, True)
+        if d.number:
+            ck.ok(near(dt.y, d.number.y, BASELINE_TOL), "date line on the number line's baseline",
+                  "%.2f vs %.2f" % (dt.y, d.number.y))
+        ck.ok(near(dt.mid, t.mid, CENTRE_TOL), "date line centred under the title",
+              "centre %.2f vs %.2f" % (dt.mid, t.mid))
+
+
+def check_type(ck, d):
+    if not want_seg(ck, d.type_name, "the type name (%s)" % " / ".join(TYPE_NAMES)):
+        return
+    t = d.type_name
+    check_style(ck, t, "type name %r" % t.text, d.c["type_size"], True, False)
+    ck.ok(near(t.mid, CENTRE, CENTRE_TOL), "type name centred on the text block (%.1f mm)" % CENTRE,
+          "centre %.2f" % t.mid)
+    below = d.date or d.number
+    ck.ok(below is None or t.y > below.y, "type name below the header")
+
+
+def body_segs(d):
+    """Segments between the type name and the signature row."""
+    if not d.type_name:
+        return []
+    out = []
+    end = d.recipients or (d.sig[0] if d.sig else None)
+    for pg in d.pages:
+        for s in pg["segs"]:
+            if (s.page, s.y) <= (d.type_name.page, d.type_name.y):
+                continue
+            if end and (s.page, s.y) >= (end.page, end.y - 0.01):
+                continue
+            if s in d.pagenums.get(s.page, []):
+                continue
+            out.append(s)
+    return out
+
+
+def check_body(ck, d):
+    segs = body_segs(d)
+    # state minutes and resolutions end with the signature row; minutes
+    # signature columns are 14 pt too, so they may stay in the set
+    bad = [s for s in segs if s.size != BODY_SIZE]
+    ck.ok(bool(segs) and not bad, "body text is %d pt" % BODY_SIZE, bad[:3] if bad else (None if segs else "no body"))
+
+
+def check_signature(ck, d):
+    c = d.c
+    if d.kind == "minutes" and not d.recipients:
+        # two signature columns side by side on the last page
+        last = d.pages[-1]["segs"]
+        pairs = [(a, b) for a in last for b in last
+                 if a.bold and b.bold and a.text == a.text.upper() and b.text == b.text.upper()
+                 and near(a.y, b.y, 0.1) and a.x1 < PAGE_MID < b.x0 and len(a.text) > 2]
+        ck.ok(bool(pairs), "minutes: two signature columns side by side on the last page, left and right of centre")
+        return
+    r = d.recipients
+    if not ck.ok(r is not None, "'Nơi nhận:' is there"):
+        return
+    check_style(ck, r, "'Nơi nhận:'", c["recipients_size"], c["recipients_bold"], c["recipients_italic"])
+    ck.ok(near(r.x0, LEFT, 0.3), "'Nơi nhận:' flush left", "x %.2f" % r.x0)
+    if not ck.ok(bool(d.sig), "a signature block right of the page centre beside 'Nơi nhận:'"):
+        return
+    first = min(d.sig, key=lambda s: s.y)
+    ck.ok(near(first.y, r.y, 1.0), "'Nơi nhận:' level with the first signature line %r" % first.text,
+          "%.2f vs %.2f" % (r.y, first.y))
+    ck.ok(re.match(r"(T/M|K/T|T/L|Q\.|TM\.|KT\.|TL\.|TUQ\.) ", first.text) or first.bold,
+          "first signature line is an authority line", first.text)
+    left = [s for s in d.sig if s.x0 < PAGE_MID]
+    ck.ok(not left, "signature block right of the page centre (%.0f mm)" % PAGE_MID, left or None)
+    mids = [s.mid for s in d.sig]
+    ck.ok(max(mids) - min(mids) <= CENTRE_TOL, "signature lines centred on one axis",
+          ", ".join("%.2f" % m for m in mids))
+    for s in d.recipient_lines:
+        ck.ok(s.x1 < min(x.x0 for x in d.sig), "recipient line %r left of the signature block" % s.text, s)
+
+
+def check_justify(ck, d):
+    segs = body_segs(d)
+    rows = {}
+    for s in segs:
+        rows.setdefault((s.page, round(s.y, 2)), []).append(s)
+    keys = sorted(rows)
+    checked, bad = 0, []
+    for k, nk in zip(keys, keys[1:]):
+        if k[0] != nk[0]:
+            continue
+        cur, nxt = rows[k], rows[nk]
+        x0 = min(s.x0 for s in cur)
+        nx0 = min(s.x0 for s in nxt)
+        if not (near(nx0, LEFT, 0.3) and x0 <= LEFT + INDENT + 0.5 and nk[1] - k[1] < 7.5):
+            continue      # the next line does not continue a paragraph
+        checked += 1
+        x1 = max(s.x1 for s in cur)
+        if not near(x1, RIGHT, JUSTIFY_TOL):
+            bad.append("p%d y %.2f ends at %.2f: %r" % (k[0], k[1], x1, short(" ".join(s.text for s in cur))))
+    ck.ok(checked > 0 and not bad, "non-last lines of body paragraphs end at %.0f mm (±%.1f)" % (RIGHT, JUSTIFY_TOL),
+          "; ".join(bad[:3]) if bad else (None if checked else "no paragraph of two lines found"))
+
+
+def check_rules(ck, d, src):
+    """Rule lengths (conventions.md §5): Party title rule = title width;
+    state motto rule = motto width, issuer rule 1/3-1/2 of the issuer,
+    centred; Party 'Nơi nhận:' is underlined."""
+    def rule_of(seg, what, **kw):
+        r = d.rule_under(seg, **kw)
+        ck.ok(r is not None, "%s: %s: a rule under %r" % (src, what, seg.text))
+        return r
+
+    if d.conv == "party" and d.title:
+        r = rule_of(d.title, "title rule")
+        if r:
+            ck.ok(near(r[0], d.title.x0, RULE_TOL) and near(r[1], d.title.x1, RULE_TOL),
+                  "%s: rule under %r as long as the text (%.2f-%.2f)" % (src, d.title.text, d.title.x0, d.title.x1),
+                  "%.2f-%.2f" % (r[0], r[1]))
+            if d.date:
+                ck.ok(r[2] < d.date.top, "%s: title rule above the date line" % src)
+    if d.conv == "state" and d.motto:
+        r = rule_of(d.motto, "motto rule")
+        if r:
+            ck.ok(near(r[0], d.motto.x0, RULE_TOL) and near(r[1], d.motto.x1, RULE_TOL),
+                  "%s: rule under the motto as long as the text (%.2f-%.2f)" % (src, d.motto.x0, d.motto.x1),
+                  "%.2f-%.2f" % (r[0], r[1]))
+    if d.conv == "state" and d.issuer:
+        last = d.issuer[-1]
+        widest = max(d.issuer, key=lambda s: s.width)
+        r = rule_of(last, "issuer rule", within=5.0)
+        if r:
+            ratio = (r[1] - r[0]) / widest.width
+            ck.ok(1 / 3 - 0.005 <= ratio <= 1 / 2 + 0.005,
+                  "%s: issuer rule 1/3 to 1/2 of the issuer's width (%.2f mm)" % (src, widest.width),
+                  "%.2f mm = %.3f" % (r[1] - r[0], ratio))
+            ck.ok(near((r[0] + r[1]) / 2, widest.mid, RULE_TOL), "%s: issuer rule centred under it" % src,
+                  "rule centre %.2f, issuer %.2f" % ((r[0] + r[1]) / 2, widest.mid))
+            if d.number:
+                ck.ok(r[2] < d.number.top, "%s: issuer rule above the number line" % src)
+    if d.conv == "party" and d.recipients:
+        r = rule_of(d.recipients, "'Nơi nhận:' underlined", within=2.5)
+        if r:
+            ck.ok(near(r[0], d.recipients.x0, RULE_TOL) and near(r[1], d.recipients.x1, RULE_TOL),
+                  "%s: 'Nơi nhận:' underlined along its width" % src, "%.2f-%.2f" % (r[0], r[1]))
+    for pg in d.pages:
+        for r in pg["rules"]:
+            ck.ok(r[0] >= LEFT - MARGIN_TOL and r[1] <= RIGHT + MARGIN_TOL and TOP - MARGIN_TOL <= r[2] <= BOTTOM,
+                  "%s: page %d rule inside the margins" % (src, pg["no"]), "%.2f-%.2f y %.2f" % r[:3])
+
+
+def check_same_rules(ck, pdf, dump):
+    ck.ok(len(pdf) == len(dump), "the dump and the PDF have the same pages", "%d vs %d" % (len(dump), len(pdf)))
+    for a, b in zip(pdf, dump):
+        ra, rb = sorted(a["rules"]), sorted(b["rules"])
+        same = len(ra) == len(rb) and all(near(x[0], y[0], 0.05) and near(x[1], y[1], 0.05) and near(x[2], y[2], 0.05)
+                                          for x, y in zip(ra, rb))
+        ck.ok(same, "page %d: the PDF strokes are the dump's rules" % a["no"],
+              "pdf %s, dump %s" % (["%.2f-%.2f y %.2f" % r[:3] for r in ra], ["%.2f-%.2f y %.2f" % r[:3] for r in rb]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description="check the placement of a rendered PDF")
+    ap.add_argument("pdf")
+    ap.add_argument("--convention", required=True, choices=sorted(CONV))
+    ap.add_argument("--expect-pages", type=int)
+    ap.add_argument("--layout", help="the --dump layout output for the same document")
+    ap.add_argument("--only", help="comma-separated groups: " + ",".join(GROUPS))
+    ap.add_argument("--print", action="store_true", help="print the lines read, then check")
+    a = ap.parse_args()
+    groups = GROUPS if not a.only else a.only.split(",")
+    for g in groups:
+        if g not in GROUPS:
+            ap.error("unknown group %r (have %s)" % (g, ",".join(GROUPS)))
+    name = os.path.basename(a.pdf)
+    try:
+        pages = read_pdf(a.pdf)
+        dump = read_dump(a.layout) if a.layout else None
+    except (RuntimeError, ET.ParseError, OSError) as e:
+        print("placement %s: %s" % (name, e))
+        print("placement %s: 0 passed, 1 failed" % name)
+        return 2
+    if a.print:
+        for pg in pages:
+            print("page %d %.2fx%.2fmm" % (pg["no"], pg["w"], pg["h"]))
+            for s in pg["segs"]:
+                print("  ", s)
+            for r in pg["rules"]:
+                print("   rule %.2f-%.2f y %.2f w %.2fpt" % r)
+    ck = Checker("placement " + name)
+    d = Doc(pages, a.convention)
+    if not ck.ok(bool(pages), "the PDF has pages"):
+        groups = []
+    for g in groups:
+        if g == "page":
+            check_page(ck, d, a.expect_pages)
+        elif g == "margins":
+            check_margins(ck, d)
+        elif g == "pagenum":
+            check_pagenum(ck, d)
+        elif g == "header":
+            check_header(ck, d)
+        elif g == "type":
+            check_type(ck, d)
+        elif g == "body":
+            check_body(ck, d)
+        elif g == "signature":
+            check_signature(ck, d)
+        elif g == "justify":
+            check_justify(ck, d)
+        elif g == "rules":
+            check_rules(ck, d, "pdf")
+            if dump is not None:
+                check_same_rules(ck, pages, dump)
+                check_rules(ck, Doc(dump, a.convention), "layout dump")
+    print("placement %s: %d passed, %d failed" % (name, ck.passed, ck.failed))
+    return 1 if ck.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
