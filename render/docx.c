@@ -2,10 +2,18 @@
  *
  * One paragraph style per zone in use (w:styleId = zone->docx_style), based
  * on "Normal", whose defaults carry the font (Times New Roman) and the body
- * size, so clerks who edit the file keep the convention.  The two-column
- * header and signature rows become borderless fixed-layout tables; rules
- * under headings are bottom borders of a tiny extra paragraph, indented so
- * the border has the length the PDF layout measures (vb_rule_length).  The
+ * size, so clerks who edit the file keep the convention.
+ *
+ * Word and LibreOffice reflow the file themselves; it is written so that
+ * they break lines and pages where our own layout (layout.c, the PDF) does:
+ * every zone has an exact line height equal to the PDF's pitch, spacing
+ * before and after as the PDF adds it (settings.xml asks for the sum, not
+ * the larger), widow/orphan control and keep-with-next as the layout's
+ * boxes, centred titles narrowed to the layout's balanced measure, and the
+ * two-column header and signature rows as borderless fixed tables with no
+ * cell margins, the columns of vb_row_left_width, first baselines aligned
+ * and two signatures' names level.  Rules under headings are bottom
+ * borders of an empty paragraph with the layout's ends and depth.  The
  * page number lives in a header with a PAGE field; w:titlePg with an empty
  * first-page header keeps page 1 unnumbered.
  *
@@ -75,33 +83,12 @@ static void put_esc(vb_buf *b, const char *s)
     }
 }
 
-/* A run's text: tabs become w:tab, line feeds w:br, each piece in its own
- * w:t with xml:space="preserve" (leading/trailing spaces are meaningful). */
-static void put_run_text(vb_buf *b, const char *s)
-{
-    while (*s) {
-        size_t n = strcspn(s, "\t\n\r");
-        if (n) {
-            char *piece = vb_xmalloc(n + 1);
-            memcpy(piece, s, n); piece[n] = 0;
-            vb_buf_puts(b, "<w:t xml:space=\"preserve\">");
-            put_esc(b, piece);
-            vb_buf_puts(b, "</w:t>");
-            free(piece);
-            s += n;
-        }
-        if (*s == '\t') { vb_buf_puts(b, "<w:tab/>"); s++; }
-        else if (*s == '\r') { if (s[1] == '\n') s++; vb_buf_puts(b, "<w:br/>"); s++; }
-        else if (*s == '\n') { vb_buf_puts(b, "<w:br/>"); s++; }
-    }
-}
-
 /* ---- writer state ---- */
 
 typedef struct dctx {
     const vb_doc *doc;
     const vb_style *st;
-    const vb_fonts *fonts;
+    const vb_fonts *fonts;       /* NULL: no metrics (unit tests without fonts) */
     const char *family;
     int32_t text_w;              /* page width minus margins, mpt */
     const vb_zone **zones;       /* zones in use, first-use order */
@@ -136,19 +123,6 @@ static void collect_zones(dctx *c)
     }
 }
 
-static int32_t font_ascent(const dctx *c, unsigned flags, int32_t size)
-{
-    return c->fonts ? vb_font_ascent(c->fonts, vb_face_for(flags), size)
-                    : (int32_t)((int64_t)size * 891 / 1000);
-}
-
-static int32_t font_descent(const dctx *c, unsigned flags, int32_t size)
-{
-    int32_t d = c->fonts ? vb_font_descent(c->fonts, vb_face_for(flags), size)
-                         : -(int32_t)((int64_t)size * 216 / 1000);
-    return d < 0 ? -d : d;
-}
-
 static const char *jc_name(vb_align a)
 {
     switch (a) {
@@ -159,130 +133,332 @@ static const char *jc_name(vb_align a)
     }
 }
 
-/* ---- rules ----
- * The rule under a paragraph is the bottom border of an extra empty
- * paragraph whose indents leave exactly the measured length, placed like
- * the PDF: centred on a centred line, from the line's start on a left or
- * justified one, ending at its end on a right-aligned one. */
+/* ---- vertical metrics, as layout.c sets lines ----
+ * Every zone is written with an exact line height equal to the PDF's
+ * baseline-to-baseline distance: its `line`, or for single spacing the
+ * regular face's ascender + descender scaled by 1150/1107 (Word's and
+ * LibreOffice's single line of Times New Roman).  Both programs put the
+ * extra room of an exact line above the text, so a line's part below the
+ * baseline is single - ascender, as in the PDF. */
 
-typedef struct rule_geo {
-    long ind_left, ind_right;    /* twips */
-    long line;                   /* exact height of the rule paragraph, twips */
-    long after;                  /* its space after, twips */
-    long sz;                     /* border width, eighths of a point */
-} rule_geo;
-
-static void rule_geometry(const dctx *c, const vb_para *p, int32_t colw, rule_geo *g)
+static int32_t single_pitch(const dctx *c, int32_t size, int32_t *ascent)
 {
-    const vb_zone *z = p->zone;
-    int32_t len = c->fonts ? vb_rule_length(c->doc, p, c->fonts, colw) : 0;
-    if (!c->fonts) {            /* no metrics: the lengths that need none */
-        switch (z->rule) {
-        case VB_RULE_FULL: len = colw; break;
-        case VB_RULE_FIXED: len = z->rule_len; break;
-        default: len = (int32_t)((int64_t)colw * (z->rule_frac ? z->rule_frac : 333) / 1000);
-        }
-    }
-    int32_t lo = z->indent_left > 0 ? z->indent_left : 0;
-    int32_t hi = colw - (z->indent_right > 0 ? z->indent_right : 0);
-    if (hi - lo < 1000) { lo = 0; hi = colw; }
-    if (len > hi - lo) len = hi - lo;
-    if (len < 0) len = 0;
-    int32_t x1;
-    if (z->rule == VB_RULE_FULL || len == hi - lo) x1 = lo;
-    else if (z->align == VB_ALIGN_CENTER || z->rule == VB_RULE_FRACTION || z->rule == VB_RULE_FIXED)
-        x1 = lo + (hi - lo - len) / 2;
-    else if (z->align == VB_ALIGN_RIGHT) x1 = hi - len;
-    else x1 = lo + (z->indent_first > 0 ? z->indent_first : 0);
-    if (x1 + len > hi) x1 = hi - len;
-    long colw_tw = twips(colw);
-    g->ind_left = twips(x1);
-    g->ind_right = colw_tw - g->ind_left - twips(len);
-    if (g->ind_right < 0) g->ind_right = 0;
+    int32_t a = c->fonts ? vb_font_ascent(c->fonts, VB_FACE_REGULAR, size) : (int32_t)((int64_t)size * 891 / 1000);
+    int32_t d = c->fonts ? vb_font_descent(c->fonts, VB_FACE_REGULAR, size) : -(int32_t)((int64_t)size * 216 / 1000);
+    if (ascent) *ascent = a;
+    return (int32_t)((int64_t)(a - d) * 1150 / 1107);
+}
 
-    /* Vertically: the heading's line ends `descent` below its baseline; the
-     * rule paragraph fills the rest of rule_gap, so the middle of the border
-     * lies rule_gap below the baseline as in the PDF.  The heading's space
-     * after follows the rule, less what the rule paragraph took. */
-    int32_t desc = font_descent(c, z->flags, z->size);
-    int32_t gap = z->rule_gap > 0 ? z->rule_gap : z->size / 4;
-    g->sz = eighths(z->rule_width > 0 ? z->rule_width : 500);
-    int32_t stroke = (int32_t)(g->sz * 125);
-    long h = twips(gap - desc - stroke / 2);
-    if (h < 2) h = 2;                  /* LibreOffice honours tiny exact heights */
-    g->line = h;
-    long used = h + twips(stroke);
-    long after = twips(z->space_after) - used;
-    g->after = after > 0 ? after : 0;
+static int32_t zone_pitch(const dctx *c, const vb_zone *z)
+{
+    return z->line > 0 ? z->line : single_pitch(c, z->size > 0 ? z->size : 14 * VB_PT, NULL);
+}
+
+/* Baseline from the top of a line box of the zone. */
+static int32_t zone_baseline(const dctx *c, const vb_zone *z)
+{
+    int32_t a, single = single_pitch(c, z->size > 0 ? z->size : 14 * VB_PT, &a);
+    return zone_pitch(c, z) - (single - a);
+}
+
+/* ---- a paragraph as the PDF layout sets it ----
+ * The layout of one paragraph in a column of the given width, run through
+ * layout.c itself on a one-paragraph document whose page is that column,
+ * so line breaks, balanced centred titles and rule lengths are exactly
+ * the PDF's. */
+
+typedef struct pgeo {
+    int nlines;
+    int32_t widest;              /* natural width of the widest line, mpt */
+    bool rule;                   /* the zone's rule, from the column's left */
+    int32_t rule_x1, rule_x2;
+} pgeo;
+
+static void measure_para(const dctx *c, const vb_para *p, int32_t colw, pgeo *g)
+{
+    memset(g, 0, sizeof *g);
+    g->nlines = 1;
+    if (!c->fonts || !p->runs) return;
+    vb_style st = *c->st;
+    st.page_w = colw;
+    st.margin_left = st.margin_right = st.margin_top = st.margin_bottom = 0;
+    st.page_h = INT32_MAX / 4;
+    st.page_number_from = INT32_MAX;
+    vb_doc *one = vb_doc_new(&st);
+    vb_para *q = vb_doc_para(one, p->zone);
+    for (const vb_run *r = p->runs; r; r = r->next) vb_para_text(one, q, r->text, r->flags);
+    vb_diag d;
+    vb_diag_init(&d);
+    vb_layout *l = NULL;
+    if (vb_layout_run(one, c->fonts, &l, &d)) {
+        int maxline = -1;
+        int32_t lo = 0, hi = 0;
+        int cur = -1;
+        for (size_t pg = 0; pg < l->npages; pg++)
+            for (size_t i = 0; i < l->pages[pg].nfrags; i++) {
+                const vb_frag *f = &l->pages[pg].frags[i];
+                if (f->block != 0) continue;
+                int32_t x2 = f->x + f->width;
+                if (f->line != cur) {
+                    if (cur >= 0 && hi - lo > g->widest) g->widest = hi - lo;
+                    cur = f->line; lo = f->x; hi = x2;
+                } else {
+                    if (f->x < lo) lo = f->x;
+                    if (x2 > hi) hi = x2;
+                }
+                if (f->line > maxline) maxline = f->line;
+            }
+        if (cur >= 0 && hi - lo > g->widest) g->widest = hi - lo;
+        if (maxline >= 0) g->nlines = maxline + 1;
+        /* the zone's rule is the last one drawn (underlines come before) */
+        if (p->zone->rule != VB_RULE_NONE)
+            for (size_t pg = l->npages; pg-- > 0;)
+                if (l->pages[pg].nrules) {
+                    const vb_line_seg *r = &l->pages[pg].rules[l->pages[pg].nrules - 1];
+                    g->rule = true; g->rule_x1 = r->x1; g->rule_x2 = r->x2;
+                    break;
+                }
+        vb_layout_free(l);
+    }
+    vb_diag_free(&d);
+    vb_doc_free(one);
 }
 
 /* ---- document.xml ---- */
 
-static void put_run(vb_buf *b, const vb_para *p, const vb_run *r)
+/* A paragraph's runs with white space as the layout reads it: any run of
+ * blanks, tabs and line ends is one space (in the run where it starts),
+ * none at the start or the end of the paragraph. */
+static void put_runs(vb_buf *b, const vb_para *p)
 {
-    if (!r->text || !*r->text) return;
-    unsigned add = r->flags & ~p->zone->flags;
-    vb_buf_puts(b, "<w:r>");
-    if (add & (VB_BOLD | VB_ITALIC | VB_UNDERLINE)) {
-        vb_buf_puts(b, "<w:rPr>");
-        if (add & VB_BOLD) vb_buf_puts(b, "<w:b/>");
-        if (add & VB_ITALIC) vb_buf_puts(b, "<w:i/>");
-        if (add & VB_UNDERLINE) vb_buf_puts(b, "<w:u w:val=\"single\"/>");
-        vb_buf_puts(b, "</w:rPr>");
+    bool in_word = false;
+    const vb_run *space_run = NULL;      /* a space is owed to this run */
+    vb_buf text = { 0 };
+    for (const vb_run *r = p->runs; r; r = r->next) {
+        text.len = 0;
+        for (const char *s = r->text; *s; s++) {
+            bool blank = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r';
+            if (blank) {
+                if (in_word) { space_run = r; in_word = false; }
+                continue;
+            }
+            if (space_run) {
+                if (space_run == r) vb_buf_putc(&text, ' ');
+                space_run = NULL;
+            }
+            in_word = true;
+            vb_buf_putc(&text, *s);
+        }
+        /* a space owed to this run is written when the next word comes:
+         * look ahead, so it lands in this run when one does come */
+        if (space_run == r) {
+            bool more = false;
+            for (const vb_run *n = r->next; n && !more; n = n->next)
+                for (const char *s = n->text; *s; s++)
+                    if (!(*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) { more = true; break; }
+            if (more) { vb_buf_putc(&text, ' '); space_run = NULL; }
+        }
+        if (!text.len) continue;
+        unsigned add = r->flags & ~p->zone->flags;
+        vb_buf_puts(b, "<w:r>");
+        if (add & (VB_BOLD | VB_ITALIC | VB_UNDERLINE)) {
+            vb_buf_puts(b, "<w:rPr>");
+            if (add & VB_BOLD) vb_buf_puts(b, "<w:b/>");
+            if (add & VB_ITALIC) vb_buf_puts(b, "<w:i/>");
+            if (add & VB_UNDERLINE) vb_buf_puts(b, "<w:u w:val=\"single\"/>");
+            vb_buf_puts(b, "</w:rPr>");
+        }
+        vb_buf_puts(b, "<w:t xml:space=\"preserve\">");
+        put_esc(b, vb_buf_cstr(&text));
+        vb_buf_puts(b, "</w:t></w:r>");
     }
-    put_run_text(b, r->text);
-    vb_buf_puts(b, "</w:r>");
+    vb_buf_free(&text);
 }
 
-/* One model paragraph (plus its rule paragraph) in a column `colw` wide.
- * keep_next: keep with what follows (the paragraph before a signature). */
-static void put_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, bool keep_next)
+/* How one paragraph is written, beyond its style. */
+typedef struct pfmt {
+    bool keep_next;              /* keep with what follows (before a signature) */
+    int32_t add_before;          /* added to the zone's space before, mpt */
+} pfmt;
+
+/* The rule under a paragraph is the bottom border of an empty paragraph
+ * that follows it: indented to the rule's ends as the layout measured
+ * them, its exact height putting the middle of the stroke rule_gap below
+ * the baseline.  It takes its height out of the heading's space after;
+ * what the space after cannot hold (rules in header cells) is height the
+ * PDF does not have. */
+typedef struct rulev {
+    long h;                      /* exact height of the rule paragraph, twips */
+    long sz;                     /* stroke, eighths of a point */
+    int32_t room;                /* the rule paragraph's whole height, mpt */
+} rulev;
+
+static void rule_vertical(const dctx *c, const vb_zone *z, rulev *v)
+{
+    v->sz = eighths(z->rule_width > 0 ? z->rule_width : 500);
+    int32_t stroke = (int32_t)(v->sz * 125);
+    int32_t below = zone_pitch(c, z) - zone_baseline(c, z);   /* the line's part under the baseline */
+    v->h = twips(z->rule_gap - below - stroke / 2);
+    if (v->h < 1) v->h = 1;
+    v->room = (int32_t)((v->h + twips(stroke)) * 50);
+}
+
+static void put_rule_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, const pgeo *g,
+                          bool keep_next)
 {
     const vb_zone *z = p->zone;
-    bool rule = z->rule != VB_RULE_NONE;
-    vb_buf_printf(b, "<w:p><w:pPr><w:pStyle w:val=\"");
-    put_esc(b, zone_style_id(z));
-    vb_buf_puts(b, "\"/>");
-    if ((keep_next || rule) && !z->keep_next) vb_buf_puts(b, "<w:keepNext/>");
-    if (rule) vb_buf_puts(b, "<w:spacing w:after=\"0\"/>");
-    vb_buf_puts(b, "</w:pPr>");
-    for (const vb_run *r = p->runs; r; r = r->next) put_run(b, p, r);
-    vb_buf_puts(b, "</w:p>");
-    if (!rule) return;
-
-    rule_geo g;
-    rule_geometry(c, p, colw, &g);
+    int32_t x1 = g->rule_x1, x2 = g->rule_x2;
+    if (!g->rule) {                       /* no metrics: lengths that need none */
+        int32_t len = z->rule == VB_RULE_FIXED ? z->rule_len : z->rule == VB_RULE_FULL ? colw
+                    : (int32_t)((int64_t)colw * (z->rule_frac ? z->rule_frac : 333) / 1000);
+        x1 = (colw - len) / 2; x2 = x1 + len;
+    }
+    if (x1 < 0) x1 = 0;
+    if (x2 > colw) x2 = colw;
+    rulev v;
+    rule_vertical(c, z, &v);
+    long after = twips(z->space_after - v.room);
     vb_buf_puts(b, "<w:p><w:pPr><w:pStyle w:val=\"VB_DuongKe\"/>");
-    if (z->keep_next || keep_next) vb_buf_puts(b, "<w:keepNext/>");
-    vb_buf_printf(b, "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"%ld\" w:space=\"0\" w:color=\"000000\"/></w:pBdr>",
-                  g.sz);
+    if (keep_next) vb_buf_puts(b, "<w:keepNext/>");
+    vb_buf_printf(b, "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"%ld\" w:space=\"0\" w:color=\"000000\"/></w:pBdr>", v.sz);
     vb_buf_printf(b, "<w:spacing w:before=\"0\" w:after=\"%ld\" w:line=\"%ld\" w:lineRule=\"exact\"/>",
-                  g.after, g.line);
-    vb_buf_printf(b, "<w:ind w:left=\"%ld\" w:right=\"%ld\" w:firstLine=\"0\"/>", g.ind_left, g.ind_right);
+                  after > 0 ? after : 0, v.h);
+    vb_buf_printf(b, "<w:ind w:left=\"%ld\" w:right=\"%ld\" w:firstLine=\"0\"/>", twips(x1), twips(colw - x2));
     vb_buf_puts(b, "</w:pPr></w:p>");
 }
 
-/* Consecutive rows become one table, so Word does not glue two tables
- * together; its grid is the union of the rows' column boundaries. */
+/* One model paragraph (and its rule) in a column `colw` wide. */
+static void put_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, const pfmt *f)
+{
+    const vb_zone *z = p->zone;
+    bool rule = z->rule != VB_RULE_NONE;
+    pgeo g;
+    if (rule || z->align == VB_ALIGN_CENTER) measure_para(c, p, colw, &g);
+    else { memset(&g, 0, sizeof g); g.nlines = 1; }
+
+    vb_buf_puts(b, "<w:p><w:pPr><w:pStyle w:val=\"");
+    put_esc(b, zone_style_id(z));
+    vb_buf_puts(b, "\"/>");
+    if ((f->keep_next || rule) && !z->keep_next) vb_buf_puts(b, "<w:keepNext/>");
+    if (f->add_before || rule) {
+        vb_buf_puts(b, "<w:spacing");
+        if (f->add_before) {
+            int32_t before = z->space_before + f->add_before;
+            vb_buf_printf(b, " w:before=\"%ld\"", twips(before > 0 ? before : 0));
+        }
+        if (rule) vb_buf_puts(b, " w:after=\"0\"");
+        vb_buf_puts(b, "/>");
+    }
+    /* A centred paragraph of several lines is balanced by the layout (the
+     * narrowest measure that keeps its number of lines): narrow it by the
+     * same amount on both sides so Word and LibreOffice break it there. */
+    if (z->align == VB_ALIGN_CENTER && g.nlines > 1 && g.widest > 0) {
+        int32_t avail = colw - z->indent_left - z->indent_right - (z->indent_first > 0 ? z->indent_first : 0);
+        int32_t extra = (avail - g.widest - VB_PT) / 2;
+        if (extra > 0)
+            vb_buf_printf(b, "<w:ind w:left=\"%ld\" w:right=\"%ld\"/>", twips(z->indent_left + extra),
+                          twips(z->indent_right + extra));
+    }
+    vb_buf_puts(b, "</w:pPr>");
+    put_runs(b, p);
+    vb_buf_puts(b, "</w:p>");
+    if (rule) put_rule_para(b, c, p, colw, &g, z->keep_next || f->keep_next);
+}
+
+/* Where each cell of a row puts its paragraphs, as layout.c's row_box:
+ * the first baselines of the two cells are aligned, and two signatures
+ * side by side have their names level. */
+typedef struct rowfmt {
+    int32_t left_w;
+    int32_t first_add[2];        /* added before the first paragraph of a cell */
+    const vb_para *name[2];      /* the paragraph moved down, or NULL */
+    int32_t name_add[2];
+    int32_t pdf_h;               /* the row's height in the PDF, with its space after */
+    int32_t docx_h;              /* and as written here (rules take room) */
+} rowfmt;
+
 static int32_t row_left_width(const dctx *c, const vb_row *r)
 {
+    if (c->fonts) return vb_row_left_width(c->doc, r, c->fonts);
     int32_t pm = r->kind == VB_ROW_HEADER ? c->st->header_left : c->st->signature_left;
     if (pm <= 0 || pm >= 1000) pm = 500;
     return (int32_t)((int64_t)c->text_w * pm / 1000);
 }
 
-static void put_rows(vb_buf *b, const dctx *c, const vb_block *first, const vb_block *end)
+static void row_format(const dctx *c, const vb_row *r, rowfmt *rf)
+{
+    memset(rf, 0, sizeof *rf);
+    rf->left_w = row_left_width(c, r);
+    int32_t colw[2] = { rf->left_w, c->text_w - rf->left_w };
+    int32_t first_bl[2] = { 0, 0 }, last_bl[2] = { 0, 0 }, h[2] = { 0, 0 }, rules[2] = { 0, 0 };
+    int32_t after[2] = { 0, 0 }, tail[2] = { 0, 0 };
+    for (int k = 0; k < 2; k++) {
+        int32_t y = 0;
+        for (const vb_para *p = r->cell[k]; p; p = p->next) {
+            const vb_zone *z = p->zone;
+            pgeo g;
+            measure_para(c, p, colw[k], &g);
+            y += z->space_before;
+            int32_t bl = y + zone_baseline(c, z);
+            if (p == r->cell[k]) first_bl[k] = bl;
+            last_bl[k] = bl;
+            y += g.nlines * zone_pitch(c, z);
+            int32_t room = 0;
+            if (z->rule != VB_RULE_NONE) { rulev v; rule_vertical(c, z, &v); room = v.room; }
+            if (p->next) {
+                y += z->space_after;
+                if (room > z->space_after) rules[k] += room - z->space_after;
+            } else {
+                after[k] = z->space_after;
+                tail[k] = room > z->space_after ? room : z->space_after;
+            }
+        }
+        h[k] = y;
+    }
+    if (r->kind == VB_ROW_SIGNATURE && r->cell_last[0] && r->cell_last[1] &&
+        r->cell_last[0]->zone == r->cell_last[1]->zone && r->cell[0] != r->cell_last[0] &&
+        r->cell[1] != r->cell_last[1] && last_bl[0] != last_bl[1]) {
+        int k = last_bl[0] < last_bl[1] ? 0 : 1;
+        rf->name[k] = r->cell_last[k];
+        rf->name_add[k] = last_bl[1 - k] - last_bl[k];
+        h[k] += rf->name_add[k];
+    }
+    if (r->cell[0] && r->cell[1] && first_bl[0] != first_bl[1]) {
+        int k = first_bl[0] < first_bl[1] ? 0 : 1;
+        rf->first_add[k] = first_bl[1 - k] - first_bl[k];
+        h[k] += rf->first_add[k];
+    }
+    rf->pdf_h = (h[0] > h[1] ? h[0] : h[1]) + (after[0] > after[1] ? after[0] : after[1]);
+    for (int k = 0; k < 2; k++) {
+        int32_t d = r->cell[k] ? h[k] + rules[k] + tail[k] : VB_PT;   /* an empty cell holds a 1 pt paragraph */
+        if (d > rf->docx_h) rf->docx_h = d;
+    }
+}
+
+/* Consecutive rows become one borderless table with no cell margins, so
+ * Word does not glue two tables together; its grid is the union of the
+ * rows' column boundaries.  A row never splits across pages. */
+/* Rules in cells take room the PDF's rows do not have (the PDF draws them
+ * below the line, over the space that follows).  What a row adds is taken
+ * back from the space before the next row's paragraphs and then from the
+ * paragraph after the table; the rest is returned. */
+static int32_t put_rows(vb_buf *b, const dctx *c, const vb_block *first, const vb_block *end, bool keep_with_next)
 {
     long total = twips(c->text_w);
-    long cuts[64]; size_t ncuts = 0;
-    for (const vb_block *k = first; k != end && ncuts < 64; k = k->next) {
-        long x = twips(row_left_width(c, k->row));
+    size_t nrows = 0;
+    for (const vb_block *k = first; k != end; k = k->next) nrows++;
+    rowfmt *rfs = vb_xcalloc(nrows ? nrows : 1, sizeof *rfs);
+    long *cuts = vb_xcalloc(nrows ? nrows : 1, sizeof *cuts);
+    size_t ncuts = 0, i = 0;
+    for (const vb_block *k = first; k != end; k = k->next, i++) {
+        row_format(c, k->row, &rfs[i]);
+        long x = twips(rfs[i].left_w);
         bool seen = false;
-        for (size_t i = 0; i < ncuts; i++) if (cuts[i] == x) seen = true;
+        for (size_t j = 0; j < ncuts; j++) if (cuts[j] == x) seen = true;
         if (!seen) cuts[ncuts++] = x;
     }
-    for (size_t i = 1; i < ncuts; i++)               /* sort */
-        for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
+    for (size_t a = 1; a < ncuts; a++)               /* sort */
+        for (size_t j = a; j > 0 && cuts[j - 1] > cuts[j]; j--) {
             long t = cuts[j]; cuts[j] = cuts[j - 1]; cuts[j - 1] = t;
         }
 
@@ -296,42 +472,67 @@ static void put_rows(vb_buf *b, const dctx *c, const vb_block *first, const vb_b
                      "<w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar>"
                      "<w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>", total);
     long prev = 0;
-    for (size_t i = 0; i < ncuts; i++) {
-        vb_buf_printf(b, "<w:gridCol w:w=\"%ld\"/>", cuts[i] - prev);
-        prev = cuts[i];
+    for (size_t j = 0; j < ncuts; j++) {
+        vb_buf_printf(b, "<w:gridCol w:w=\"%ld\"/>", cuts[j] - prev);
+        prev = cuts[j];
     }
     vb_buf_printf(b, "<w:gridCol w:w=\"%ld\"/></w:tblGrid>", total - prev);
 
-    for (const vb_block *k = first; k != end; k = k->next) {
+    i = 0;
+    int32_t owed = 0;
+    for (const vb_block *k = first; k != end; k = k->next, i++) {
         const vb_row *r = k->row;
-        int32_t lw = row_left_width(c, r);
-        long x = twips(lw);
+        rowfmt *rf = &rfs[i];
+        if (owed > 0) {
+            int32_t take = owed;
+            for (int cell = 0; cell < 2; cell++)
+                if (r->cell[cell] && r->cell[cell]->zone->space_before + rf->first_add[cell] < take)
+                    take = r->cell[cell]->zone->space_before + rf->first_add[cell];
+            if (take > 0) {
+                for (int cell = 0; cell < 2; cell++) rf->first_add[cell] -= take;
+                rf->docx_h -= take;
+            }
+        }
+        owed += rf->docx_h - rf->pdf_h;
+        long x = twips(rf->left_w);
         size_t at = 0;
         while (at < ncuts && cuts[at] != x) at++;
         long span[2] = { (long)at + 1, (long)(ncuts - at) };
         long w[2] = { x, total - x };
-        int32_t colw[2] = { lw, c->text_w - lw };
-        /* a row never splits across pages; the signature's cells keep together */
+        int32_t colw[2] = { rf->left_w, c->text_w - rf->left_w };
+        bool last_row = k->next == end;
         vb_buf_puts(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
-        for (int i = 0; i < 2; i++) {
-            vb_buf_printf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%ld\" w:type=\"dxa\"/>", w[i]);
-            if (span[i] > 1) vb_buf_printf(b, "<w:gridSpan w:val=\"%ld\"/>", span[i]);
+        for (int cell = 0; cell < 2; cell++) {
+            vb_buf_printf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%ld\" w:type=\"dxa\"/>", w[cell]);
+            if (span[cell] > 1) vb_buf_printf(b, "<w:gridSpan w:val=\"%ld\"/>", span[cell]);
             vb_buf_puts(b, "</w:tcPr>");
-            if (!r->cell[i]) vb_buf_puts(b, "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\"/></w:pPr></w:p>");
-            for (const vb_para *p = r->cell[i]; p; p = p->next) put_para(b, c, p, colw[i], false);
+            if (!r->cell[cell])
+                vb_buf_puts(b, "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/>"
+                               "<w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr></w:p>");
+            for (const vb_para *p = r->cell[cell]; p; p = p->next) {
+                pfmt f = { !last_row || keep_with_next, 0 };
+                if (p == r->cell[cell]) f.add_before += rf->first_add[cell];
+                if (p == rf->name[cell]) f.add_before += rf->name_add[cell];
+                put_para(b, c, p, colw[cell], &f);
+            }
             vb_buf_puts(b, "</w:tc>");
         }
         vb_buf_puts(b, "</w:tr>");
     }
     vb_buf_puts(b, "</w:tbl>");
+    free(rfs);
+    free(cuts);
+    return owed;
 }
 
 static void put_sect(vb_buf *b, const dctx *c)
 {
     const vb_style *s = c->st;
     const vb_zone *pz = vb_style_zone(s, "page_number");
-    int32_t size = pz && pz->size > 0 ? pz->size : 13 * VB_PT;
-    long header = twips(s->page_number_y - font_ascent(c, pz ? pz->flags : 0, size));
+    vb_zone pn = { 0 };
+    pn.size = pz && pz->size > 0 ? pz->size : 13 * VB_PT;
+    /* the header paragraph's exact line puts the number's baseline at page_number_y */
+    long header = twips(s->page_number_y - zone_baseline(c, &pn));
     if (header < 0) header = 0;
     vb_buf_puts(b, "<w:sectPr>"
                    "<w:headerReference w:type=\"default\" r:id=\"rId4\"/>"
@@ -352,27 +553,31 @@ static void put_document(vb_buf *b, const dctx *c)
     vb_buf_puts(b, XML_DECL "<w:document xmlns:w=\"" NS_W "\" xmlns:r=\"" NS_R "\"><w:body>");
     const vb_block *bl = c->doc->first;
     bool last_was_table = false;
+    int32_t owed = 0;
     while (bl) {
         if (bl->kind == VB_BLOCK_ROW && bl->row) {
             const vb_block *end = bl->next;
             while (end && end->kind == VB_BLOCK_ROW && end->row) end = end->next;
-            put_rows(b, c, bl, end);
+            /* a signature row is never alone on its page: what precedes
+             * keeps with it; rows that precede one keep with it too */
+            bool keep = end && end->kind == VB_BLOCK_ROW && end->row->kind == VB_ROW_SIGNATURE;
+            owed = put_rows(b, c, bl, end, keep);
             bl = end;
             last_was_table = true;
             continue;
         }
         if (bl->para) {
-            /* the signature row is never alone on its page */
             const vb_block *nx = bl->next;
-            bool keep = nx && nx->kind == VB_BLOCK_ROW && nx->row && nx->row->kind == VB_ROW_SIGNATURE;
-            put_para(b, c, bl->para, c->text_w, keep);
+            pfmt f = { nx && nx->kind == VB_BLOCK_ROW && nx->row && nx->row->kind == VB_ROW_SIGNATURE, -owed };
+            owed = 0;
+            put_para(b, c, bl->para, c->text_w, &f);
             last_was_table = false;
         }
         bl = bl->next;
     }
-    /* Word wants a paragraph after a closing table: make it 1 pt high. */
+    /* Word wants a paragraph after a closing table: make it one twip high. */
     if (last_was_table || !c->doc->first)
-        vb_buf_puts(b, "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/>"
+        vb_buf_puts(b, "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"1\" w:lineRule=\"exact\"/>"
                        "<w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr></w:p>");
     put_sect(b, c);
     vb_buf_puts(b, "</w:body></w:document>");
@@ -380,18 +585,15 @@ static void put_document(vb_buf *b, const dctx *c)
 
 /* ---- styles.xml ---- */
 
-static void put_style_ppr(vb_buf *b, const vb_zone *z)
+static void put_style_ppr(vb_buf *b, const dctx *c, const vb_zone *z)
 {
     vb_buf_puts(b, "<w:pPr>");
     if (z->keep_next) vb_buf_puts(b, "<w:keepNext/>");
     if (z->keep_lines) vb_buf_puts(b, "<w:keepLines/>");
     vb_buf_puts(b, "<w:widowControl/>");
-    vb_buf_printf(b, "<w:spacing w:before=\"%ld\" w:after=\"%ld\"",
+    vb_buf_printf(b, "<w:spacing w:before=\"%ld\" w:after=\"%ld\" w:line=\"%ld\" w:lineRule=\"exact\"/>",
                   twips(z->space_before > 0 ? z->space_before : 0),
-                  twips(z->space_after > 0 ? z->space_after : 0));
-    if (z->line > 0) vb_buf_printf(b, " w:line=\"%ld\" w:lineRule=\"exact\"", twips(z->line));
-    else vb_buf_puts(b, " w:line=\"240\" w:lineRule=\"auto\"");
-    vb_buf_puts(b, "/>");
+                  twips(z->space_after > 0 ? z->space_after : 0), twips(zone_pitch(c, z)));
     vb_buf_printf(b, "<w:ind w:left=\"%ld\" w:right=\"%ld\"", twips(z->indent_left), twips(z->indent_right));
     if (z->indent_first >= 0) vb_buf_printf(b, " w:firstLine=\"%ld\"", twips(z->indent_first));
     else vb_buf_printf(b, " w:hanging=\"%ld\"", twips(-z->indent_first));
@@ -457,7 +659,7 @@ static void put_styles(vb_buf *b, const dctx *c)
         const vb_zone *z = c->zones[i];
         const char *id = zone_style_id(z);
         put_style_head(b, id, z->docx_name && *z->docx_name ? z->docx_name : id);
-        put_style_ppr(b, z);
+        put_style_ppr(b, c, z);
         put_style_rpr(b, z);
         vb_buf_puts(b, "</w:style>");
     }
@@ -471,11 +673,11 @@ static void put_styles(vb_buf *b, const dctx *c)
     const vb_zone *pz = vb_style_zone(c->st, "page_number");
     const char *pid = pz ? zone_style_id(pz) : "VB_SoTrang";
     put_style_head(b, pid, pz && pz->docx_name && *pz->docx_name ? pz->docx_name : "VB Số trang");
-    vb_buf_puts(b, "<w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>"
-                   "<w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/></w:pPr>");
     vb_zone pn = { 0 };
     pn.size = pz && pz->size > 0 ? pz->size : 13 * VB_PT;
-    pn.flags = pz ? pz->flags : 0;
+    vb_buf_printf(b, "<w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"%ld\" w:lineRule=\"exact\"/>"
+                     "<w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/></w:pPr>",
+                  twips(zone_pitch(c, &pn)));
     put_style_rpr(b, &pn);
     vb_buf_puts(b, "</w:style></w:styles>");
 }
@@ -502,6 +704,10 @@ static void put_settings(vb_buf *b)
     vb_buf_puts(b, XML_DECL "<w:settings xmlns:w=\"" NS_W "\">"
                    "<w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"720\"/>"
                    "<w:characterSpacingControl w:val=\"doNotCompress\"/>"
+                   /* sum a paragraph's space after and the next one's space
+                    * before, as the PDF does (LibreOffice otherwise takes the
+                    * larger of the two) */
+                   "<w:compat><w:doNotUseHTMLParagraphAutoSpacing/></w:compat>"
                    "<w:themeFontLang w:val=\"vi-VN\"/>"
                    "<w:decimalSymbol w:val=\",\"/><w:listSeparator w:val=\";\"/></w:settings>");
 }
