@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# tests/bad-input.sh — bad records and bad command lines must fail cleanly:
+# the right exit code, a message that names the file and the field, and no
+# output file (nor a *.tmp-* leftover) anywhere.
+#
+# The corpus is tests/bad/: each case is an input file NAME.json (any
+# extension) and NAME.expect:
+#     line 1   the exit code
+#     line 2   a substring of stderr, exact; {in} is the input as passed,
+#              {dir} the case's empty output folder, {out} = {dir}/out.pdf,
+#              {bold_font} / {regular_font} the font files `vanban fonts` uses
+#     then, optionally, "key: value" lines and "# comments":
+#     args: render {in} -t resolution -o {out}     (the default command line)
+#     check: N   what `vanban check {in}` must exit with; by default a record
+#                rejected with exit 1 (default command line) must be rejected
+#                by check too, with the same message
+# Cases too big to commit (a 10,000-character word, a 5 MiB record…) are
+# made here at run time.  Known product bugs that still fail are run only
+# with KNOWN_BUGS=1 (see tests/README.md).
+. "$(dirname "$0")/lib.sh"
+t_init bad-input
+
+BAD=tests/bad
+fonts=$("$VANBAN" fonts 2>/dev/null)
+bold_font=$(printf '%s\n' "$fonts" | sed -n 's/^ *bold  *\([^ ]*\).*/\1/p' | head -1)
+regular_font=$(printf '%s\n' "$fonts" | sed -n 's/^ *regular  *\([^ ]*\).*/\1/p' | head -1)
+bold_font=${bold_font##*/} regular_font=${regular_font##*/}
+[ -n "$bold_font" ] && [ -n "$regular_font" ] || fail "vanban fonts names a regular and a bold font file" "$fonts"
+
+subst() {     # TEXT: the placeholders of an .expect file filled in
+    local s=$1
+    s=${s//\{in\}/$C_IN}
+    s=${s//\{out\}/$C_DIR/out.pdf}
+    s=${s//\{dir\}/$C_DIR}
+    s=${s//\{bold_font\}/$bold_font}
+    s=${s//\{regular_font\}/$regular_font}
+    printf '%s' "$s"
+}
+
+# run_case NAME INPUT CODE MESSAGE [ARGS-TEMPLATE] [CHECK-CODE]
+run_case() {
+    local name=$1 code=$3 args_t=${5:-"render {in} -t resolution -o {out}"} check_code=${6:-} rc w
+    C_IN=$2 C_DIR=$T_TMP/case-$name
+    mkdir -p "$C_DIR"
+    local msg
+    msg=$(subst "$4")
+    local args=()
+    for w in $args_t; do args+=("$(subst "$w")"); done
+    "$VANBAN" "${args[@]}" >"$C_DIR.stdout" 2>"$C_DIR.stderr"
+    rc=$?
+    local err
+    err=$(cat "$C_DIR.stderr")
+    if [ "$rc" = "$code" ]; then pass "$name: exit $code"
+    else fail "$name: exit $code" "got exit $rc from: vanban ${args[*]}" "$err"; fi
+    if [ -z "$msg" ]; then
+        fail "$name: the .expect file gives no message"
+    elif grep -qF -- "$msg" "$C_DIR.stderr"; then pass "$name: message"
+    else fail "$name: stderr holds: $msg" "got: $err"; fi
+    if grep -qE 'Sanitizer|runtime error:|Segmentation|Aborted|core dumped' "$C_DIR.stderr"; then
+        fail "$name: a crash or sanitizer report" "$err"
+    fi
+    local left
+    left=$(files_left "$C_DIR")
+    if [ -z "$left" ]; then pass "$name: no output left"
+    else fail "$name: nothing left in the output folder" "$left"; fi
+    # the record checker agrees with render about records
+    if [ -z "$check_code" ] && [ "$code" = 1 ] && [ -z "${5:-}" ]; then check_code=1; fi
+    if [ -n "$check_code" ]; then
+        "$VANBAN" check "$C_IN" >/dev/null 2>"$C_DIR.check"
+        rc=$?
+        if [ "$rc" = "$check_code" ]; then pass "$name: vanban check exits $check_code"
+        else fail "$name: vanban check exits $check_code" "got $rc: $(head -3 "$C_DIR.check")"; fi
+        if [ "$check_code" = 1 ] && ! grep -qF -- "$msg" "$C_DIR.check"; then
+            fail "$name: vanban check gives the same message" "got: $(head -3 "$C_DIR.check")"
+        fi
+    fi
+}
+
+# ---- the corpus -------------------------------------------------------------
+
+n=0
+for exp in "$BAD"/*.expect; do
+    [ -e "$exp" ] || break
+    name=$(basename "$exp" .expect)
+    input=
+    for f in "$BAD/$name".*; do
+        [ "$f" = "$exp" ] || { input=$f; break; }
+    done
+    if [ -z "$input" ]; then fail "$name: $exp has no input file $BAD/$name.*"; continue; fi
+    code= msg= args= check= i=0
+    while IFS= read -r line || [ -n "$line" ]; do
+        i=$((i + 1))
+        case $i:$line in
+            1:*) code=$line ;;
+            2:*) msg=$line ;;
+            *:'#'*|*:) ;;
+            *:args:\ *) args=${line#args: } ;;
+            *:check:\ *) check=${line#check: } ;;
+            *) fail "$exp:$i: unknown line: $line" ;;
+        esac
+    done <"$exp"
+    case $code in
+        [0-9]) ;;
+        *) fail "$exp: line 1 must be an exit code, got '$code'"; continue ;;
+    esac
+    run_case "$name" "$input" "$code" "$msg" "$args" "$check"
+    n=$((n + 1))
+done
+[ "$n" -gt 0 ] || fail "no cases in $BAD"
+for f in "$BAD"/*; do
+    case $f in *.expect) continue ;; esac
+    [ -e "${f%.*}.expect" ] || fail "$f has no ${f%.*}.expect"
+done
+
+# ---- cases made at run time -------------------------------------------------
+
+party=
+for rec in samples/*.json; do
+    if [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1],encoding="utf-8")).get("convention"))' "$rec")" = party ]; then
+        party=$rec
+        break
+    fi
+done
+G=$T_TMP/gen
+mkdir -p "$G"
+if [ -z "$party" ]; then
+    fail "a Party sample in samples/ to build the generated cases from"
+else
+    python3 - "$party" "$G" <<'EOF'
+import copy, json, sys
+src, out = sys.argv[1:3]
+base = json.load(open(src, encoding="utf-8"))
+def write(name, r):
+    with open("%s/%s.json" % (out, name), "w", encoding="utf-8") as f:
+        json.dump(r, f, ensure_ascii=False, indent=1)
+def mod(name, fn):
+    r = copy.deepcopy(base); fn(r); write(name, r)
+# a 10,000-character word of Vietnamese letters, every tone and vowel
+letters = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+word = "".join(letters[i % len(letters)] for i in range(10000))
+open(out + "/word", "w", encoding="utf-8").write(word)
+mod("giant-word-body", lambda r: r["resolution"]["body"].insert(1, {"paragraph": "Từ " + word + " cuối."}))
+mod("giant-word-subject", lambda r: r["resolution"].__setitem__("subject", "về " + word))
+# beyond the limits of docs/record-format.md
+mod("too-many-items", lambda r: r["resolution"].__setitem__("recipients", ["Nơi nhận"] * 5001))
+mod("string-too-long", lambda r: r["resolution"]["body"].insert(1, {"paragraph": "ư " * 30000}))
+mod("record-too-big", lambda r: r["resolution"].__setitem__("body", [{"paragraph": "xin chào " * 6000}] * 100))
+# known layout bugs (KNOWN_BUGS=1)
+mod("bug-many-recipients", lambda r: r["resolution"].__setitem__("recipients", ["Nơi nhận số %d" % i for i in range(150)]))
+mod("bug-long-place", lambda r: r.__setitem__("place", "Thị trấn Phong Thổ, huyện Phong Thổ, tỉnh Lai Châu"))
+mod("bug-one-word-place", lambda r: r.__setitem__("place", word[:300]))
+EOF
+fi
+
+# made-up records that must fail
+if [ -f "$G/too-many-items.json" ]; then
+    run_case gen-too-many-items "$G/too-many-items.json" 1 '{in}: /resolution/recipients: expected at most 5000 items, got 5001'
+    run_case gen-string-too-long "$G/string-too-long.json" 1 \
+        '{in}: /resolution/body/1/paragraph: expected text of at most 65536 bytes, got 90000 bytes'
+    size=$(wc -c <"$G/record-too-big.json")
+    if [ "$size" -gt 4194304 ]; then
+        run_case gen-record-too-big "$G/record-too-big.json" 1 '{in}: file is larger than the limit of 4194304 bytes'
+    else
+        fail "gen-record-too-big: the made-up record should exceed 4 MiB" "it has $size bytes"
+    fi
+fi
+
+# made-up records that must succeed: a giant word is split across lines
+succeed() {   # NAME RECORD [placement options…]
+    local name=$1 rec=$2 dir=$T_TMP/case-$1 out
+    shift 2
+    mkdir -p "$dir"
+    if "$VANBAN" render "$rec" -t resolution -o "$dir/out.pdf" 2>"$dir.stderr"; then
+        pass "$name: renders (exit 0)"
+    else
+        fail "$name: renders (exit 0)" "got exit $?: $(head -5 "$dir.stderr")"
+        return 1
+    fi
+    case $(files_left "$dir") in
+        out.pdf) pass "$name: exactly one PDF made" ;;
+        *) fail "$name: exactly one PDF made, nothing else" "$(files_left "$dir")" ;;
+    esac
+    if T_NEED="placement of made-up records" have mutool; then
+        "$VANBAN" render "$rec" -t resolution --dump layout >"$dir.layout" 2>/dev/null
+        if out=$(python3 tests/placement.py "$dir/out.pdf" --convention party --layout "$dir.layout" "$@" 2>&1); then
+            pass "$name: every page inside the margins, placement ok"
+        else
+            fail "$name: placement" "$out"
+            return 1
+        fi
+    fi
+}
+# the word, white space and page numbers (a line "N" on page N) removed
+WORD_IN_TEXT='
+import sys
+word = open(sys.argv[1], encoding="utf-8").read()
+pages = open(sys.argv[2], encoding="utf-8").read().split("\f")
+for i in range(1, len(pages)):
+    lines = pages[i].split("\n")
+    if str(i + 1) in (l.strip() for l in lines):
+        lines = [l for l in lines if l.strip() != str(i + 1)]
+    pages[i] = "\n".join(lines)
+sys.exit(0 if word in "".join("".join(pages).split()) else 1)
+'
+if [ -f "$G/giant-word-body.json" ]; then
+    for c in giant-word-body giant-word-subject; do
+        succeed "gen-$c" "$G/$c.json" || continue
+        # the whole word is in the PDF, in order (line breaks removed)
+        if T_NEED="text of the giant word" have pdftotext; then
+            if pdftotext -enc UTF-8 "$T_TMP/case-gen-$c/out.pdf" "$T_TMP/case-gen-$c.txt" 2>/dev/null \
+               && python3 -c "$WORD_IN_TEXT" "$G/word" "$T_TMP/case-gen-$c.txt"; then
+                pass "gen-$c: all 10,000 characters are in the PDF, in order"
+            else
+                fail "gen-$c: all 10,000 characters of the word are in the PDF text, in order"
+            fi
+        fi
+    done
+fi
+
+# Known bugs: each still fails; run them with KNOWN_BUGS=1 to see whether a
+# fix worked (then move the case into the checks above).
+if [ -f "$G/bug-many-recipients.json" ]; then
+    if [ "${KNOWN_BUGS:-}" = 1 ]; then
+        succeed bug-many-recipients "$G/bug-many-recipients.json"
+        succeed bug-long-place "$G/bug-long-place.json"
+        succeed bug-one-word-place "$G/bug-one-word-place.json"
+    else
+        echo "note: 3 known layout bugs not run (KNOWN_BUGS=1 runs them): 150 recipients overflow the page;" \
+             "a 50-character place name squeezes the Party header; a one-word 300-character place runs off the page"
+    fi
+fi
+
+# nothing was ever written next to the inputs
+left=$(find "$BAD" "$G" -name '*.tmp-*' 2>/dev/null)
+if [ -z "$left" ]; then pass "no *.tmp-* file next to the inputs"
+else fail "no *.tmp-* file next to the inputs" "$left"; fi
+
+t_done
