@@ -45,6 +45,7 @@ RULE_TOL = 0.3
 JUSTIFY_TOL = 0.3
 BASELINE_TOL = 0.5
 GAP_SPLIT = 3.0   # a gap wider than this on one baseline separates two columns
+HEADER_GAP = 4.0  # the two header columns never closer (the rule files' header_min_gap)
 
 CONV = {
     "party": {
@@ -225,7 +226,7 @@ def read_dump(path):
                 if pages:
                     pages[-1]["segs"] = rows_to_segs(pages[-1]["no"], rows)
                 pages.append({"no": int(m.group(1)), "w": float(m.group(2)), "h": float(m.group(3)),
-                              "segs": [], "rules": []})
+                              "segs": [], "rules": [], "frags": []})
                 rows = {}
                 continue
             m = DUMP_TEXT.match(line)
@@ -233,6 +234,7 @@ def read_dump(path):
                 x, y, w, size = (float(m.group(i)) for i in range(1, 5))
                 face = {"R": "Regular", "B": "Bold", "I": "Italic", "BI": "BoldItalic"}[m.group(5)]
                 text = m.group(6)
+                pages[-1]["frags"].append((x, y, w, size, text))
                 body = text.rstrip(" ")
                 ch = (body, x, x + w, y - size * 0.891 / PT_PER_MM, y + size * 0.216 / PT_PER_MM, face, size)
                 rows.setdefault(y, []).append(ch)
@@ -282,9 +284,14 @@ class Doc:
                 if s.bottom < TOP and re.fullmatch(r"\d+", s.text):
                     self.pagenums.setdefault(pg["no"], []).append(s)
         self.title = self.first(p1, lambda s: s.text in self.c["title"])
+        self.title_run_in = self.first(p1, lambda s: any(t in s.text for t in self.c["title"]))
         self.motto = self.first(p1, lambda s: s.text == self.c.get("motto"))
-        self.number = self.first(p1, lambda s: s.text.startswith("Số") and s.mid < PAGE_MID)
-        self.date = self.first(p1, lambda s: re.fullmatch(DATE_RE, s.text) and s.mid > PAGE_MID)
+        self.number = self.first(p1, lambda s: s.text.startswith("Số") and s.mid < PAGE_MID
+                                 and not re.search(", ngày ", s.text))
+        # number and date lines closer than GAP_SPLIT read as one line
+        self.number_date = self.first(p1, lambda s: re.fullmatch(r"Số:? \S+ .*, ngày .*", s.text))
+        self.date = self.first(p1, lambda s: re.fullmatch(DATE_RE, s.text) and s.mid > PAGE_MID
+                               and not s.text.startswith("Số"))
         self.star = self.first(p1, lambda s: s.text == "*" and s.mid < PAGE_MID)
         self.type_name = self.first(p1, lambda s: s.text in TYPE_NAMES)
         self.kind = TYPE_NAMES.get(self.type_name.text) if self.type_name else None
@@ -386,6 +393,10 @@ def check_style(ck, seg, what, size, bold, italic):
 def check_header(ck, d):
     c = d.c
     p1 = d.page_segs(1)
+    if d.title is None and d.title_run_in is not None:
+        ck.ok(False, "the title stands apart from the left column (they are less than %g mm apart, so they read as one)"
+              % GAP_SPLIT, repr(d.title_run_in))
+        return
     if not want_seg(ck, d.title, "the title %r" % c["title"][0]):
         return
     t = d.title
@@ -399,6 +410,10 @@ def check_header(ck, d):
         check_style(ck, m, "motto", c["motto_size"], True, False)
         ck.ok(m.y > t.y and near(m.mid, t.mid, CENTRE_TOL), "motto centred under the title",
               "centre %.2f vs %.2f" % (m.mid, t.mid))
+    if d.number is None and d.number_date is not None:
+        ck.ok(False, "number and date lines stand apart (they are less than %g mm apart, so they read as one)"
+              % GAP_SPLIT, repr(d.number_date))
+        return
     # issuer, star, number
     ck.ok(bool(d.issuer), "issuer: bold line(s) in the left column of the header", None if d.issuer else "none")
     for s in d.issuer:
@@ -430,6 +445,28 @@ def check_header(ck, d):
                   "%.2f vs %.2f" % (dt.y, d.number.y))
         ck.ok(near(dt.mid, t.mid, CENTRE_TOL), "date line centred under the title",
               "centre %.2f vs %.2f" % (dt.mid, t.mid))
+
+
+def check_header_gap(ck, dump):
+    """From the layout dump: on page 1, above the type name, two fragments
+    on one baseline that are not pieces of one line are the two header
+    columns; they must stay HEADER_GAP apart."""
+    if not dump.pages or not dump.type_name:
+        return
+    rows = {}
+    for f in dump.pages[0].get("frags", []):
+        if f[1] < dump.type_name.y:
+            rows.setdefault(f[1], []).append(f)
+    bad = []
+    for y, fr in sorted(rows.items()):
+        fr.sort()
+        for a, b in zip(fr, fr[1:]):
+            if a[4].endswith(" "):
+                continue     # a word of the same line
+            gap = b[0] - (a[0] + a[2])
+            if gap < HEADER_GAP - 0.01:
+                bad.append("y %.2f: %r ends %.2f mm before %r" % (y, short(a[4], 30), gap, short(b[4], 30)))
+    ck.ok(not bad, "layout dump: header columns at least %g mm apart" % HEADER_GAP, "; ".join(bad) or None)
 
 
 def check_type(ck, d):
@@ -471,13 +508,21 @@ def check_body(ck, d):
 
 def check_signature(ck, d):
     c = d.c
-    if d.kind == "minutes" and not d.recipients:
-        # two signature columns side by side on the last page
+    if d.kind == "minutes":
+        # conventions.md 4: two signature columns side by side (secretary
+        # left, chair right), the recipients, if any, under them on the left
         last = d.pages[-1]["segs"]
         pairs = [(a, b) for a in last for b in last
                  if a.bold and b.bold and a.text == a.text.upper() and b.text == b.text.upper()
                  and near(a.y, b.y, 0.1) and a.x1 < PAGE_MID < b.x0 and len(a.text) > 2]
         ck.ok(bool(pairs), "minutes: two signature columns side by side on the last page, left and right of centre")
+        r = d.recipients
+        if r and pairs:
+            check_style(ck, r, "'Nơi nhận:'", c["recipients_size"], c["recipients_bold"], c["recipients_italic"])
+            ck.ok(near(r.x0, LEFT, 0.3), "'Nơi nhận:' flush left", "x %.2f" % r.x0)
+            names = [x for x in last if x.y > pairs[0][0].y and x.y < r.y]
+            ck.ok(r.page == d.pages[-1]["no"] and r.y > pairs[0][0].y and names,
+                  "minutes: 'Nơi nhận:' under the signatures", "%r; roles %r" % (r, pairs[0]))
         return
     r = d.recipients
     if not ck.ok(r is not None, "'Nơi nhận:' is there"):
@@ -634,6 +679,7 @@ def main():
         elif g == "rules":
             check_rules(ck, d, "pdf")
             if dump is not None:
+                check_header_gap(ck, Doc(dump, a.convention))
                 check_same_rules(ck, pages, dump)
                 check_rules(ck, Doc(dump, a.convention), "layout dump")
     print("placement %s: %d passed, %d failed" % (name, ck.passed, ck.failed))
