@@ -51,6 +51,7 @@ struct node {
     cond **conds; node **bodies; int nbranch; node *els; bool in_else;
     /* N_EACH */
     const char *var; expr *list;
+    bool scoped;                   /* pushed a loop-variable scope (popped at @end) */
     node *body;
     /* N_ROW / N_CELL */
     int rowkind, cell;
@@ -388,7 +389,7 @@ bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, vb_t
                 if (depth == 0) perr(&c, ln, "@end without an open block");
                 else {
                     if (st[depth].n->kind == N_ROW) in_row = false;
-                    if (st[depth].n->kind == N_EACH) c.nscope--;
+                    if (st[depth].n->kind == N_EACH && st[depth].n->scoped) c.nscope--;
                     depth--;
                 }
                 c.line = this_line;
@@ -438,6 +439,7 @@ bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, vb_t
                     c.scopes[c.nscope].var = n->var;
                     c.scopes[c.nscope].schema = schema_of(&c, n->list);
                     c.nscope++;
+                    n->scoped = true;
                 } else if (c.nscope >= VB_TPL_MAX_DEPTH) {
                     perr(&c, ln, "blocks nested deeper than %d", VB_TPL_MAX_DEPTH);
                     c.line = this_line;
