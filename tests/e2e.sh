@@ -14,9 +14,9 @@
 #   determinism  two renders byte-identical; SOURCE_DATE_EPOCH: identical,
 #             its own CreationDate; TZ and locale change nothing
 #   nfd       the record converted to NFD gives the same PDF and model
-# and once: atomic output (missing, read-only, not-a-directory targets: exit
-# 3, the path named, nothing left behind; a failed render keeps the old
-# file), and a self-test of placement.py against deliberately broken rule
+# and once: atomic output (missing, read-only, not-a-directory targets, a
+# directory as output: exit 3, the path named, nothing left behind; a failed
+# render keeps the old file), and a self-test of placement.py against deliberately broken rule
 # files (it must fail them).
 # Environment: VANBAN (binary, default ./vanban), UPDATE=1, VERBOSE=1, CI=true.
 . "$(dirname "$0")/lib.sh"
@@ -309,17 +309,29 @@ if "$VANBAN" check "$T_TMP/atomic/rec.json" >/dev/null 2>&1; then
     : >"$T_TMP/atomic/afile"
     mkdir -p "$T_TMP/atomic/d1"
     expect_write_fail "a file where the directory should be" "$T_TMP/atomic/d1" "$T_TMP/atomic/afile/x.pdf"
+    mkdir -p "$T_TMP/atomic/isdir.pdf"
+    expect_write_fail "the output is a directory" "$T_TMP/atomic/isdir.pdf" "$T_TMP/atomic/isdir.pdf"
     mkdir -p "$T_TMP/atomic/ro"
     chmod 555 "$T_TMP/atomic/ro"
     if [ "$(id -u)" != 0 ]; then
         expect_write_fail "read-only directory" "$T_TMP/atomic/ro" "$T_TMP/atomic/ro/x.pdf"
     elif command -v setpriv >/dev/null; then
-        # root writes anywhere: run as nobody, who can read the binary,
-        # the data and the record (world-readable) but not write in ro/
-        chmod 755 "$T_TMP" "$T_TMP/atomic"
-        chmod 644 "$T_TMP/atomic/rec.json"
-        expect_write_fail "read-only directory (as nobody)" "$T_TMP/atomic/ro" "$T_TMP/atomic/ro/x.pdf" \
-            setpriv --reuid=65534 --regid=65534 --clear-groups
+        # root writes anywhere: run as nobody, from world-readable copies of
+        # the binary, the data and the record, into ro/ (not writable)
+        A=$T_TMP/atomic
+        mkdir -p "$A/bin" "$A/data" "$A/rw"
+        cp "$VANBAN" "$A/bin/vanban"
+        cp -r templates "$A/data/"
+        [ -d fonts ] && cp -r fonts "$A/data/"
+        chmod -R a+rX "$T_TMP"
+        chmod 777 "$A/rw"
+        as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups env VANBAN_DATA="$A/data" "$@"; }
+        if as_nobody "$A/bin/vanban" render "$A/rec.json" -t resolution -o "$A/rw/x.pdf" 2>"$T_TMP/err"; then
+            VANBAN=$A/bin/vanban expect_write_fail "read-only directory (as nobody)" "$A/ro" "$A/ro/x.pdf" as_nobody
+        else
+            skip "atomic: read-only directory: as nobody, vanban cannot run here ($(head -1 "$T_TMP/err"))"
+        fi
+        rm -rf "$A/bin" "$A/data" "$A/rw"
     else
         skip "atomic: read-only directory: running as root without setpriv"
     fi
