@@ -50,7 +50,7 @@ HEADER_GAP = 4.0  # the two header columns never closer (the rule files' header_
 CONV = {
     "party": {
         "title": ["ĐẢNG CỘNG SẢN VIỆT NAM"], "title_size": 15,
-        "issuer_size": 14, "number_size": 14, "number_re": r"Số \S+-[A-ZĐ]+/\S+",
+        "issuer_size": 14, "number_size": 14, "number_re": r"Số (?:\d{2,}| *)-[A-ZĐ]+/\S+",
         "date_size": 14, "type_size": 16, "recipients_size": 14,
         "recipients_bold": False, "recipients_italic": False,
         "pagenum_size": 14,
@@ -58,7 +58,7 @@ CONV = {
     "state": {
         "title": ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
         "title_size": 12, "motto": "Độc lập - Tự do - Hạnh phúc", "motto_size": 13,
-        "issuer_size": 12, "number_size": 13, "number_re": r"Số: \S+/[A-ZĐ]+-\S+",
+        "issuer_size": 12, "number_size": 13, "number_re": r"Số: (?:\d{2,}| *)/[A-ZĐ]+-\S+",
         "date_size": 13, "type_size": 14, "recipients_size": 12,
         "recipients_bold": True, "recipients_italic": True,
         "pagenum_size": (13, 14),

@@ -35,6 +35,7 @@ run_one() {   # LABEL COMMAND...: run, show its output, add up its summary
     if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
         echo "FAIL: $label exited $rc although it counted no failure"
         f=1
+        line="$line (but exited $rc: 1 failure)"
     fi
     SUM_PASS=$((SUM_PASS + p)) SUM_FAIL=$((SUM_FAIL + f))
     RESULTS+=("$line")
