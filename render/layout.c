@@ -109,7 +109,19 @@ static void split_long_word(lctx *c, const vb_para *p, para_lines *pl, int wi, i
 {
     word w = pl->words[wi];
     if (w.npieces != 1) {
-        /* mixed-style giant word: cut at piece boundaries first */
+        /* a giant word of several pieces ("XXXX…" + ","): first make each
+         * piece a word of its own, with no space between them; the caller
+         * then cuts any piece that is still too wide */
+        int total = pl->nw - 1 + w.npieces;
+        word *all = vb_xmalloc((size_t)total * sizeof *all);
+        memcpy(all, pl->words, (size_t)wi * sizeof *all);
+        for (int k = 0; k < w.npieces; k++)
+            all[wi + k] = (word){ w.first + k, 1, pl->pieces[w.first + k].width, k == w.npieces - 1 ? w.space : 0 };
+        memcpy(all + wi + w.npieces, pl->words + wi + 1, (size_t)(pl->nw - wi - 1) * sizeof *all);
+        free(pl->words);
+        pl->words = all;
+        pl->nw = pl->capw = total;
+        if (pl->words[wi].width > avail) split_long_word(c, p, pl, wi, avail);
         return;
     }
     piece pc = pl->pieces[w.first];
@@ -258,7 +270,9 @@ static void emit_line(lctx *c, const vb_para *p, const para_lines *pl, int li, i
 {
     const vb_zone *z = p->zone;
     const line *ln = &pl->lines[li];
-    int gaps = ln->nw - 1;
+    /* only real spaces stretch: pieces of a cut giant word have none */
+    int gaps = 0;
+    for (int k = 0; k + 1 < ln->nw; k++) if (pl->words[ln->w0 + k].space > 0) gaps++;
     bool justify = z->align == VB_ALIGN_JUSTIFY && !ln->last && gaps > 0;
     int32_t extra = justify ? ln->avail - ln->natural : 0, per = 0, rem = 0;
     if (justify && extra > 0) { per = extra / gaps; rem = extra % gaps; }
@@ -273,12 +287,13 @@ static void emit_line(lctx *c, const vb_para *p, const para_lines *pl, int li, i
     int32_t acc_x = 0, acc_w = 0;
     vb_face acc_face = VB_FACE_REGULAR;
     bool acc_ul = false, have = false;
+    int gap_no = 0;
     for (int k = 0; k < ln->nw; k++) {
         const word *w = &pl->words[ln->w0 + k];
         bool last_word = k == ln->nw - 1;
         for (int q = 0; q < w->npieces; q++) {
             const piece *pc = &pl->pieces[w->first + q];
-            bool space_after = q == w->npieces - 1 && !last_word;
+            bool space_after = q == w->npieces - 1 && !last_word && w->space > 0;
             if (have && (pc->face != acc_face || pc->ul != acc_ul || justify)) {
                 add_frag(c, fl, acc_x, y, z, acc_face, acc.data, acc.len, false, acc_w);
                 acc.len = 0; have = false;
@@ -295,7 +310,8 @@ static void emit_line(lctx *c, const vb_para *p, const para_lines *pl, int li, i
             }
             if (space_after) {
                 vb_buf_putc(&acc, ' ');
-                int32_t gap = w->space + (justify ? per + (k < rem ? 1 : 0) : 0);
+                int32_t gap = w->space + (justify ? per + (gap_no < rem ? 1 : 0) : 0);
+                gap_no++;
                 if (justify) {
                     add_frag(c, fl, acc_x, y, z, acc_face, acc.data, acc.len - 1, true, acc_w);
                     acc.len = 0; have = false;
@@ -403,34 +419,64 @@ static int32_t natural_width(lctx *c, const vb_para *p)
     return w;
 }
 
-static int32_t left_width(lctx *c, const vb_row *row)
+/* The columns of a row (see vb_row_columns). */
+static void columns(lctx *c, const vb_row *row, int32_t *left, int32_t *right_x)
 {
     const vb_style *st = c->doc->style;
     int32_t W = st->page_w - st->margin_left - st->margin_right;
-    if (row->kind == VB_ROW_SIGNATURE) return (int32_t)((int64_t)W * st->signature_left / 1000);
-    /* all header rows of the document share their widths */
-    int32_t lw = 0, rw = 0;
+    if (row->kind == VB_ROW_SIGNATURE) {
+        *left = *right_x = (int32_t)((int64_t)W * st->signature_left / 1000);
+        return;
+    }
+    /* all header rows of the document share their columns; "hard" widths
+     * are those of lines that must not wrap */
+    int32_t lw = 0, rw = 0, lh = 0, rh = 0;
     for (const vb_block *b = c->doc->first; b; b = b->next) {
         if (b->kind != VB_BLOCK_ROW || b->row->kind != VB_ROW_HEADER) continue;
-        for (const vb_para *p = b->row->cell[0]; p; p = p->next) { int32_t w = natural_width(c, p); if (w > lw) lw = w; }
-        for (const vb_para *p = b->row->cell[1]; p; p = p->next) { int32_t w = natural_width(c, p); if (w > rw) rw = w; }
+        for (int k = 0; k < 2; k++)
+            for (const vb_para *p = b->row->cell[k]; p; p = p->next) {
+                int32_t w = natural_width(c, p);
+                int32_t *all = k ? &rw : &lw, *hard = k ? &rh : &lh;
+                if (w > *all) *all = w;
+                if (p->zone->nowrap && w > *hard) *hard = w;
+            }
     }
     int32_t def = (int32_t)((int64_t)W * st->header_left / 1000), gap = st->header_min_gap;
     if (lw + rw + gap <= W) {
-        int32_t lo = lw + gap / 2, hi = W - rw - gap / 2;
-        return def < lo ? lo : def > hi ? hi : def;
+        if ((W - lw - rw) / 2 >= gap) {
+            /* room to spare: centred columns near the rule file's share */
+            *left = def < lw ? lw : def > W - rw ? W - rw : def;
+            *right_x = *left;
+        } else {
+            /* tight: each column as wide as its text, the rest between */
+            *left = lw;
+            *right_x = W - rw;
+        }
+        return;
     }
-    /* cannot hold both: the right column (national title) never wraps */
-    int32_t left = W - rw - gap / 2;
-    return left < W / 5 ? W / 5 : left;
+    /* not everything fits on one line: lines that must not wrap keep their
+     * width, the others wrap; the columns stand `gap` apart */
+    int32_t l = lw < W - rh - gap ? lw : W - rh - gap;
+    if (l < W / 5) l = W / 5;
+    if (lh > l && lh <= W - rh - gap) l = lh;
+    *left = l;
+    *right_x = l + gap <= W - rh ? l + gap : W - rh;
+}
+
+static int32_t left_width(lctx *c, const vb_row *row)
+{
+    int32_t l, r;
+    columns(c, row, &l, &r);
+    return l;
 }
 
 static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
 {
     const vb_style *st = c->doc->style;
     int32_t W = st->page_w - st->margin_left - st->margin_right;
-    int32_t lw = left_width(c, row);
-    int32_t x[2] = { st->margin_left, st->margin_left + lw }, w[2] = { lw, W - lw };
+    int32_t lw, rx;
+    columns(c, row, &lw, &rx);
+    int32_t x[2] = { st->margin_left, st->margin_left + rx }, w[2] = { lw, W - rx };
     /* lay both cells out from 0, then align their first baselines */
     fr_list cell[2] = {{0}};
     int32_t h[2] = {0, 0}, fb[2] = {0, 0}, lb[2] = {0, 0};
@@ -468,19 +514,71 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
         h[k] += shift[k];
         free(cell[k].f); free(cell[k].r);
     }
-    int32_t sb = 0, sa = 0;
+    int32_t sa = 0;
     for (int k = 0; k < 2; k++) {
-        if (row->cell[k] && row->cell[k]->zone->space_before > sb) sb = row->cell[k]->zone->space_before;
         const vb_para *lp = row->cell_last[k];
         if (lp && lp->zone->space_after > sa) sa = lp->zone->space_after;
     }
-    /* space_before of the first paragraphs is inside the cells already */
-    box b = { 0, h[0] > h[1] ? h[0] : h[1], sa, false, NULL, 0, NULL, 0 };
-    (void)sb;
-    take_frags(c, &b, fl);
+    /* the first paragraphs' space_before is inside the cells already */
+    int32_t height = h[0] > h[1] ? h[0] : h[1];
     /* a signature row is never alone on a page: keep it with what precedes */
     if (row->kind == VB_ROW_SIGNATURE && bs->n > 0) bs->b[bs->n - 1].no_break_after = true;
-    push_box(bs, b);
+    const vb_style *st2 = c->doc->style;
+    int32_t body_h = st2->page_h - st2->margin_top - st2->margin_bottom;
+    if (height <= body_h) {
+        box b = { 0, height, sa, false, NULL, 0, NULL, 0 };
+        take_frags(c, &b, fl);
+        push_box(bs, b);
+        return;
+    }
+    /* A row taller than a page (150 recipients) is cut between lines: at
+     * every height that crosses no line of either cell, and only below the
+     * shorter cell, so that a signature block stays whole. */
+    int32_t first_cut = h[0] < h[1] ? h[0] : h[1];
+    int n = fl->n;
+    int32_t *cuts = vb_xmalloc(((size_t)n + 2) * sizeof *cuts);
+    int nc = 0;
+    for (int i = 0; i < n; i++) {
+        /* a line spans about 0.8 em above its baseline and 0.25 em below */
+        int32_t cut = fl->f[i].y + fl->f[i].size / 4;
+        bool ok = cut < height && cut >= first_cut;
+        for (int j = 0; j < n && ok; j++) {
+            int32_t top = fl->f[j].y - fl->f[j].size * 4 / 5, bot = fl->f[j].y + fl->f[j].size / 4;
+            if (top < cut && cut < bot) ok = false;
+        }
+        if (ok) cuts[nc++] = cut;
+    }
+    cuts[nc++] = height;
+    /* sort and drop duplicates */
+    for (int i = 1; i < nc; i++)
+        for (int j = i; j > 0 && cuts[j] < cuts[j - 1]; j--) { int32_t t = cuts[j]; cuts[j] = cuts[j - 1]; cuts[j - 1] = t; }
+    int32_t prev = 0;
+    fr_list slice = {0};
+    for (int i = 0; i < nc; i++) {
+        if (cuts[i] <= prev) continue;
+        for (int j = 0; j < fl->n; j++)
+            if (fl->f[j].y >= prev && fl->f[j].y < cuts[i]) {
+                vb_frag f = fl->f[j];
+                f.y -= prev;
+                GROW(slice.f, slice.n, slice.cap);
+                slice.f[slice.n++] = f;
+            }
+        for (int j = 0; j < fl->nr; j++)
+            if (fl->r[j].y >= prev && fl->r[j].y < cuts[i]) {
+                vb_line_seg r = fl->r[j];
+                r.y -= prev;
+                GROW(slice.r, slice.nr, slice.capr);
+                slice.r[slice.nr++] = r;
+            }
+        box b = { 0, cuts[i] - prev, i == nc - 1 ? sa : 0, false, NULL, 0, NULL, 0 };
+        take_frags(c, &b, &slice);
+        push_box(bs, b);
+        prev = cuts[i];
+    }
+    free(slice.f);
+    free(slice.r);
+    free(cuts);
+    fl->n = fl->nr = 0;
 }
 
 /* ---- pages ---- */
@@ -609,6 +707,17 @@ int32_t vb_row_left_width(const vb_doc *doc, const vb_row *row, const vb_fonts *
     vb_arena_free(a);
     vb_diag_free(&d);
     return w;
+}
+
+void vb_row_columns(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts, int32_t *left_w, int32_t *right_x)
+{
+    vb_diag d;
+    vb_diag_init(&d);
+    vb_arena *a = vb_arena_new();
+    lctx c = { 0, 0, doc, fonts, &d, a, true };
+    columns(&c, row, left_w, right_x);
+    vb_arena_free(a);
+    vb_diag_free(&d);
 }
 
 int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts, int32_t column_width)

@@ -57,5 +57,12 @@ int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *font
  * both columns can hold their longest line; signature rows use the style's
  * signature_left.  Both backends use this, so PDF and DOCX agree. */
 int32_t vb_row_left_width(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts);
+/* Both columns: the left cell is [0, *left_w] and the right cell
+ * [*right_x, text width], from the left margin.  When the two header
+ * columns are long there is a gutter between them (right_x > left_w) so
+ * that they stand at least header_min_gap apart; otherwise right_x ==
+ * left_w. */
+void vb_row_columns(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts,
+                    int32_t *left_w, int32_t *right_x);
 
 #endif

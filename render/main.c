@@ -17,7 +17,7 @@ static void usage(FILE *f)
 {
     fputs("usage: vanban render RECORD.json -t TYPE [-o OUT.pdf|OUT.docx] [-f pdf|docx]\n"
           "                     [--dump model|layout] [--data DIR] [--fonts DIR]\n"
-          "       vanban check RECORD.json...\n"
+          "       vanban check RECORD.json... [--data DIR] [--fonts DIR]\n"
           "       vanban batch INPUT... -o DIR [-t T1,T2] [-f pdf,docx] [-j N] [--report FILE.json]\n"
           "                     [--skip-done] [--shard I/N]\n"
           "       vanban fonts [--fonts DIR]\n"
@@ -113,23 +113,57 @@ done:
     return finish(&d, code);
 }
 
+/* Check records completely: the record itself, then every document it
+ * holds is built and laid out (so a character the fonts lack is found
+ * here too), without writing anything. */
 static int cmd_check(int argc, char **argv)
 {
-    if (argc < 2) { fprintf(stderr, "vanban check: no record given\n"); return VB_EXIT_USAGE; }
-    int code = 0;
+    const char *data = NULL, *fonts = NULL;
+    int nfiles = 0;
     for (int i = 1; i < argc; i++) {
+        if ((!strcmp(argv[i], "--data") || !strcmp(argv[i], "--fonts")) && i + 1 < argc) {
+            if (argv[i][2] == 'd') data = argv[++i]; else fonts = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "vanban check: unknown option %s\n", argv[i]);
+            return VB_EXIT_USAGE;
+        } else nfiles++;
+    }
+    if (!nfiles) { fprintf(stderr, "vanban check: no record given\n"); return VB_EXIT_USAGE; }
+    int code = 0;
+    vb_engine *e = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--data") || !strcmp(argv[i], "--fonts")) { i++; continue; }
         vb_diag d;
         vb_diag_init(&d);
         vb_arena *a = vb_arena_new();
         vb_record r;
         bool ok = vb_record_load(a, argv[i], &r, &d);
+        if (ok && !e && !vb_engine_open(data, fonts, &e, &d)) ok = false;
+        vb_buf held = {0};
+        if (ok) {
+            const char **types;
+            size_t n = vb_engine_types(e, r.convention, &types);
+            for (size_t k = 0; k < n; k++) {
+                if (!strcmp(types[k], "resolution") && !r.has_resolution) continue;
+                if (!strcmp(types[k], "minutes") && !r.has_minutes) continue;
+                vb_doc *doc = NULL;
+                vb_layout *l = NULL;
+                if (vb_engine_build(e, &r, types[k], &doc, &d) && vb_layout_run(doc, vb_engine_fonts(e), &l, &d))
+                    vb_buf_printf(&held, "%s%s (%zu %s)", held.len ? ", " : "", types[k], l->npages,
+                                  l->npages == 1 ? "page" : "pages");
+                else ok = false;
+                vb_layout_free(l);
+                vb_doc_free(doc);
+            }
+        }
         vb_diag_print(&d, stderr);
-        if (ok) printf("%s: ok (%s%s%s)\n", argv[i], r.has_resolution ? "resolution" : "",
-                       r.has_resolution && r.has_minutes ? ", " : "", r.has_minutes ? "minutes" : "");
-        else if (d.exit_code > code) code = d.exit_code;
+        if (ok) printf("%s: ok: %s\n", argv[i], held.len ? held.data : "no document");
+        else if ((d.exit_code ? d.exit_code : VB_EXIT_INPUT) > code) code = d.exit_code ? d.exit_code : VB_EXIT_INPUT;
+        vb_buf_free(&held);
         vb_diag_free(&d);
         vb_arena_free(a);
     }
+    vb_engine_close(e);
     return code;
 }
 

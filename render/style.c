@@ -120,6 +120,8 @@ static void zone_key(sctx *c, vb_zone *z, const char *k, char *v)
         if (!parse_bool(v, &z->upper)) serr(c, "upper takes yes or no; got ", v);
     } else if (!strcmp(k, "keep_next")) {
         if (!parse_bool(v, &z->keep_next)) serr(c, "keep_next takes yes or no; got ", v);
+    } else if (!strcmp(k, "nowrap")) {
+        if (!parse_bool(v, &z->nowrap)) serr(c, "nowrap takes yes or no; got ", v);
     } else if (!strcmp(k, "keep_lines")) {
         if (!parse_bool(v, &z->keep_lines)) serr(c, "keep_lines takes yes or no; got ", v);
     } else if (!strcmp(k, "rule")) {

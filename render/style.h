@@ -38,6 +38,9 @@ typedef struct vb_zone {
     int32_t line;              /* baseline-to-baseline distance, mpt ("exact") */
     bool keep_next;            /* keep with the next paragraph (headings) */
     bool keep_lines;           /* never split this paragraph across pages */
+    bool nowrap;               /* a header line that must stay on one line
+                                  (title, motto, number): the header columns
+                                  are fitted to it first */
     vb_rule_kind rule;
     int32_t rule_frac;         /* VB_RULE_FRACTION: permille of the text width */
     int32_t rule_len;          /* VB_RULE_FIXED: mpt */

@@ -534,6 +534,7 @@ typedef struct rctx {
     loopv loops[VB_TPL_MAX_DEPTH];
     int nloop;
     size_t paras;
+    size_t steps;                  /* nodes run and loop turns, see TPL_MAX_STEPS */
     bool ok;
 } rctx;
 
@@ -733,9 +734,27 @@ static void run_para(rctx *c, const node *n)
     for (int i = 0; i < k; i++) vb_para_value(doc, p, texts[i], flags[i], srcs[i]);
 }
 
+/* The paragraph limit alone does not bound the work: loops nested over the
+ * record's longest lists (5000 items, 32 deep) whose bodies make no
+ * paragraph would run for ever.  Every node run and every loop turn is a
+ * step; a render may take this many (the shipped templates take a few per
+ * paragraph, so no record within the limits comes near). */
+#define TPL_MAX_STEPS ((size_t)VB_TPL_MAX_PARAS * 50)
+
+static bool step(rctx *c, const node *n)
+{
+    if (++c->steps <= TPL_MAX_STEPS) return true;
+    if (c->ok)
+        vb_error(c->d, VB_EXIT_INPUT, "%s:%d: the template does too much work for this record "
+                 "(more than %zu steps: loops nested over long lists?)", c->t->path, n->line,
+                 TPL_MAX_STEPS);
+    c->ok = false;
+    return false;
+}
+
 static void run_nodes(rctx *c, const node *n)
 {
-    for (; n && c->ok; n = n->next) {
+    for (; n && c->ok && step(c, n); n = n->next) {
         switch (n->kind) {
         case N_PARA: run_para(c, n); break;
         case N_SET: {
@@ -808,7 +827,7 @@ static void run_nodes(rctx *c, const node *n)
             const char *ptr = pointer(c, n->list);
             loopv *lv = &c->loops[c->nloop++];
             lv->var = n->var; lv->list = l; lv->ptr = ptr;
-            for (lv->i = 0; lv->i < l->n && c->ok; lv->i++) run_nodes(c, n->body);
+            for (lv->i = 0; lv->i < l->n && c->ok && step(c, n); lv->i++) run_nodes(c, n->body);
             c->nloop--;
             break;
         }
