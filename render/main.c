@@ -143,21 +143,29 @@ static int cmd_check(int argc, char **argv)
         if (ok) {
             const char **types;
             size_t n = vb_engine_types(e, r.convention, &types);
+            /* the record's own documents first, in the reference order */
+            const char *order[64];
+            size_t m = 0;
+            if (r.has_resolution) order[m++] = "resolution";
+            if (r.has_minutes) order[m++] = "minutes";
+            for (size_t k = 0; k < n && m < 64; k++)
+                if (strcmp(types[k], "resolution") && strcmp(types[k], "minutes")) order[m++] = types[k];
+            types = order;
+            n = m;
             for (size_t k = 0; k < n; k++) {
                 if (!strcmp(types[k], "resolution") && !r.has_resolution) continue;
                 if (!strcmp(types[k], "minutes") && !r.has_minutes) continue;
                 vb_doc *doc = NULL;
                 vb_layout *l = NULL;
                 if (vb_engine_build(e, &r, types[k], &doc, &d) && vb_layout_run(doc, vb_engine_fonts(e), &l, &d))
-                    vb_buf_printf(&held, "%s%s (%zu %s)", held.len ? ", " : "", types[k], l->npages,
-                                  l->npages == 1 ? "page" : "pages");
+                    vb_buf_printf(&held, "%s%s", held.len ? ", " : "", types[k]);
                 else ok = false;
                 vb_layout_free(l);
                 vb_doc_free(doc);
             }
         }
         vb_diag_print(&d, stderr);
-        if (ok) printf("%s: ok: %s\n", argv[i], held.len ? held.data : "no document");
+        if (ok) printf("%s: ok (%s)\n", argv[i], held.len ? held.data : "no document");
         else if ((d.exit_code ? d.exit_code : VB_EXIT_INPUT) > code) code = d.exit_code ? d.exit_code : VB_EXIT_INPUT;
         vb_buf_free(&held);
         vb_diag_free(&d);
