@@ -470,6 +470,18 @@ static int32_t left_width(lctx *c, const vb_row *row)
     return l;
 }
 
+typedef struct span { int32_t a, b; } span;   /* an open interval (a, b) */
+static int cmp_span(const void *x, const void *y)
+{
+    int32_t a = ((const span *)x)->a, b = ((const span *)y)->a;
+    return a < b ? -1 : a > b;
+}
+static int cmp_i32(const void *x, const void *y)
+{
+    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
 static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
 {
     const vb_style *st = c->doc->style;
@@ -536,47 +548,85 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
      * shorter cell, so that a signature block stays whole. */
     int32_t first_cut = h[0] < h[1] ? h[0] : h[1];
     int n = fl->n;
+    /* The lines' extents, merged into disjoint open spans, so that testing
+     * a cut is a binary search: n log n, not n^2, for thousands of lines. */
+    span *sp = vb_xmalloc(((size_t)n + 1) * sizeof *sp);
+    for (int i = 0; i < n; i++)
+        sp[i] = (span){ fl->f[i].y - fl->f[i].size * 4 / 5, fl->f[i].y + fl->f[i].size / 4 };
+    if (n) qsort(sp, (size_t)n, sizeof *sp, cmp_span);
+    int nsp = 0;
+    for (int i = 0; i < n; i++) {
+        if (nsp && sp[i].a < sp[nsp - 1].b) { if (sp[i].b > sp[nsp - 1].b) sp[nsp - 1].b = sp[i].b; }
+        else sp[nsp++] = sp[i];
+    }
     int32_t *cuts = vb_xmalloc(((size_t)n + 2) * sizeof *cuts);
     int nc = 0;
     for (int i = 0; i < n; i++) {
         /* a line spans about 0.8 em above its baseline and 0.25 em below */
         int32_t cut = fl->f[i].y + fl->f[i].size / 4;
-        bool ok = cut < height && cut >= first_cut;
-        for (int j = 0; j < n && ok; j++) {
-            int32_t top = fl->f[j].y - fl->f[j].size * 4 / 5, bot = fl->f[j].y + fl->f[j].size / 4;
-            if (top < cut && cut < bot) ok = false;
-        }
-        if (ok) cuts[nc++] = cut;
+        if (cut >= height || cut < first_cut) continue;
+        int lo = 0, hi = nsp;                 /* first span starting at or after the cut */
+        while (lo < hi) { int mid = (lo + hi) / 2; if (sp[mid].a < cut) lo = mid + 1; else hi = mid; }
+        if (lo > 0 && cut < sp[lo - 1].b) continue;   /* inside a line */
+        cuts[nc++] = cut;
     }
+    free(sp);
     cuts[nc++] = height;
-    /* sort and drop duplicates */
-    for (int i = 1; i < nc; i++)
-        for (int j = i; j > 0 && cuts[j] < cuts[j - 1]; j--) { int32_t t = cuts[j]; cuts[j] = cuts[j - 1]; cuts[j - 1] = t; }
-    int32_t prev = 0;
-    fr_list slice = {0};
-    for (int i = 0; i < nc; i++) {
-        if (cuts[i] <= prev) continue;
-        for (int j = 0; j < fl->n; j++)
-            if (fl->f[j].y >= prev && fl->f[j].y < cuts[i]) {
+    /* sort; keep each cut above 0 once */
+    qsort(cuts, (size_t)nc, sizeof *cuts, cmp_i32);
+    int nu = 0;
+    for (int i = 0, prev = 0; i < nc; i++)
+        if (cuts[i] > prev) prev = cuts[nu++] = cuts[i];
+    /* each fragment and rule goes to the slice whose range holds its y
+     * (in its original order); what lies above the row or past the last cut
+     * is dropped, as before */
+    int *fends = NULL, *rends = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        int cnt = pass ? fl->nr : fl->n;
+        int *slice_of = vb_xmalloc(((size_t)cnt + 1) * sizeof *slice_of);
+        int *start = vb_xcalloc((size_t)nu + 1, sizeof *start);
+        for (int j = 0; j < cnt; j++) {
+            int32_t y = pass ? fl->r[j].y : fl->f[j].y;
+            int lo = 0, hi = nu;              /* first cut above y */
+            while (lo < hi) { int mid = (lo + hi) / 2; if (cuts[mid] <= y) lo = mid + 1; else hi = mid; }
+            slice_of[j] = y < 0 ? nu : lo;
+            start[slice_of[j]]++;
+        }
+        for (int k = 0, sum = 0; k <= nu; k++) { int t = start[k]; start[k] = sum; sum += t; }
+        if (pass == 0) {
+            vb_frag *sorted = vb_xmalloc(((size_t)cnt + 1) * sizeof *sorted);
+            for (int j = 0; j < cnt; j++) {
+                int k = slice_of[j];
                 vb_frag f = fl->f[j];
-                f.y -= prev;
-                GROW(slice.f, slice.n, slice.cap);
-                slice.f[slice.n++] = f;
+                if (k < nu) f.y -= k ? cuts[k - 1] : 0;
+                sorted[start[k]++] = f;
             }
-        for (int j = 0; j < fl->nr; j++)
-            if (fl->r[j].y >= prev && fl->r[j].y < cuts[i]) {
+            memcpy(fl->f, sorted, (size_t)cnt * sizeof *sorted);
+            free(sorted);
+        } else {
+            vb_line_seg *sorted = vb_xmalloc(((size_t)cnt + 1) * sizeof *sorted);
+            for (int j = 0; j < cnt; j++) {
+                int k = slice_of[j];
                 vb_line_seg r = fl->r[j];
-                r.y -= prev;
-                GROW(slice.r, slice.nr, slice.capr);
-                slice.r[slice.nr++] = r;
+                if (k < nu) r.y -= k ? cuts[k - 1] : 0;
+                sorted[start[k]++] = r;
             }
-        box b = { 0, cuts[i] - prev, i == nc - 1 ? sa : 0, false, NULL, 0, NULL, 0 };
+            memcpy(fl->r, sorted, (size_t)cnt * sizeof *sorted);
+            free(sorted);
+        }
+        /* start[k] is now the end of slice k */
+        if (pass == 0) fends = start; else rends = start;
+        free(slice_of);
+    }
+    for (int k = 0; k < nu; k++) {
+        int f0 = k ? fends[k - 1] : 0, r0 = k ? rends[k - 1] : 0;
+        fr_list slice = { fl->f + f0, fends[k] - f0, fends[k] - f0, fl->r + r0, rends[k] - r0, rends[k] - r0 };
+        box b = { 0, cuts[k] - (k ? cuts[k - 1] : 0), k == nu - 1 ? sa : 0, false, NULL, 0, NULL, 0 };
         take_frags(c, &b, &slice);
         push_box(bs, b);
-        prev = cuts[i];
     }
-    free(slice.f);
-    free(slice.r);
+    free(fends);
+    free(rends);
     free(cuts);
     fl->n = fl->nr = 0;
 }
