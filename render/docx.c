@@ -11,7 +11,7 @@
  * the larger), widow/orphan control and keep-with-next as the layout's
  * boxes, centred titles narrowed to the layout's balanced measure, and the
  * two-column header and signature rows as borderless fixed tables with no
- * cell margins, the columns of vb_row_left_width, first baselines aligned
+ * cell margins, the columns of vb_row_columns, first baselines aligned
  * and two signatures' names level.  Rules under headings are bottom
  * borders of an empty paragraph with the layout's ends and depth.  The
  * page number lives in a header with a PAGE field; w:titlePg with an empty
@@ -352,12 +352,17 @@ static void put_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, c
     /* A centred paragraph of several lines is balanced by the layout (the
      * narrowest measure that keeps its number of lines): narrow it by the
      * same amount on both sides so Word and LibreOffice break it there. */
+    int32_t avail = colw - z->indent_left - z->indent_right - (z->indent_first > 0 ? z->indent_first : 0);
     if (z->align == VB_ALIGN_CENTER && g.nlines > 1 && g.widest > 0) {
-        int32_t avail = colw - z->indent_left - z->indent_right - (z->indent_first > 0 ? z->indent_first : 0);
         int32_t extra = (avail - g.widest - VB_PT) / 2;
         if (extra > 0)
             vb_buf_printf(b, "<w:ind w:left=\"%ld\" w:right=\"%ld\"/>", twips(z->indent_left + extra),
                           twips(z->indent_right + extra));
+    } else if (z->align == VB_ALIGN_CENTER && g.nlines == 1 && g.widest > avail - VB_PT) {
+        /* a line as wide as its column (a tight header): half a point more
+         * on each side, so that rounding never wraps it */
+        vb_buf_printf(b, "<w:ind w:left=\"%ld\" w:right=\"%ld\"/>", twips(z->indent_left - VB_PT / 2),
+                      twips(z->indent_right - VB_PT / 2));
     }
     vb_buf_puts(b, "</w:pPr>");
     put_runs(b, p);
@@ -369,7 +374,8 @@ static void put_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, c
  * the first baselines of the two cells are aligned, and two signatures
  * side by side have their names level. */
 typedef struct rowfmt {
-    int32_t left_w;
+    int32_t left_w;              /* the left cell: [0, left_w] */
+    int32_t right_x;             /* the right cell's text: [right_x, text width] */
     int32_t first_add[2];        /* added before the first paragraph of a cell */
     const vb_para *name[2];      /* the paragraph moved down, or NULL */
     int32_t name_add[2];
@@ -377,19 +383,24 @@ typedef struct rowfmt {
     int32_t docx_h;              /* and as written here (rules take room) */
 } rowfmt;
 
-static int32_t row_left_width(const dctx *c, const vb_row *r)
+/* The row's columns as the layout sets them (a gutter between the two
+ * when the header is tight). */
+static void row_columns(const dctx *c, const vb_row *r, int32_t *left_w, int32_t *right_x)
 {
-    if (c->fonts) return vb_row_left_width(c->doc, r, c->fonts);
+    if (c->fonts) {
+        vb_row_columns(c->doc, r, c->fonts, left_w, right_x);
+        return;
+    }
     int32_t pm = r->kind == VB_ROW_HEADER ? c->st->header_left : c->st->signature_left;
     if (pm <= 0 || pm >= 1000) pm = 500;
-    return (int32_t)((int64_t)c->text_w * pm / 1000);
+    *left_w = *right_x = (int32_t)((int64_t)c->text_w * pm / 1000);
 }
 
 static void row_format(const dctx *c, const vb_row *r, rowfmt *rf)
 {
     memset(rf, 0, sizeof *rf);
-    rf->left_w = row_left_width(c, r);
-    int32_t colw[2] = { rf->left_w, c->text_w - rf->left_w };
+    row_columns(c, r, &rf->left_w, &rf->right_x);
+    int32_t colw[2] = { rf->left_w, c->text_w - rf->right_x };
     int32_t first_bl[2] = { 0, 0 }, last_bl[2] = { 0, 0 }, h[2] = { 0, 0 }, rules[2] = { 0, 0 };
     int32_t after[2] = { 0, 0 }, tail[2] = { 0, 0 };
     for (int k = 0; k < 2; k++) {
@@ -499,12 +510,19 @@ static int32_t put_rows(vb_buf *b, const dctx *c, const vb_block *first, const v
         while (at < ncuts && cuts[at] != x) at++;
         long span[2] = { (long)at + 1, (long)(ncuts - at) };
         long w[2] = { x, total - x };
-        int32_t colw[2] = { rf->left_w, c->text_w - rf->left_w };
+        long gutter = twips(rf->right_x) - x;
+        int32_t colw[2] = { rf->left_w, c->text_w - rf->right_x };
         bool last_row = k->next == end;
-        vb_buf_puts(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        /* a row never splits across pages, unless it is taller than a page
+         * (the layout then cuts it between lines too) */
+        vb_buf_puts(b, "<w:tr>");
+        if (rf->pdf_h <= c->st->page_h - c->st->margin_top - c->st->margin_bottom)
+            vb_buf_puts(b, "<w:trPr><w:cantSplit/></w:trPr>");
         for (int cell = 0; cell < 2; cell++) {
             vb_buf_printf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%ld\" w:type=\"dxa\"/>", w[cell]);
             if (span[cell] > 1) vb_buf_printf(b, "<w:gridSpan w:val=\"%ld\"/>", span[cell]);
+            if (cell == 1 && gutter > 0)     /* the gap between tight header columns */
+                vb_buf_printf(b, "<w:tcMar><w:left w:w=\"%ld\" w:type=\"dxa\"/></w:tcMar>", gutter);
             vb_buf_puts(b, "</w:tcPr>");
             if (!r->cell[cell])
                 vb_buf_puts(b, "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/>"
