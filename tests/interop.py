@@ -1,0 +1,407 @@
+#!/usr/bin/env python3
+"""Interoperability checks of vanban's DOCX output; tests/docx.sh runs them.
+
+  interop.py styles FILE.docx MODEL STYLE
+      python-docx (Debian's python3-docx) opens the file: every paragraph
+      with text has a named VB_ paragraph style that styles.xml defines,
+      the paragraphs say exactly what the model dump says (so & < > " '
+      survive), Times New Roman, A4 and the margins of the rule file STYLE,
+      a PAGE field in the default header and an empty first-page header.
+
+  interop.py compare OURS.pdf THEIRS.pdf MODEL
+      our PDF against the PDF LibreOffice made of the DOCX, both read back
+      with MuPDF (mutool draw -F stext): the same number of pages, the same
+      words on every page, page numbers from page 2 only, every line where
+      ours is, and the header, signature and "Nơi nhận" blocks where
+      conventions.md puts them.
+
+MODEL is `vanban render … --dump model`.  Every check prints one line,
+"pass: WHAT" or "fail: WHAT: WHY"; the exit status is 0 unless the
+command line is wrong (2) or a module is missing (3).
+"""
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+MM = 72 / 25.4          # points per mm
+TOL = 2.0               # mm: how far a line of the DOCX may sit from ours
+LEVEL_TOL = 2.0         # mm: "Nơi nhận:" against the first signature line
+
+
+def out(ok, what, why=""):
+    print(("pass: " if ok else "fail: ") + what + ("" if ok or not why else ": " + why))
+    return ok
+
+
+def fold(s):
+    return " ".join(s.split())
+
+
+def squeeze(s):
+    return "".join(s.split())
+
+
+# ---- the model dump -------------------------------------------------------
+
+RUN = re.compile(r' (?:\[[biu]+\])?"(.*?)"(?= \[[biu]+\]"| "|$)', re.S)
+
+
+def read_model(path):
+    """Paragraphs in document order: dicts with zone, text, row (None,
+    'header' or 'signature'), row index, cell (0 left, 1 right)."""
+    paras, row, rowno, cell = [], None, -1, None
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    i = 1                                   # "document …"
+    while i < len(lines) and re.match(r"(title|author): ", lines[i]):
+        i += 1                              # metadata, before any block
+    # a text with line ends spreads over several dump lines: join them
+    joined = []
+    for line in lines[i:]:
+        if joined and not re.match(r'(row (header|signature)|  cell (left|right)| *[a-z_0-9]+: (\[[biu]+\])?")', line):
+            joined[-1] += "\n" + line
+        else:
+            joined.append(line)
+    for line in joined:
+        if not line.strip():
+            continue
+        m = re.match(r"row (header|signature)$", line)
+        if m:
+            row, rowno, cell = m.group(1), rowno + 1, None
+            continue
+        m = re.match(r"  cell (left|right)$", line)
+        if m:
+            cell = 0 if m.group(1) == "left" else 1
+            continue
+        m = re.match(r"( *)([a-z_0-9]+):(( (?:\[[biu]+\])?\".*\")+)$", line, re.S)
+        if not m:
+            continue
+        if not m.group(1):
+            row, cell = None, None
+        text = "".join(RUN.findall(m.group(3)))
+        paras.append({"zone": m.group(2), "text": text, "row": row,
+                      "rowno": rowno if row else None, "cell": cell})
+    return paras
+
+
+# ---- styles: python-docx -----------------------------------------------------
+
+def style_margins(path):
+    """[page] lengths of a rule file, in mm."""
+    vals, section = {}, None
+    for line in open(path, encoding="utf-8"):
+        line = line.split("#", 1)[0].strip()
+        m = re.match(r"\[(\w+)", line)
+        if m:
+            section = m.group(1)
+            continue
+        m = re.match(r"(\w+)\s*=\s*([\d.]+)\s*(mm|cm|pt)$", line)
+        if section == "page" and m:
+            v = float(m.group(2))
+            vals[m.group(1)] = v * 10 if m.group(3) == "cm" else v / MM if m.group(3) == "pt" else v
+    return vals
+
+
+def cmd_styles(docx_path, model_path, style_path):
+    try:
+        import docx
+        from docx.oxml.ns import qn
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError:
+        print("interop.py: python-docx is missing (apt-get install python3-docx)", file=sys.stderr)
+        return 3
+    name = docx_path.rsplit("/", 1)[-1]
+    try:
+        d = docx.Document(docx_path)
+    except Exception as e:                  # noqa: BLE001 - any failure to open is the finding
+        out(False, f"{name}: python-docx opens it", repr(e))
+        return 0
+    out(True, f"{name}: python-docx opens it")
+    defined = {s.style_id: s for s in d.styles}
+
+    paras = []
+    def walk(parent):
+        for child in parent.iterchildren():
+            if child.tag == qn("w:p"):
+                paras.append(Paragraph(child, d))
+            elif child.tag == qn("w:tbl"):
+                for row in Table(child, d).rows:
+                    for c in row.cells:
+                        walk(c._tc)
+    walk(d.element.body)
+
+    with_text = [p for p in paras if p.text.strip()]
+    bad = []
+    used = set()
+    for p in with_text:
+        sid = p._p.pPr.pStyle.val if p._p.pPr is not None and p._p.pPr.pStyle is not None else None
+        used.add(sid)
+        s = defined.get(sid)
+        if not sid or not sid.startswith("VB_") or s is None or s.type != docx.enum.style.WD_STYLE_TYPE.PARAGRAPH:
+            bad.append(f"{sid!r} on {fold(p.text)[:50]!r}")
+    out(not bad and bool(with_text), f"{name}: every paragraph has a defined VB_ paragraph style ({len(used)} styles)",
+        "; ".join(bad[:3]) or "no paragraph")
+    custom = [sid for sid in used if sid in defined and defined[sid].element.get(qn("w:customStyle")) == "1"]
+    named = [sid for sid in used if sid in defined and defined[sid].name and defined[sid].name.startswith("VB ")]
+    out(len(custom) == len(used) and len(named) == len(used), f"{name}: the VB_ styles are custom, named \"VB …\"",
+        f"{sorted(used - set(custom))} not custom, {sorted(used - set(named))} unnamed")
+
+    model = [fold(p["text"]) for p in read_model(model_path)]
+    got = [fold(p.text) for p in with_text]
+    if got == model:
+        out(True, f"{name}: the paragraphs say what the model says ({len(got)})")
+    else:
+        k = next((i for i, (a, b) in enumerate(zip(got, model)) if a != b), min(len(got), len(model)))
+        out(False, f"{name}: the paragraphs say what the model says",
+            f"paragraph {k + 1}: docx {got[k] if k < len(got) else None!r} / model {model[k] if k < len(model) else None!r}")
+
+    fonts = d.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr") + "/" + qn("w:rFonts"))
+    face = fonts.get(qn("w:ascii")) if fonts is not None else None
+    out(face == "Times New Roman", f"{name}: default font Times New Roman", f"got {face!r}")
+
+    want = style_margins(style_path)
+    s = d.sections[0]
+    got_mm = {"width": s.page_width.mm, "height": s.page_height.mm, "margin_top": s.top_margin.mm,
+              "margin_bottom": s.bottom_margin.mm, "margin_left": s.left_margin.mm, "margin_right": s.right_margin.mm}
+    off = [f"{k} {got_mm[k]:.2f} mm, rule file {want[k]:.2f}" for k in got_mm if k in want and abs(got_mm[k] - want[k]) > 0.05]
+    out(not off and len(want) >= 6, f"{name}: page size and margins of {style_path}", "; ".join(off) or "rule file not read")
+
+    hdr = s.header._element if s.header is not None else None
+    instr = "".join(t.text or "" for t in hdr.iter(qn("w:instrText"))) if hdr is not None else ""
+    out("PAGE" in instr.split(), f"{name}: the header holds a PAGE field", f"instrText {instr!r}")
+    first = s.first_page_header
+    first_text = "".join(t.text or "" for t in first._element.iter(qn("w:t"))) + \
+        "".join(t.text or "" for t in first._element.iter(qn("w:instrText")))
+    out(s.different_first_page_header_footer and not first_text.strip(),
+        f"{name}: titlePg with an empty first-page header", f"titlePg {s.different_first_page_header_footer}, {first_text!r}")
+    return 0
+
+
+# ---- compare: two PDFs through MuPDF ---------------------------------------
+
+def pdf_lines(path):
+    """Text lines in content order: page, x0, x1, top, base (mm), text."""
+    run = subprocess.run(["mutool", "draw", "-F", "stext", "-o", "-", path], capture_output=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"mutool cannot read {path}: {run.stderr.decode(errors='replace').strip()[:200]}")
+    xml = run.stdout
+    root = ET.fromstring(xml)
+    lines = []
+    for pno, page in enumerate(root.iter("page"), start=1):
+        for line in page.iter("line"):
+            chars = [c for c in line.iter("char")]
+            text = "".join(c.get("c", "") for c in chars)
+            if not text.strip():
+                continue
+            x0, y0, x1, y1 = (float(v) / MM for v in line.get("bbox").split())
+            ink = [c for c in chars if c.get("c", " ").strip()]
+            base = float((ink or chars)[0].get("origin", "0 %f" % (y1 * MM)).split()[1]) / MM
+            lines.append({"page": pno, "x0": x0, "x1": x1, "top": y0, "base": base, "text": text})
+    return lines
+
+
+def is_page_number(line):
+    return line["text"].strip().isdigit() and line["base"] < 18.0
+
+
+def assign(lines, paras):
+    """Map each text line to the model paragraph it starts in, walking both
+    in order (white space ignored; a line may run on into the next
+    paragraph when a reader joins two cells' lines).  Returns (indices or
+    None, why)."""
+    k, rest, mapping = 0, squeeze(paras[0]["text"]) if paras else "", []
+    for ln in lines:
+        t, first = squeeze(ln["text"]), None
+        while t:
+            while k < len(paras) and not rest:
+                k += 1
+                rest = squeeze(paras[k]["text"]) if k < len(paras) else ""
+            n = 0
+            if k < len(paras):
+                while n < len(t) and n < len(rest) and t[n] == rest[n]:
+                    n += 1
+            if n == 0 or (n < len(t) and n < len(rest)):
+                want = rest[:40] if k < len(paras) else "(end of document)"
+                return None, f"page {ln['page']}: line {ln['text'][:50]!r} where the model continues {want!r}"
+            first = k if first is None else first
+            t, rest = t[n:], rest[n:]
+        mapping.append(first)
+    return mapping, ""
+
+
+def cmd_compare(ours_path, theirs_path, model_path):
+    name = theirs_path.rsplit("/", 1)[-1]
+    paras = read_model(model_path)
+    try:
+        ours, theirs = pdf_lines(ours_path), pdf_lines(theirs_path)
+    except (RuntimeError, ET.ParseError) as e:
+        out(False, f"{name}: MuPDF reads both PDFs", str(e))
+        return 0
+    np_o = max((l["page"] for l in ours), default=0)
+    np_t = max((l["page"] for l in theirs), default=0)
+    out(np_o == np_t and np_o > 0, f"{name}: {np_t} pages, as our PDF", f"ours {np_o}, LibreOffice {np_t}")
+
+    # page numbers: none on page 1, the right one on every later page
+    bad = []
+    for pno in range(1, np_t + 1):
+        nums = [l for l in theirs if l["page"] == pno and is_page_number(l)]
+        mine = [l for l in ours if l["page"] == pno and is_page_number(l)]
+        if pno == 1 and nums:
+            bad.append(f"page 1 shows {nums[0]['text']!r}")
+        elif pno > 1 and [l["text"].strip() for l in nums] != [str(pno)]:
+            bad.append(f"page {pno} shows {[l['text'] for l in nums]!r}")
+        elif pno > 1 and mine and (abs(nums[0]["base"] - mine[0]["base"]) > TOL or
+                                   abs(nums[0]["x0"] - mine[0]["x0"]) > TOL):
+            bad.append(f"page {pno}: number at x {nums[0]['x0']:.1f} y {nums[0]['base']:.1f} mm, ours "
+                       f"x {mine[0]['x0']:.1f} y {mine[0]['base']:.1f}")
+    out(not bad, f"{name}: page numbers from page 2 only, where ours are", "; ".join(bad[:3]))
+
+    body_o = [l for l in ours if not is_page_number(l)]
+    body_t = [l for l in theirs if not is_page_number(l)]
+    words_o = " ".join(l["text"] for l in body_o).split()
+    words_t = " ".join(l["text"] for l in body_t).split()
+    if words_o == words_t:
+        out(True, f"{name}: the same text ({len(words_t)} words)")
+    else:
+        k = next((i for i, (a, b) in enumerate(zip(words_o, words_t)) if a != b), min(len(words_o), len(words_t)))
+        out(False, f"{name}: the same text", f"word {k + 1}: ours {' '.join(words_o[k:k + 6])!r}, "
+            f"LibreOffice {' '.join(words_t[k:k + 6])!r}")
+    moved = []
+    for pno in range(1, max(np_o, np_t) + 1):
+        wo = " ".join(l["text"] for l in body_o if l["page"] == pno).split()
+        wt = " ".join(l["text"] for l in body_t if l["page"] == pno).split()
+        if wo != wt:
+            moved.append(f"page {pno} starts {' '.join(wt[:5])!r} and ends {' '.join(wt[-5:])!r}, ours "
+                         f"{' '.join(wo[:5])!r} … {' '.join(wo[-5:])!r}")
+    out(not moved, f"{name}: every page holds the same words as ours (pages break at the same places)",
+        "; ".join(moved[:2]))
+
+    # line by line: the same lines, each within TOL of ours
+    lines_o = [(l["page"], fold(l["text"])) for l in body_o]
+    lines_t = [(l["page"], fold(l["text"])) for l in body_t]
+    if lines_o != lines_t:
+        k = next((i for i, (a, b) in enumerate(zip(lines_o, lines_t)) if a != b), min(len(lines_o), len(lines_t)))
+        a = lines_o[k] if k < len(lines_o) else None
+        b = lines_t[k] if k < len(lines_t) else None
+        out(False, f"{name}: the same lines as ours", f"line {k + 1}: ours {a!r}, LibreOffice {b!r}")
+    else:
+        worst, where = 0.0, ""
+        for a, b in zip(body_o, body_t):
+            d = max(abs(a["x0"] - b["x0"]), abs(a["base"] - b["base"]))
+            if d > worst:
+                worst, where = d, f"p{b['page']} {b['text'][:40]!r}: x {b['x0']:.1f} y {b['base']:.1f}, " \
+                                  f"ours x {a['x0']:.1f} y {a['base']:.1f}"
+        out(worst <= TOL, f"{name}: {len(body_t)} lines, each within {TOL:g} mm of ours (worst {worst:.2f} mm)", where)
+
+    # the blocks conventions.md places
+    mapping, why = assign(body_t, paras)
+    if mapping is None:
+        out(False, f"{name}: every line belongs to the model's paragraphs in order", why)
+        return 0
+    out(True, f"{name}: every line belongs to the model's paragraphs in order")
+    for l, k in zip(body_t, mapping):
+        l["para"] = paras[k]
+        l["k"] = k
+    left = min(l["x0"] for l in body_o)
+    right = max(l["x1"] for l in body_o)
+    mid = (left + right) / 2
+
+    def centre(l):
+        return (l["x0"] + l["x1"]) / 2
+
+    for i, l in enumerate(body_t):
+        l["i"] = i
+
+    def ours_of(l):
+        return body_o[l["i"]] if lines_o == lines_t else None
+
+    # header: page 1, top, left cell left of the right cell
+    head = [l for l in body_t if l["para"]["row"] == "header"]
+    if head:
+        problems = []
+        if any(l["page"] != 1 for l in head):
+            problems.append("not all on page 1")
+        first_other = min((l["top"] for l in body_t if l["page"] == 1 and l["para"]["row"] != "header"), default=999)
+        if max(l["base"] for l in head) > first_other:
+            problems.append("below the first line of the body")
+        for rowno in sorted({l["para"]["rowno"] for l in head}):
+            lc = [l for l in head if l["para"]["rowno"] == rowno and l["para"]["cell"] == 0]
+            rc = [l for l in head if l["para"]["rowno"] == rowno and l["para"]["cell"] == 1]
+            if lc and rc and max(l["x1"] for l in lc) > min(l["x0"] for l in rc) + 0.5:
+                problems.append(f"row {rowno + 1}: the columns overlap")
+            if lc and max(centre(l) for l in lc) >= mid:
+                problems.append(f"row {rowno + 1}: the left column is not in the left part")
+            if rc and min(centre(l) for l in rc) <= mid:
+                problems.append(f"row {rowno + 1}: the right column is not in the right part")
+        far = [l for l in head if ours_of(l) and max(abs(l["x0"] - ours_of(l)["x0"]), abs(l["base"] - ours_of(l)["base"])) > TOL]
+        if far:
+            problems.append(f"{far[0]['text'][:30]!r} more than {TOL:g} mm from ours")
+        out(not problems, f"{name}: header at the top of page 1 in its two columns ({len(head)} lines)",
+            "; ".join(problems))
+
+    # signature rows: each signature in its half
+    sig = [l for l in body_t if l["para"]["row"] == "signature"]
+    firsts = {}
+    if sig:
+        problems = []
+        for l in sig:
+            p = l["para"]
+            if p["zone"].startswith("sig_"):
+                if p["cell"] == 1 and centre(l) <= mid:
+                    problems.append(f"{l['text'][:30]!r} is not in the right half")
+                if p["cell"] == 0 and centre(l) >= mid:
+                    problems.append(f"{l['text'][:30]!r} is not in the left half")
+                firsts.setdefault((p["rowno"], p["cell"]), l)
+            o = ours_of(l)
+            if o and max(abs(l["x0"] - o["x0"]), abs(l["base"] - o["base"])) > TOL:
+                problems.append(f"{l['text'][:30]!r} more than {TOL:g} mm from ours")
+        rows = {}
+        for l in sig:
+            if l["para"]["zone"].startswith("sig_"):
+                rows.setdefault(l["para"]["rowno"], set()).add(l["page"])
+        if any(len(pages) > 1 for pages in rows.values()):
+            problems.append("a signature block is split across pages")
+        out(not problems, f"{name}: signature blocks in their halves, as ours ({len(sig)} lines)", "; ".join(problems[:3]))
+
+    # Nơi nhận: left half; beside a signature, level with its first line;
+    # after the signature row (minutes), under it
+    nn = [l for l in body_t if l["para"]["zone"] == "recipients_title"]
+    if nn:
+        l = nn[0]
+        p = l["para"]
+        problems = []
+        if l["x1"] >= mid:
+            problems.append(f"ends at x {l['x1']:.1f} mm, past the middle {mid:.1f}")
+        o = ours_of(l)
+        if o and max(abs(l["x0"] - o["x0"]), abs(l["base"] - o["base"])) > TOL:
+            problems.append(f"at x {l['x0']:.1f} y {l['base']:.1f} mm, ours x {o['x0']:.1f} y {o['base']:.1f}")
+        if p["row"] == "signature":
+            first = firsts.get((p["rowno"], 1))
+            if not first:
+                problems.append("no signature beside it")
+            elif first["page"] != l["page"] or abs(first["base"] - l["base"]) > LEVEL_TOL:
+                problems.append(f"baseline {l['base']:.1f} mm, first signature line {first['base']:.1f} mm "
+                                f"(page {l['page']} / {first['page']})")
+            where = "level with the first signature line"
+        else:
+            above = [s for s in sig if s["k"] < l["k"]]
+            if above and (above[-1]["page"], above[-1]["base"]) >= (l["page"], l["base"]):
+                problems.append("not under the signatures")
+            where = "under the signatures" if above else "after the text"
+        out(not problems, f"{name}: \"Nơi nhận:\" in the left half, {where}", "; ".join(problems))
+    return 0
+
+
+def main(argv):
+    if len(argv) == 5 and argv[1] == "styles":
+        return cmd_styles(argv[2], argv[3], argv[4])
+    if len(argv) == 5 and argv[1] == "compare":
+        return cmd_compare(argv[2], argv[3], argv[4])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
