@@ -14,9 +14,8 @@
 #     check: N   what `vanban check {in}` must exit with; by default a record
 #                rejected with exit 1 (default command line) must be rejected
 #                by check too, with the same message
-# Cases too big to commit (a 10,000-character word, a 5 MiB record…) are
-# made here at run time.  Known product bugs that still fail are run only
-# with KNOWN_BUGS=1 (see tests/README.md).
+# Cases too big to commit (a 10,000-character word, a 5 MiB record…) and
+# layout stress records are made here at run time.
 . "$(dirname "$0")/lib.sh"
 t_init bad-input
 
@@ -138,21 +137,21 @@ def mod(name, fn):
 # a 10,000-character word of Vietnamese letters, every tone and vowel
 letters = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 word = "".join(letters[i % len(letters)] for i in range(10000))
-open(out + "/word", "w", encoding="utf-8").write(word)
 mod("giant-word-body", lambda r: r["resolution"]["body"].insert(1, {"paragraph": "Từ " + word + " cuối."}))
 mod("giant-word-subject", lambda r: r["resolution"].__setitem__("subject", "về " + word))
 # beyond the limits of docs/record-format.md
 mod("too-many-items", lambda r: r["resolution"].__setitem__("recipients", ["Nơi nhận"] * 5001))
 mod("string-too-long", lambda r: r["resolution"]["body"].insert(1, {"paragraph": "ư " * 30000}))
 mod("record-too-big", lambda r: r["resolution"].__setitem__("body", [{"paragraph": "xin chào " * 6000}] * 100))
-# known layout bugs (KNOWN_BUGS=1)
-mod("bug-many-recipients", lambda r: r["resolution"].__setitem__("recipients", ["Nơi nhận số %d" % i for i in range(150)]))
-mod("bug-long-place", lambda r: r.__setitem__("place", "Thị trấn Phong Thổ, huyện Phong Thổ, tỉnh Lai Châu"))
-mod("bug-one-word-place", lambda r: r.__setitem__("place", word[:300]))
+# layout stress (each was a bug once): a signature row taller than a page,
+# long place names, a wide superior body beside the Quốc hiệu
+mod("many-recipients", lambda r: r["resolution"].__setitem__("recipients", ["Nơi nhận số %d" % i for i in range(150)]))
+mod("long-place", lambda r: r.__setitem__("place", "Thị trấn Phong Thổ, huyện Phong Thổ, tỉnh Lai Châu"))
+mod("one-word-place", lambda r: r.__setitem__("place", word[:300]))
 if state:
     r = json.load(open(state, encoding="utf-8"))
     r["issuer"].update({"superior": "Ủy ban nhân dân tỉnh Nam Định", "name": "Sở Kế hoạch và Đầu tư", "code": "SKHĐT"})
-    write("bug-header-gap", r)
+    write("state-wide-superior", r)
 EOF
 fi
 
@@ -169,10 +168,11 @@ if [ -f "$G/too-many-items.json" ]; then
     fi
 fi
 
-# made-up records that must succeed: a giant word is split across lines
-succeed() {   # NAME RECORD CONVENTION [placement options…]
-    local name=$1 rec=$2 conv=$3 dir=$T_TMP/case-$1 out
-    shift 3
+# made-up records that must render: giant words (split between characters
+# at line ends, hence "unspaced" text), a signature row taller than a page,
+# long place names, a wide superior body beside the Quốc hiệu
+succeed() {   # NAME RECORD CONVENTION exact|unspaced
+    local name=$1 rec=$2 conv=$3 mode=$4 dir=$T_TMP/case-$1 out
     mkdir -p "$dir"
     if "$VANBAN" render "$rec" -t resolution -o "$dir/out.pdf" 2>"$dir.stderr"; then
         pass "$name: renders (exit 0)"
@@ -184,9 +184,19 @@ succeed() {   # NAME RECORD CONVENTION [placement options…]
         out.pdf) pass "$name: exactly one PDF made" ;;
         *) fail "$name: exactly one PDF made, nothing else" "$(files_left "$dir")" ;;
     esac
+    # no line lost: every paragraph is in the text, exactly
+    if T_NEED="text of made-up records" have pdftotext; then
+        "$VANBAN" render "$rec" -t resolution --dump model >"$dir.model" 2>/dev/null
+        if pdftotext -raw -enc UTF-8 "$dir/out.pdf" "$dir.txt" 2>/dev/null && drop_page_numbers "$dir.txt" \
+           && out=$(model_in_text "$dir.model" "$dir.txt" "pdftotext -raw" "$mode"); then
+            pass "$name: every paragraph is in the PDF text"
+        else
+            fail "$name: every paragraph is in the PDF text (pdftotext -raw)" "$out"
+        fi
+    fi
     if T_NEED="placement of made-up records" have mutool; then
         "$VANBAN" render "$rec" -t resolution --dump layout >"$dir.layout" 2>/dev/null
-        if out=$(python3 tests/placement.py "$dir/out.pdf" --convention "$conv" --layout "$dir.layout" "$@" 2>&1); then
+        if out=$(python3 tests/placement.py "$dir/out.pdf" --convention "$conv" --layout "$dir.layout" 2>&1); then
             pass "$name: every page inside the margins, placement ok"
         else
             fail "$name: placement" "$out"
@@ -194,46 +204,16 @@ succeed() {   # NAME RECORD CONVENTION [placement options…]
         fi
     fi
 }
-# the word, white space and page numbers (a line "N" on page N) removed
-WORD_IN_TEXT='
-import sys
-word = open(sys.argv[1], encoding="utf-8").read()
-pages = open(sys.argv[2], encoding="utf-8").read().split("\f")
-for i in range(1, len(pages)):
-    lines = pages[i].split("\n")
-    if str(i + 1) in (l.strip() for l in lines):
-        lines = [l for l in lines if l.strip() != str(i + 1)]
-    pages[i] = "\n".join(lines)
-sys.exit(0 if word in "".join("".join(pages).split()) else 1)
-'
+# (every paragraph, the giant word too, must be in the text: succeed checks it)
 if [ -f "$G/giant-word-body.json" ]; then
-    for c in giant-word-body giant-word-subject; do
-        succeed "gen-$c" "$G/$c.json" party || continue
-        # the whole word is in the PDF, in order (line breaks removed)
-        if T_NEED="text of the giant word" have pdftotext; then
-            if pdftotext -enc UTF-8 "$T_TMP/case-gen-$c/out.pdf" "$T_TMP/case-gen-$c.txt" 2>/dev/null \
-               && python3 -c "$WORD_IN_TEXT" "$G/word" "$T_TMP/case-gen-$c.txt"; then
-                pass "gen-$c: all 10,000 characters are in the PDF, in order"
-            else
-                fail "gen-$c: all 10,000 characters of the word are in the PDF text, in order"
-            fi
-        fi
-    done
+    succeed gen-giant-word-body "$G/giant-word-body.json" party unspaced
+    succeed gen-giant-word-subject "$G/giant-word-subject.json" party unspaced
 fi
-
-# Known bugs: each still fails; run them with KNOWN_BUGS=1 to see whether a
-# fix worked (then move the case into the checks above).
-if [ -f "$G/bug-many-recipients.json" ]; then
-    if [ "${KNOWN_BUGS:-}" = 1 ]; then
-        succeed bug-many-recipients "$G/bug-many-recipients.json" party
-        succeed bug-long-place "$G/bug-long-place.json" party
-        succeed bug-one-word-place "$G/bug-one-word-place.json" party
-        [ -f "$G/bug-header-gap.json" ] && succeed bug-header-gap "$G/bug-header-gap.json" state
-    else
-        echo "note: 4 known layout bugs not run (KNOWN_BUGS=1 runs them): 150 recipients overflow the page;" \
-             "a 50-character place name squeezes the Party header; a one-word 300-character place runs off the page;" \
-             "header columns 1.65 mm apart"
-    fi
+if [ -f "$G/many-recipients.json" ]; then
+    succeed gen-many-recipients "$G/many-recipients.json" party exact
+    succeed gen-long-place "$G/long-place.json" party exact
+    succeed gen-one-word-place "$G/one-word-place.json" party unspaced
+    [ -f "$G/state-wide-superior.json" ] && succeed gen-state-wide-superior "$G/state-wide-superior.json" state exact
 fi
 
 # nothing was ever written next to the inputs

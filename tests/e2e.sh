@@ -16,8 +16,8 @@
 #   nfd       the record converted to NFD gives the same PDF and model
 # and once: atomic output (missing, read-only, not-a-directory targets, a
 # directory as output: exit 3, the path named, nothing left behind; a failed
-# render keeps the old file), and a self-test of placement.py against deliberately broken rule
-# files (it must fail them).
+# render keeps the old file), and a self-test of placement.py against
+# deliberately broken rule files (it must fail them).
 # Environment: VANBAN (binary, default ./vanban), UPDATE=1, VERBOSE=1, CI=true.
 . "$(dirname "$0")/lib.sh"
 t_init e2e
@@ -25,71 +25,15 @@ t_init e2e
 GOLDEN=tests/golden
 mkdir -p "$GOLDEN"
 SDE=1700000000 SDE_ISO=2023-11-14T22:13:20Z
+unset SOURCE_DATE_EPOCH     # set only where a check sets it
 
 # ---- helpers --------------------------------------------------------------
 
-# the text check: every paragraph of a model dump in an extracted text
-TEXT_PY='
-import re, sys, unicodedata
-model, textfile, label, mode = sys.argv[1:5]
-def fold(s): return " ".join(s.split())
-# "reading-order" (plain pdftotext): its heuristics join a line ending in
-# "-" to the next as a hyphenated word, dropping the "-", and may interleave
-# the two columns of a header or signature row line by line.  So hyphens
-# are ignored, and a row paragraph need only have its words in order.
-def norm(s): return fold(s.replace("-", " ")) if mode == "reading-order" else fold(s)
-paras = []    # (text, in a two-column row)
-for line in open(model, encoding="utf-8"):
-    m = re.match(r"(\s*)[a-z_0-9]+:((?: (?:\[[biu]+\])?\".*?\")+)$", line.rstrip("\n"))
-    if m:
-        runs = re.findall(r" (?:\[[biu]+\])?\"(.*?)\"(?= \[| \"|$)", m.group(2))
-        paras.append((fold("".join(runs)), len(m.group(1)) > 0))
-raw = open(textfile, encoding="utf-8").read()
-pages = raw.split("\f")
-for i in range(1, len(pages)):          # drop each page number (pages >= 2)
-    lines = pages[i].split("\n")
-    for k, l in enumerate(lines):
-        if l.strip() == str(i + 1):
-            del lines[k]
-            break
-    pages[i] = "\n".join(lines)
-text = norm(" ".join(pages))
-words = text.split()
-def in_order(p):
-    pos = 0
-    for w in norm(p).split():
-        try:
-            pos = words.index(w, pos) + 1
-        except ValueError:
-            return False
-    return True
-bad = 0
-if not paras:
-    print("no paragraph in the model dump"); bad += 1
-for p, in_row in paras:
-    if norm(p) in text or (mode == "reading-order" and in_row and in_order(p)):
-        continue
-    bad += 1
-    if bad <= 3:
-        ws = norm(p).split()
-        n = len(ws)
-        while n > 0 and " ".join(ws[:n]) not in text:
-            n -= 1
-        print("missing: %r" % (p[:120]))
-        print("  the text holds its first %d of %d words%s" % (n, len(ws),
-              "; then: %r" % text[text.find(" ".join(ws[:n])):][:120] if n else ""))
-if not unicodedata.is_normalized("NFC", raw):
-    bad += 1
-    odd = [w for w in raw.split() if not unicodedata.is_normalized("NFC", w)][:5]
-    print("%s text is not NFC, e.g. %s" % (label, ", ".join("%r (%s)" % (w, " ".join("U+%04X" % ord(c) for c in w)) for w in odd)))
-print("%s: %d paragraphs, %d not found" % (label, len(paras), bad))
-sys.exit(1 if bad else 0)
-'
 
 conv_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1],encoding="utf-8"))["convention"])' "$1"; }
 
-# render NAME ARGS...: run the binary, keep stderr in $T_TMP/err; pass/fail
-render() {
+# vb_ok WHAT ARGS...: run the binary, stderr in $T_TMP/err; a failure if it fails
+vb_ok() {
     local what=$1
     shift
     if "$VANBAN" "$@" 2>"$T_TMP/err"; then
@@ -150,13 +94,15 @@ text_checks() {   # LABEL PDF MODEL
         # plain: the reading order most users get; -raw: the content stream
         # order, no heuristics, so it must hold every paragraph exactly
         if pdftotext -enc UTF-8 "$pdf" "$T_TMP/text.poppler" 2>"$T_TMP/err" \
-           && out=$(python3 -c "$TEXT_PY" "$model" "$T_TMP/text.poppler" pdftotext reading-order); then
+           && drop_page_numbers "$T_TMP/text.poppler" \
+           && out=$(model_in_text "$model" "$T_TMP/text.poppler" pdftotext reading-order); then
             pass "$label: pdftotext holds every paragraph, NFC"
         else
             fail "$label: pdftotext text holds every paragraph of the model (words in order), NFC" "$out" "$(head -5 "$T_TMP/err")"
         fi
         if pdftotext -raw -enc UTF-8 "$pdf" "$T_TMP/text.raw" 2>"$T_TMP/err" \
-           && out=$(python3 -c "$TEXT_PY" "$model" "$T_TMP/text.raw" "pdftotext -raw" exact); then
+           && drop_page_numbers "$T_TMP/text.raw" \
+           && out=$(model_in_text "$model" "$T_TMP/text.raw" "pdftotext -raw" exact); then
             pass "$label: pdftotext -raw holds every paragraph exactly, NFC"
         else
             fail "$label: pdftotext -raw text holds every paragraph of the model exactly, NFC" "$out" "$(head -5 "$T_TMP/err")"
@@ -164,7 +110,8 @@ text_checks() {   # LABEL PDF MODEL
     fi
     if T_NEED="text extraction, placement" have mutool; then
         if mutool draw -F txt -o "$T_TMP/text.mupdf" "$pdf" 2>"$T_TMP/err" \
-           && out=$(python3 -c "$TEXT_PY" "$model" "$T_TMP/text.mupdf" mutool exact); then
+           && drop_page_numbers "$T_TMP/text.mupdf" \
+           && out=$(model_in_text "$model" "$T_TMP/text.mupdf" mutool exact); then
             pass "$label: mutool text holds every paragraph exactly, NFC"
         else
             fail "$label: mutool text holds every paragraph of the model exactly, NFC" "$out" "$(grep -v 'ICC support' "$T_TMP/err" | head -5)"
@@ -217,11 +164,11 @@ for rec in "${samples[@]}"; do
         fi
         [ -s "$T_TMP/err" ] && fail "$label: --dump model printed warnings" "$(head -5 "$T_TMP/err")"
         golden "$out.model" "$name.$type.model"
-        render "$label: --dump layout" render "$rec" -t "$type" --dump layout >"$out.layout" || continue
+        vb_ok "$label: --dump layout" render "$rec" -t "$type" --dump layout >"$out.layout" || continue
         golden "$out.layout" "$name.$type.layout"
         pages=$(grep -c '^page ' "$out.layout")
 
-        render "$label: render PDF" render "$rec" -t "$type" -o "$out.pdf" || continue
+        vb_ok "$label: render PDF" render "$rec" -t "$type" -o "$out.pdf" || continue
         if [ -s "$out.pdf" ] && head -c 5 "$out.pdf" | grep -q '^%PDF-'; then pass "$label: a PDF is made"
         else fail "$label: $out.pdf is a PDF"; continue; fi
         [ -s "$T_TMP/err" ] && fail "$label: render printed something on stderr" "$(head -5 "$T_TMP/err")"
@@ -234,10 +181,10 @@ for rec in "${samples[@]}"; do
         placement "$label" "$out.pdf" "$conv" "$pages" "$out.layout"
 
         # determinism
-        env -u SOURCE_DATE_EPOCH "$VANBAN" render "$rec" -t "$type" -o "$out.again.pdf" 2>/dev/null
+        "$VANBAN" render "$rec" -t "$type" -o "$out.again.pdf" 2>/dev/null
         if cmp -s "$out.pdf" "$out.again.pdf"; then pass "$label: two renders are byte-identical"
         else fail "$label: two renders are byte-identical" "$(cmp "$out.pdf" "$out.again.pdf" 2>&1)"; fi
-        env -u SOURCE_DATE_EPOCH TZ=Pacific/Kiritimati LC_ALL=C "$VANBAN" render "$rec" -t "$type" -o "$out.tz.pdf" 2>/dev/null
+        TZ=Pacific/Kiritimati LC_ALL=C "$VANBAN" render "$rec" -t "$type" -o "$out.tz.pdf" 2>/dev/null
         if cmp -s "$out.pdf" "$out.tz.pdf"; then pass "$label: time zone and locale change nothing"
         else fail "$label: TZ=Pacific/Kiritimati LC_ALL=C gives the same bytes" "$(cmp "$out.pdf" "$out.tz.pdf" 2>&1)"; fi
         SOURCE_DATE_EPOCH=$SDE "$VANBAN" render "$rec" -t "$type" -o "$out.sde1.pdf" 2>/dev/null

@@ -90,6 +90,85 @@ have() {
     return $ok
 }
 
+# drop_page_numbers FILE: in the text a PDF reader extracted (pages split
+# by form feeds), remove from every page N >= 2 the first line that is just
+# "N" (its page number, wherever the reader put it), in place.  Then a
+# paragraph that runs over a page break reads on unbroken.
+drop_page_numbers() {
+    python3 -c '
+import sys
+path = sys.argv[1]
+pages = open(path, encoding="utf-8").read().split("\f")
+for i in range(1, len(pages)):
+    lines = pages[i].split("\n")
+    for k, line in enumerate(lines):
+        if line.strip() == str(i + 1):
+            del lines[k]
+            break
+    pages[i] = "\n".join(lines)
+open(path, "w", encoding="utf-8").write("\f".join(pages))
+' "$1"
+}
+
+# model_in_text MODEL TEXT LABEL exact|reading-order|unspaced: every paragraph of a
+# --dump model file is in TEXT (a PDF reader's output, page numbers
+# dropped), white space folded, and TEXT is NFC.  Prints what is missing.
+model_in_text() {
+    python3 -c '
+import re, sys, unicodedata
+model, textfile, label, mode = sys.argv[1:5]
+def fold(s): return " ".join(s.split())
+# "reading-order" (plain pdftotext): its heuristics join a line ending in
+# "-" to the next as a hyphenated word, dropping the "-", and may interleave
+# the two columns of a header or signature row line by line.  So hyphens
+# are ignored, and a row paragraph need only have its words in order.
+# "unspaced": a word longer than a line is split between characters, so
+# white space is ignored altogether.
+def norm(s):
+    if mode == "reading-order": return fold(s.replace("-", " "))
+    if mode == "unspaced": return "".join(s.split())
+    return fold(s)
+paras = []    # (text, in a two-column row)
+for line in open(model, encoding="utf-8"):
+    m = re.match(r"(\s*)[a-z_0-9]+:((?: (?:\[[biu]+\])?\".*?\")+)$", line.rstrip("\n"))
+    if m:
+        runs = re.findall(r" (?:\[[biu]+\])?\"(.*?)\"(?= \[| \"|$)", m.group(2))
+        paras.append((fold("".join(runs)), len(m.group(1)) > 0))
+raw = open(textfile, encoding="utf-8").read()     # page numbers already dropped
+text = norm(raw)
+words = text.split()
+def in_order(p):
+    pos = 0
+    for w in norm(p).split():
+        try:
+            pos = words.index(w, pos) + 1
+        except ValueError:
+            return False
+    return True
+bad = 0
+if not paras:
+    print("no paragraph in the model dump"); bad += 1
+for p, in_row in paras:
+    if norm(p) in text or (mode == "reading-order" and in_row and in_order(p)):
+        continue
+    bad += 1
+    if bad <= 3:
+        ws = norm(p).split()
+        n = len(ws)
+        while n > 0 and " ".join(ws[:n]) not in text:
+            n -= 1
+        print("missing: %r" % (p[:120]))
+        print("  the text holds its first %d of %d words%s" % (n, len(ws),
+              "; then: %r" % text[text.find(" ".join(ws[:n])):][:120] if n else ""))
+if not unicodedata.is_normalized("NFC", raw):
+    bad += 1
+    odd = [w for w in raw.split() if not unicodedata.is_normalized("NFC", w)][:5]
+    print("%s text is not NFC, e.g. %s" % (label, ", ".join("%r (%s)" % (w, " ".join("U+%04X" % ord(c) for c in w)) for w in odd)))
+print("%s: %d paragraphs, %d not found" % (label, len(paras), bad))
+sys.exit(1 if bad else 0)
+' "$@"
+}
+
 # files_left DIR: the names in DIR (outputs and *.tmp-* leftovers), one a line
 files_left() { (cd "$1" && find . -mindepth 1 | sed 's|^\./||' | sort); }
 

@@ -7,7 +7,7 @@
 # them up and ends with "total: N passed, N failed".  A runner that exits
 # non-zero, or prints no such line, counts as one more failure.
 # Environment: VANBAN (the binary, default ./vanban), VB_UNIT_DIR, and what
-# the runners read (UPDATE, VERBOSE, CI, KNOWN_BUGS).
+# the runners read (UPDATE, VERBOSE, CI).
 . "$(dirname "$0")/lib.sh"
 t_init total
 
