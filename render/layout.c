@@ -366,10 +366,10 @@ static void push_box(boxes *bs, box b) { GROW(bs->b, bs->n, bs->cap); bs->b[bs->
 static void take_frags(lctx *c, box *b, fr_list *fl)
 {
     b->frags = vb_alloc(c->a, (size_t)(fl->n ? fl->n : 1) * sizeof *b->frags);
-    memcpy(b->frags, fl->f, (size_t)fl->n * sizeof *fl->f);
+    if (fl->n) memcpy(b->frags, fl->f, (size_t)fl->n * sizeof *fl->f);   /* fl->f may be NULL */
     b->nf = fl->n;
     b->rules = vb_alloc(c->a, (size_t)(fl->nr ? fl->nr : 1) * sizeof *b->rules);
-    memcpy(b->rules, fl->r, (size_t)fl->nr * sizeof *fl->r);
+    if (fl->nr) memcpy(b->rules, fl->r, (size_t)fl->nr * sizeof *fl->r);
     b->nr = fl->nr;
     fl->n = fl->nr = 0;
 }
@@ -620,7 +620,8 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
     }
     for (int k = 0; k < nu; k++) {
         int f0 = k ? fends[k - 1] : 0, r0 = k ? rends[k - 1] : 0;
-        fr_list slice = { fl->f + f0, fends[k] - f0, fends[k] - f0, fl->r + r0, rends[k] - r0, rends[k] - r0 };
+        fr_list slice = { fl->f ? fl->f + f0 : NULL, fends[k] - f0, fends[k] - f0,
+                          fl->r ? fl->r + r0 : NULL, rends[k] - r0, rends[k] - r0 };
         box b = { 0, cuts[k] - (k ? cuts[k - 1] : 0), k == nu - 1 ? sa : 0, false, NULL, 0, NULL, 0 };
         take_frags(c, &b, &slice);
         push_box(bs, b);
