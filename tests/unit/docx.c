@@ -107,6 +107,12 @@ static vb_doc *build(const vb_style *s)
     vb_para_text(doc, p, "Specials: A & B < C > D \"quoted\" it's ", 0);
     vb_para_text(doc, p, "đậm & nghiêng", VB_BOLD | VB_ITALIC);
     vb_para_text(doc, p, " — <w:t>not markup</w:t>.", 0);
+    /* white space as the layout reads it: one space, in the run where it
+     * starts, none at the ends of the paragraph */
+    p = vb_doc_para(doc, Z(s, "body", NULL));
+    vb_para_text(doc, p, "  Alpha \t beta\n\ngamma   ", 0);
+    vb_para_text(doc, p, "  Delta", VB_BOLD);
+    vb_para_text(doc, p, "   ", 0);
     for (int i = 1; i <= 40; i++) {
         char buf[512];
         snprintf(buf, sizeof buf, "%d. Hôm nay, vào lúc 08 giờ 00 phút, ngày 28 tháng 12 năm 2021, "
@@ -114,6 +120,19 @@ static vb_doc *build(const vb_style *s)
                  "họp hội nghị lần thứ Bảy (khóa III) để thảo luận các nội dung theo chương trình.", i);
         para(doc, Z(s, "body", NULL), buf);
     }
+
+    /* two signatures side by side: the names stand level */
+    vb_doc_row_begin(doc, VB_ROW_SIGNATURE);
+    vb_doc_row_cell(doc, 0);
+    para(doc, Z(s, "sig_role", "sig_authority"), "THƯ KÝ");
+    para(doc, Z(s, "sig_name", NULL), "Left Name");
+    vb_doc_row_cell(doc, 1);
+    para(doc, Z(s, "sig_role", "sig_authority"), "CHỦ TRÌ HỘI NGHỊ");
+    para(doc, Z(s, "sig_authority", NULL), "T/M BAN CHẤP HÀNH");
+    para(doc, Z(s, "sig_position", "sig_authority"), "BÍ THƯ");
+    para(doc, Z(s, "sig_name", NULL), "Right Name");
+    vb_doc_row_end(doc);
+    para(doc, Z(s, "body", NULL), "Between the signature rows.");
 
     vb_doc_row_begin(doc, VB_ROW_SIGNATURE);
     vb_doc_row_cell(doc, 0);
@@ -226,9 +245,38 @@ int main(void)
         CHECK(strstr(xml, "w:caps") == NULL);
         free(xml);
     }
+    xml = part(&one, "word/document.xml");
+    if (xml) {
+        /* white space folded, no tab or break elements */
+        CHECK(strstr(xml, ">Alpha beta gamma </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">Delta</w:t>") != NULL);
+        CHECK(strstr(xml, "<w:tab/>") == NULL && strstr(xml, "<w:br/>") == NULL);
+        /* the shorter signature's name is moved down to the other's level */
+        const char *left = strstr(xml, ">Left Name<");
+        const char *pstart = NULL;
+        for (const char *q = xml; q && q < (left ? left : xml); q = strstr(q + 1, "<w:p>")) pstart = q;
+        CHECK(left && pstart && strstr(pstart, "w:before=\"") && strstr(pstart, "w:before=\"") < left);
+        if (left && pstart && fonts) {
+            long before = strtol(strstr(pstart, "w:before=\"") + 10, NULL, 10);
+            const vb_zone *nz = Z(&s, "sig_name", NULL);
+            CHECK(before > (nz->space_before + 2 * 14 * VB_PT) / 50);   /* two more lines above it on the right */
+        }
+        CHECK(strstr(xml, ">Right Name<") != NULL);
+        /* the rule under the title: an empty paragraph with a bottom border */
+        CHECK(strstr(xml, "<w:pStyle w:val=\"VB_DuongKe\"/>") != NULL);
+        free(xml);
+    }
+    char *settings = part(&one, "word/settings.xml");
+    CHECK(settings && strstr(settings, "<w:compat><w:doNotUseHTMLParagraphAutoSpacing/></w:compat>"));
+    free(settings);
     char *styles = part(&one, "word/styles.xml");
     CHECK(styles != NULL);
     if (styles) {
+        /* every zone has an exact line height; only the defaults say auto */
+        int autos = 0, exacts = 0;
+        for (const char *q = styles; (q = strstr(q, "w:lineRule=\"auto\"")); q++) autos++;
+        for (const char *q = styles; (q = strstr(q, "w:lineRule=\"exact\"")); q++) exacts++;
+        CHECK(autos == 1);
+        CHECK(exacts >= 10);
         const vb_zone *body = vb_style_zone(&s, "body");
         char want[160];
         snprintf(want, sizeof want, "w:styleId=\"%s\"", body ? body->docx_style : "VB_NoiDung");
