@@ -739,7 +739,7 @@ static void run_para(rctx *c, const node *n)
  * paragraph would run for ever.  Every node run and every loop turn is a
  * step; a render may take this many (the shipped templates take a few per
  * paragraph, so no record within the limits comes near). */
-#define TPL_MAX_STEPS ((size_t)VB_TPL_MAX_PARAS * 50)
+#define TPL_MAX_STEPS ((size_t)VB_TPL_MAX_PARAS * 10)
 
 static bool step(rctx *c, const node *n)
 {
