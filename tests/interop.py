@@ -202,6 +202,28 @@ def pdf_lines(path):
     return lines
 
 
+def pdf_rules(path):
+    """Horizontal strokes (rules, underlines): (page, x1, x2, y) in mm,
+    each once (a reader may be handed the same stroke twice)."""
+    run = subprocess.run(["mutool", "draw", "-F", "trace", "-o", "-", path], capture_output=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"mutool cannot trace {path}: {run.stderr.decode(errors='replace').strip()[:200]}")
+    rules = []
+    for pno, page in enumerate(ET.fromstring(run.stdout).iter("page"), start=1):
+        seen = set()
+        for sp in page.iter("stroke_path"):
+            a, b, c, d, e, f = (float(v) for v in sp.get("transform", "1 0 0 1 0 0").split())
+            pts = [(float(q.get("x")), float(q.get("y"))) for q in sp if q.tag in ("moveto", "lineto")]
+            pts = [((a * x + c * y + e) / MM, (b * x + d * y + f) / MM) for x, y in pts]
+            for (xa, ya), (xb, yb) in zip(pts, pts[1:]):
+                if abs(ya - yb) < 0.01 and abs(xa - xb) > 0.5:
+                    key = (pno, round(min(xa, xb), 2), round(max(xa, xb), 2), round(ya, 2))
+                    if key not in seen:
+                        seen.add(key)
+                        rules.append(key)
+    return rules
+
+
 def is_page_number(line):
     return line["text"].strip().isdigit() and line["base"] < 18.0
 
@@ -294,6 +316,23 @@ def cmd_compare(ours_path, theirs_path, model_path):
                 worst, where = d, f"p{b['page']} {b['text'][:40]!r}: x {b['x0']:.1f} y {b['base']:.1f}, " \
                                   f"ours x {a['x0']:.1f} y {a['base']:.1f}"
         out(worst <= TOL, f"{name}: {len(body_t)} lines, each within {TOL:g} mm of ours (worst {worst:.2f} mm)", where)
+
+    # rules under headings and underlines: the same strokes, within 1 mm
+    try:
+        ro, rt = pdf_rules(ours_path), pdf_rules(theirs_path)
+    except (RuntimeError, ET.ParseError) as e:
+        out(False, f"{name}: MuPDF traces both PDFs", str(e))
+        ro = rt = None
+    if ro is not None:
+        def near(r, others):
+            return any(o[0] == r[0] and all(abs(o[i] - r[i]) <= 1.0 for i in (1, 2, 3)) for o in others)
+        missing = [r for r in ro if not near(r, rt)]
+        extra = [r for r in rt if not near(r, ro)]
+        out(not missing and not extra and len(ro) > 0,
+            f"{name}: the same {len(ro)} rules as ours (ends and height within 1 mm)",
+            "; ".join([f"ours p{r[0]} x {r[1]:.1f}-{r[2]:.1f} y {r[3]:.1f} mm not in LibreOffice's" for r in missing[:2]] +
+                      [f"LibreOffice p{r[0]} x {r[1]:.1f}-{r[2]:.1f} y {r[3]:.1f} mm not in ours" for r in extra[:2]])
+            or "no rule at all")
 
     # the blocks conventions.md places
     mapping, why = assign(body_t, paras)
