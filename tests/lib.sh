@@ -129,10 +129,18 @@ def norm(s):
     if mode == "unspaced": return "".join(s.split())
     return fold(s)
 paras = []    # (text, in a two-column row)
-for line in open(model, encoding="utf-8"):
-    m = re.match(r"(\s*)[a-z_0-9]+:((?: (?:\[[biu]+\])?\".*?\")+)$", line.rstrip("\n"))
+# the dump does not escape a line break inside a text: such a line goes on
+# on the next physical line, which does not start like a dump line
+logical = []
+for line in open(model, encoding="utf-8").read().split("\n"):
+    if logical and not re.match(r"\s*[a-z_0-9]+[: ]", line):
+        logical[-1] += "\n" + line
+    else:
+        logical.append(line)
+for line in logical:
+    m = re.match(r"(\s*)[a-z_0-9]+:((?: (?:\[[biu]+\])?\".*?\")+)$", line, re.S)
     if m:
-        runs = re.findall(r" (?:\[[biu]+\])?\"(.*?)\"(?= \[| \"|$)", m.group(2))
+        runs = re.findall(r" (?:\[[biu]+\])?\"(.*?)\"(?= \[| \"|$)", m.group(2), re.S)
         paras.append((fold("".join(runs)), len(m.group(1)) > 0))
 raw = open(textfile, encoding="utf-8").read()     # page numbers already dropped
 text = norm(raw)
