@@ -132,27 +132,19 @@ def split_row(page, y, chars):
     (column gutters).  Several wide gaps of one width are the stretched
     word spaces of a loose justified line, not gutters: no cut there."""
     chars.sort(key=lambda ch: ch[1])
-    gaps, right = [], None
-    for ch in chars:
+    cuts, right = [], None          # (index, gap) where a wide gap starts a char
+    for i, ch in enumerate(chars):
         if right is not None and ch[1] - right > GAP_SPLIT:
-            gaps.append(ch[1] - right)
-        if ch[0].strip() or right is None:
-            right = ch[2]
-        else:
-            right = max(right, ch[1])
-    split = not (len(gaps) >= 2 and max(gaps) - min(gaps) < 0.1)
-    segs, cur, right = [], [], None
-    for ch in chars:
-        if cur and split and ch[1] - right > GAP_SPLIT:
-            segs.append(Seg(page, y, cur))
-            cur = []
-        cur.append(ch)
+            cuts.append((i, ch[1] - right))
         if ch[0].strip() or right is None:
             right = ch[2]
         else:
             right = max(right, ch[1])   # a space does not close the gap
-    if cur:
-        segs.append(Seg(page, y, cur))
+    gaps = [g for _, g in cuts]
+    if len(gaps) >= 2 and max(gaps) - min(gaps) < 0.1:
+        cuts = []
+    bounds = [0] + [i for i, _ in cuts] + [len(chars)]
+    segs = [Seg(page, y, chars[a:b]) for a, b in zip(bounds, bounds[1:])]
     return [s for s in segs if s.text]
 
 
@@ -316,14 +308,11 @@ class Doc:
             for s in pg["segs"]:
                 if s.text == "Nơi nhận:":
                     self.recipients = s
-        self.sig = []
-        if self.recipients:
-            r = self.recipients
+        self.sig, self.recipient_lines = [], []
+        r = self.recipients
+        if r:
             self.sig = [s for s in self.page_segs(r.page) if s.y > r.y - 8 and s.mid > PAGE_MID
                         and s.bottom >= TOP]
-        self.recipient_lines = []
-        if self.recipients:
-            r = self.recipients
             self.recipient_lines = [s for s in self.page_segs(r.page) if s.y > r.y and s.mid < PAGE_MID]
 
     @staticmethod
