@@ -185,11 +185,6 @@ static void measure_para(const dctx *c, const vb_para *p, int32_t colw, pgeo *g)
     st.page_h = INT32_MAX / 4;
     st.page_number_from = INT32_MAX;
     vb_doc *one = vb_doc_new(&st);
-    /* layout.c's take_frags() copies from a NULL rule list when the first
-     * box of a document has no rule (memcpy from NULL, undefined; UBSan
-     * stops there): an underlined word first gives the list a rule.  The
-     * paragraph measured is block 1. */
-    vb_para_text(one, vb_doc_para(one, p->zone), "x", VB_UNDERLINE);
     vb_para *q = vb_doc_para(one, p->zone);
     for (const vb_run *r = p->runs; r; r = r->next) vb_para_text(one, q, r->text, r->flags);
     vb_diag d;
@@ -202,7 +197,7 @@ static void measure_para(const dctx *c, const vb_para *p, int32_t colw, pgeo *g)
         for (size_t pg = 0; pg < l->npages; pg++)
             for (size_t i = 0; i < l->pages[pg].nfrags; i++) {
                 const vb_frag *f = &l->pages[pg].frags[i];
-                if (f->block != 1) continue;
+                if (f->block != 0) continue;
                 int32_t x2 = f->x + f->width;
                 if (f->line != cur) {
                     if (cur >= 0 && hi - lo > g->widest) g->widest = hi - lo;
