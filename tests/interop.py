@@ -263,7 +263,7 @@ def cmd_compare(ours_path, theirs_path, model_path):
         return 0
     np_o = max((l["page"] for l in ours), default=0)
     np_t = max((l["page"] for l in theirs), default=0)
-    out(np_o == np_t and np_o > 0, f"{name}: {np_t} pages, as our PDF", f"ours {np_o}, LibreOffice {np_t}")
+    out(np_o == np_t and np_o > 0, f"{name}: {np_t} page{'s' if np_t != 1 else ''}, as our PDF", f"ours {np_o}, LibreOffice {np_t}")
 
     # page numbers: none on page 1, the right one on every later page
     bad = []
@@ -329,7 +329,7 @@ def cmd_compare(ours_path, theirs_path, model_path):
         missing = [r for r in ro if not near(r, rt)]
         extra = [r for r in rt if not near(r, ro)]
         out(not missing and not extra and len(ro) > 0,
-            f"{name}: the same {len(ro)} rules as ours (ends and height within 1 mm)",
+            f"{name}: the same {len(ro)} rule{'s' if len(ro) != 1 else ''} as ours (ends and height within 1 mm)",
             "; ".join([f"ours p{r[0]} x {r[1]:.1f}-{r[2]:.1f} y {r[3]:.1f} mm not in LibreOffice's" for r in missing[:2]] +
                       [f"LibreOffice p{r[0]} x {r[1]:.1f}-{r[2]:.1f} y {r[3]:.1f} mm not in ours" for r in extra[:2]])
             or "no rule at all")
