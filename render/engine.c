@@ -153,7 +153,7 @@ bool vb_engine_build(vb_engine *e, const vb_record *r, const char *type, vb_doc 
         size_t n = vb_engine_types(e, r->convention, &types);
         vb_buf b = {0};
         for (size_t i = 0; i < n; i++) { if (i) vb_buf_puts(&b, ", "); vb_buf_puts(&b, types[i]); }
-        vb_error(d, VB_EXIT_USAGE, "unknown document type \"%s\" for the %s convention (have: %s)", type,
+        vb_error(d, VB_EXIT_USAGE, "vanban: unknown document type \"%s\" for the %s convention (have: %s)", type,
                  conv_dir(r->convention), vb_buf_cstr(&b));
         vb_buf_free(&b);
         return false;
@@ -167,6 +167,9 @@ bool vb_engine_build(vb_engine *e, const vb_record *r, const char *type, vb_doc 
     if (!vb_template_render(t, r, doc, d)) { vb_doc_free(doc); return false; }
     int64_t when;
     if (vb_source_date(&when)) doc->date = when;
+    else if (getenv("SOURCE_DATE_EPOCH") && *getenv("SOURCE_DATE_EPOCH"))
+        vb_warn(d, "SOURCE_DATE_EPOCH=\"%.40s\" is not a number of seconds since 1970; the document's own date is used",
+                getenv("SOURCE_DATE_EPOCH"));
     *out = doc;
     return true;
 }

@@ -738,8 +738,10 @@ void vb_layout_dump(const vb_layout *l, FILE *out)
         fprintf(out, "page %zu %.2fx%.2fmm\n", i + 1, vb_to_mm(l->page_w), vb_to_mm(l->page_h));
         for (size_t k = 0; k < pg->nfrags; k++) {
             const vb_frag *f = &pg->frags[k];
-            fprintf(out, "  text x%7.2f y%7.2f w%7.2f %5.2f%-2s \"%s\"\n", vb_to_mm(f->x), vb_to_mm(f->y),
-                    vb_to_mm(f->width), vb_to_pt(f->size), faces[f->face], f->text);
+            fprintf(out, "  text x%7.2f y%7.2f w%7.2f %5.2f%-2s \"", vb_to_mm(f->x), vb_to_mm(f->y),
+                    vb_to_mm(f->width), vb_to_pt(f->size), faces[f->face]);
+            vb_dump_string(f->text, out);
+            fputs("\"\n", out);
         }
         for (size_t k = 0; k < pg->nrules; k++) {
             const vb_line_seg *r = &pg->rules[k];

@@ -91,6 +91,22 @@ const char *vb_para_plain(vb_doc *doc, const vb_para *p)
     return s;
 }
 
+/* A string as the dumps show it: \" \\ \n \t escaped, so that one
+ * paragraph is always one line of the dump. */
+void vb_dump_string(const char *s, FILE *out)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\t': fputs("\\t", out); break;
+        case '\r': fputs("\\r", out); break;
+        default: fputc(*s, out);
+        }
+    }
+}
+
 static void dump_para(const vb_para *p, const char *indent, FILE *out)
 {
     fprintf(out, "%s%s:", indent, p->zone->name);
@@ -101,7 +117,7 @@ static void dump_para(const vb_para *p, const char *indent, FILE *out)
                               r->flags & VB_UNDERLINE ? "u" : "");
         fputc('"', out);
         unsigned fl = r->flags;
-        for (; r && r->flags == fl; r = r->next) fputs(r->text, out);
+        for (; r && r->flags == fl; r = r->next) vb_dump_string(r->text, out);
         fputc('"', out);
     }
     fputc('\n', out);

@@ -85,5 +85,7 @@ static inline unsigned vb_run_flags(const vb_para *p, const vb_run *r)
 /* Text dump for golden tests: one line per paragraph with its zone and
  * runs, rows shown with their cells. */
 void vb_doc_dump(const vb_doc *doc, FILE *out);
+/* A string in a dump: " \ and line breaks escaped. */
+void vb_dump_string(const char *s, FILE *out);
 
 #endif

@@ -129,19 +129,14 @@ def norm(s):
     if mode == "unspaced": return "".join(s.split())
     return fold(s)
 paras = []    # (text, in a two-column row)
-# the dump does not escape a line break inside a text: such a line goes on
-# on the next physical line, which does not start like a dump line
-logical = []
+# the dump escapes \" \\ \n \t \r inside a string: one paragraph, one line
+def unescape(s):
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), s)
 for line in open(model, encoding="utf-8").read().split("\n"):
-    if logical and not re.match(r"\s*[a-z_0-9]+[: ]", line):
-        logical[-1] += "\n" + line
-    else:
-        logical.append(line)
-for line in logical:
-    m = re.match(r"(\s*)[a-z_0-9]+:((?: (?:\[[biu]+\])?\".*?\")+)$", line, re.S)
+    m = re.match(r"(\s*)[a-z_0-9]+:((?: (?:\[[biu]+\])?\"(?:[^\"\\]|\\.)*\")+)$", line)
     if m:
-        runs = re.findall(r" (?:\[[biu]+\])?\"(.*?)\"(?= \[| \"|$)", m.group(2), re.S)
-        paras.append((fold("".join(runs)), len(m.group(1)) > 0))
+        runs = re.findall(r" (?:\[[biu]+\])?\"((?:[^\"\\]|\\.)*)\"", m.group(2))
+        paras.append((fold(unescape("".join(runs))), len(m.group(1)) > 0))
 raw = open(textfile, encoding="utf-8").read()     # page numbers already dropped
 text = norm(raw)
 words = text.split()

@@ -98,7 +98,8 @@ item: - {{c}}
 @end
 @end
 
-body: Hội nghị kết thúc {{meeting.end|time|blank}} cùng ngày.
+body: Cuộc họp kết thúc vào {{meeting.end|time|blank}}, {{meeting.date|date}}.
+@append ./.
 
 # Signatures side by side: the recorder left, the chair right.
 @row signature
