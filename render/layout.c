@@ -12,6 +12,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
 
 /* ---- words and lines ---- */
 
@@ -20,6 +22,7 @@ typedef struct word {
     int first, npieces;        /* into the piece array */
     int32_t width;             /* sum of pieces */
     int32_t space;             /* width of the space after it (0 at the end) */
+    bool glue;                 /* no line break after it ("khóa III )") */
 } word;
 typedef struct line { int w0, nw; int32_t natural; int32_t avail; int32_t indent; bool last; } line;
 
@@ -33,6 +36,8 @@ typedef struct para_lines {
 
 typedef struct lctx {
     int32_t block, line;       /* what is being laid out, for vb_frag */
+    UBreakIterator *bi;        /* Unicode line breaking (ICU), opened lazily */
+    bool bi_failed;
     const vb_doc *doc;
     const vb_fonts *fonts;
     vb_diag *d;
@@ -65,29 +70,81 @@ static bool measure(lctx *c, const vb_para *p, const char *src, vb_face face, co
 static bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
 
 /* Split runs into words made of pieces (a word may change style inside). */
+/* Line-break opportunities of a paragraph by the Unicode rules (UAX #14,
+ * through ICU, as LibreOffice and Word use): no break at a space before
+ * ")" or ",", a break after the hyphen of "Rịa-Vũng".  Marks bytes of
+ * `text` where a line may start. */
+static unsigned char *break_marks(lctx *c, const char *text, size_t len)
+{
+    unsigned char *m = vb_xcalloc(len + 1, 1);
+    UErrorCode err = U_ZERO_ERROR;
+    if (!c->bi && !c->bi_failed) {
+        c->bi = ubrk_open(UBRK_LINE, "vi", NULL, 0, &err);
+        if (U_FAILURE(err)) { c->bi = NULL; c->bi_failed = true; }
+    }
+    UText *ut = NULL;
+    if (c->bi) {
+        err = U_ZERO_ERROR;
+        ut = utext_openUTF8(NULL, text, (int64_t)len, &err);
+        if (U_SUCCESS(err)) ubrk_setUText(c->bi, ut, &err);
+    }
+    if (c->bi && ut && U_SUCCESS(err)) {
+        for (int32_t pos = ubrk_first(c->bi); pos != UBRK_DONE; pos = ubrk_next(c->bi))
+            /* LibreOffice (and Word) keep "đồng/người/tháng" and "95/TTr"
+             * whole: no break right after a slash */
+            if (pos >= 0 && (size_t)pos <= len && !(pos > 0 && text[pos - 1] == '/')) m[pos] = 1;
+    } else {
+        /* without ICU: after every run of spaces */
+        for (size_t i = 1; i <= len; i++) m[i] = is_space(text[i - 1]) && (i == len || !is_space(text[i]));
+    }
+    if (ut) utext_close(ut);
+    return m;
+}
+
+/* Split runs into words made of pieces (a word may change style inside).
+ * A word ends at spaces and at break opportunities inside it (after a
+ * hyphen); the space after a word that is no break opportunity is glue. */
 static void split_words(lctx *c, const vb_para *p, para_lines *pl)
 {
+    size_t total = 0;
+    for (const vb_run *r = p->runs; r; r = r->next) total += strlen(r->text);
+    char *all = vb_xmalloc(total + 1);
+    size_t o = 0;
+    for (const vb_run *r = p->runs; r; r = r->next) { size_t k = strlen(r->text); memcpy(all + o, r->text, k); o += k; }
+    all[total] = 0;
+    unsigned char *brk = break_marks(c, all, total);
+    free(all);
+
     bool in_word = false;
     int32_t space_w = 0;
+    size_t g = 0;                      /* offset of s in the whole paragraph */
     for (const vb_run *r = p->runs; r; r = r->next) {
         unsigned fl = vb_run_flags(p, r);
         vb_face face = vb_face_for(fl);
         const char *s = r->text;
         while (*s) {
             if (is_space(*s)) {
-                while (is_space(*s)) s++;
+                const char *e = s;
+                while (is_space(*e)) e++;
+                g += (size_t)(e - s);
+                s = e;
                 if (in_word) {
                     measure(c, p, r->src, face, " ", 1, &space_w);
                     pl->words[pl->nw - 1].space = space_w;
+                    pl->words[pl->nw - 1].glue = !brk[g];
                     in_word = false;
                 }
                 continue;
             }
+            /* up to the next space or break opportunity */
             const char *e = s;
-            while (*e && !is_space(*e)) e++;
+            while (*e && !is_space(*e)) {
+                e++;
+                if (brk[g + (size_t)(e - s)] && *e && !is_space(*e)) break;
+            }
             if (!in_word) {
                 GROW(pl->words, pl->nw, pl->capw);
-                pl->words[pl->nw++] = (word){ pl->np, 0, 0, 0 };
+                pl->words[pl->nw++] = (word){ pl->np, 0, 0, 0, false };
                 in_word = true;
             }
             GROW(pl->pieces, pl->np, pl->capp);
@@ -97,10 +154,14 @@ static void split_words(lctx *c, const vb_para *p, para_lines *pl)
             word *w = &pl->words[pl->nw - 1];
             w->npieces++;
             w->width += pc->width;
+            g += (size_t)(e - s);
             s = e;
+            /* a break opportunity inside the word: what follows is a new word */
+            if (*s && !is_space(*s) && brk[g]) in_word = false;
         }
     }
-    if (pl->nw) pl->words[pl->nw - 1].space = 0;
+    if (pl->nw) { pl->words[pl->nw - 1].space = 0; pl->words[pl->nw - 1].glue = false; }
+    free(brk);
 }
 
 /* A word too wide for any line is cut between code points into words that
@@ -116,7 +177,8 @@ static void split_long_word(lctx *c, const vb_para *p, para_lines *pl, int wi, i
         word *all = vb_xmalloc((size_t)total * sizeof *all);
         memcpy(all, pl->words, (size_t)wi * sizeof *all);
         for (int k = 0; k < w.npieces; k++)
-            all[wi + k] = (word){ w.first + k, 1, pl->pieces[w.first + k].width, k == w.npieces - 1 ? w.space : 0 };
+            all[wi + k] = (word){ w.first + k, 1, pl->pieces[w.first + k].width, k == w.npieces - 1 ? w.space : 0,
+                                   k == w.npieces - 1 ? w.glue : false };
         memcpy(all + wi + w.npieces, pl->words + wi + 1, (size_t)(pl->nw - wi - 1) * sizeof *all);
         free(pl->words);
         pl->words = all;
@@ -144,11 +206,12 @@ static void split_long_word(lctx *c, const vb_para *p, para_lines *pl, int wi, i
         GROW(pl->pieces, pl->np, pl->capp);
         pl->pieces[pl->np] = (piece){ s, (size_t)(good - s), pc.face, gw, pc.ul };
         GROW(neww, nn, capn);
-        neww[nn++] = (word){ pl->np, 1, gw, 0 };
+        neww[nn++] = (word){ pl->np, 1, gw, 0, false };
         pl->np++;
         s = good;
     }
     neww[nn - 1].space = w.space;
+    neww[nn - 1].glue = w.glue;
     /* replace word wi by the chunks */
     int total = pl->nw - 1 + nn;
     word *all = vb_xmalloc((size_t)total * sizeof *all);
@@ -182,6 +245,16 @@ static void greedy(lctx *c, const vb_para *p, int32_t colw, int32_t cap, para_li
         while (j < pl->nw && wsum + pl->words[j - 1].space + pl->words[j].width <= fill) {
             wsum += pl->words[j - 1].space + pl->words[j].width;
             j++;
+        }
+        /* never break after glue: go back to the last real opportunity */
+        if (j < pl->nw && pl->words[j - 1].glue) {
+            int k = j - 1;
+            while (k > i && pl->words[k - 1].glue) k--;
+            if (k > i) {
+                j = k;
+                wsum = pl->words[i].width;
+                for (int q = i + 1; q < j; q++) wsum += pl->words[q - 1].space + pl->words[q].width;
+            }
         }
         GROW(pl->lines, pl->nl, pl->capl);
         pl->lines[pl->nl++] = (line){ i, j - i, wsum, avail, indent, j == pl->nw };
@@ -662,7 +735,7 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     l->arena = vb_arena_new();
     l->page_w = st->page_w;
     l->page_h = st->page_h;
-    lctx c = { 0, 0, doc, fonts, d, l->arena, true };
+    lctx c = { .doc = doc, .fonts = fonts, .d = d, .a = l->arena, .ok = true };
     boxes bs = {0};
     fr_list fl = {0};
     for (const vb_block *b = doc->first; b && c.ok; b = b->next, c.block++) {
@@ -671,6 +744,7 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
         else row_box(&c, b->row, &bs, &fl);
     }
     free(fl.f); free(fl.r);
+    if (c.bi) ubrk_close(c.bi);
     if (!c.ok) { free(bs.b); vb_layout_free(l); return false; }
 
     /* cut into pages */
@@ -755,8 +829,9 @@ int32_t vb_row_left_width(const vb_doc *doc, const vb_row *row, const vb_fonts *
     vb_diag d;
     vb_diag_init(&d);
     vb_arena *a = vb_arena_new();
-    lctx c = { 0, 0, doc, fonts, &d, a, true };
+    lctx c = { .doc = doc, .fonts = fonts, .d = &d, .a = a, .ok = true };
     int32_t w = left_width(&c, row);
+    if (c.bi) ubrk_close(c.bi);
     vb_arena_free(a);
     vb_diag_free(&d);
     return w;
@@ -767,8 +842,9 @@ void vb_row_columns(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts,
     vb_diag d;
     vb_diag_init(&d);
     vb_arena *a = vb_arena_new();
-    lctx c = { 0, 0, doc, fonts, &d, a, true };
+    lctx c = { .doc = doc, .fonts = fonts, .d = &d, .a = a, .ok = true };
     columns(&c, row, left_w, right_x);
+    if (c.bi) ubrk_close(c.bi);
     vb_arena_free(a);
     vb_diag_free(&d);
 }
@@ -779,11 +855,12 @@ int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *font
     vb_diag d;
     vb_diag_init(&d);
     vb_arena *a = vb_arena_new();
-    lctx c = { 0, 0, doc, fonts, &d, a, true };
+    lctx c = { .doc = doc, .fonts = fonts, .d = &d, .a = a, .ok = true };
     para_lines pl = {0};
     break_lines(&c, p, column_width, &pl);
     int32_t len = rule_len_of(p->zone, &pl, column_width);
     pl_free(&pl);
+    if (c.bi) ubrk_close(c.bi);
     vb_arena_free(a);
     vb_diag_free(&d);
     return len;

@@ -224,32 +224,9 @@ static HPDF_Date unix_to_date(int64_t t)
 
 static inline HPDF_REAL pt(int32_t v) { return (HPDF_REAL)(v / 1000.0); }
 
-/* libharu 2.3.0 rebuilds each embedded font in a memory stream of 4096-byte
- * blocks and, to checksum the (absent, so empty) "prep" table that ends it,
- * seeks to the very end of that stream; when the rebuilt font is an exact
- * multiple of 4096 bytes that seek fails with HPDF_INVALID_OBJECT (0x1033)
- * and HPDF_SaveToStream with it — for about one glyph set in a thousand.
- * The fix is a retry: `pad` more code points of the font (never drawn) go
- * into every subset, which changes each rebuilt size by a few bytes. */
-#define PDF_MAX_PAD 3
-
-static void pad_face(const vb_fonts *fonts, vb_face face, cpset *s, int pad)
-{
-    static const char cand[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    for (const char *c = cand; *c && pad > 0; c++) {
-        uint32_t cp = (unsigned char)*c;
-        if (s->w[cp >> 6] & ((uint64_t)1 << (cp & 63))) continue;
-        if (!vb_font_measure(fonts, face, VB_PT, c, 1, NULL, NULL)) continue;
-        cpset_add(s, cp);
-        pad--;
-    }
-}
-
-/* Draw a laid-out document into a PDF; appends the file to out.  *retry is
- * set (and no message given) when the file should be made again with one
- * more `pad` (see above). */
-static bool pdf_write_try(const vb_layout *l, const vb_doc *doc, const vb_fonts *fonts,
-                          vb_buf *out, vb_diag *d, int pad, bool *retry)
+/* Draw a laid-out document into a PDF; appends the file to out. */
+static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fonts *fonts,
+                             vb_buf *out, vb_diag *d)
 {
     pdf_ctx ctx = { 0, 0 };
     HPDF_Doc pdf = NULL;
@@ -292,7 +269,6 @@ static bool pdf_write_try(const vb_layout *l, const vb_doc *doc, const vb_fonts 
     }
     for (int k = 0; k < VB_FACE_COUNT; k++) {
         if (!used[k].n) continue;
-        if (pad) pad_face(fonts, (vb_face)k, &used[k], pad);
         cps[k] = cpset_list(&used[k]);
         for (size_t i = 0; i < used[k].n; i++) {
             char ch[5] = { 0 };
@@ -373,12 +349,7 @@ static bool pdf_write_try(const vb_layout *l, const vb_doc *doc, const vb_fonts 
     }
 
     /* 4. save and copy out */
-    HPDF_STATUS saved = HPDF_SaveToStream(pdf);
-    if ((saved != HPDF_OK || ctx.err) && ctx.err == HPDF_INVALID_OBJECT && pad < PDF_MAX_PAD) {
-        *retry = true;
-        goto fail;
-    }
-    HPDF_TRY(saved);
+    HPDF_TRY(HPDF_SaveToStream(pdf));
     HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
     HPDF_NEED(size);
     HPDF_TRY(HPDF_ResetStream(pdf));
@@ -400,16 +371,6 @@ fail:
     free(used);
     vb_buf_free(&sub);
     return ok;
-}
-
-static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fonts *fonts,
-                             vb_buf *out, vb_diag *d)
-{
-    for (int pad = 0;; pad++) {
-        bool retry = false;
-        if (pdf_write_try(l, doc, fonts, out, d, pad, &retry)) return true;
-        if (!retry) return false;
-    }
 }
 
 /* Exposed for the unit test only (no header declares it). */

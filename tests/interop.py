@@ -44,7 +44,12 @@ def squeeze(s):
 
 # ---- the model dump -------------------------------------------------------
 
-RUN = re.compile(r' (?:\[[biu]+\])?"(.*?)"(?= \[[biu]+\]"| "|$)', re.S)
+# a run: the dump escapes \" \\ \n \t \r inside its quotes
+RUN = re.compile(r' (?:\[[biu]+\])?"((?:[^"\\]|\\.)*)"')
+
+
+def unescape(s):
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), s)
 
 
 def read_model(path):
@@ -79,7 +84,7 @@ def read_model(path):
             continue
         if not m.group(1):
             row, cell = None, None
-        text = "".join(RUN.findall(m.group(3)))
+        text = unescape("".join(RUN.findall(m.group(3))))
         paras.append({"zone": m.group(2), "text": text, "row": row,
                       "rowno": rowno if row else None, "cell": cell})
     return paras

@@ -124,10 +124,12 @@ def fold(s): return " ".join(s.split())
 # are ignored, and a row paragraph need only have its words in order.
 # "unspaced": a word longer than a line is split between characters, so
 # white space is ignored altogether.
+# A line may also break right after a hyphen ("Rịa-|Vũng", "42-|BB"): a
+# reader then puts a space or a line break there, so none is required.
 def norm(s):
     if mode == "reading-order": return fold(s.replace("-", " "))
     if mode == "unspaced": return "".join(s.split())
-    return fold(s)
+    return re.sub(r"- ", "-", fold(s))
 paras = []    # (text, in a two-column row)
 # the dump escapes \" \\ \n \t \r inside a string: one paragraph, one line
 def unescape(s):

@@ -14,7 +14,9 @@
 static const char *WORDS[] = { "Đảng", "bộ", "Khối", "doanh", "nghiệp", "thực", "hiện", "nhiệm", "vụ", "năm",
     "2022", "phát", "triển", "sản", "xuất", "kinh", "doanh,", "bảo", "đảm", "an", "sinh", "xã", "hội;",
     "nâng", "cao", "chất", "lượng", "tổ", "chức", "cơ", "sở", "đảng", "và", "đảng", "viên.", "Ủy", "ban",
-    "Kiểm", "tra", "quán", "triệt", "nghị", "quyết", "đến", "từng", "chi", "bộ" };
+    "Kiểm", "tra", "quán", "triệt", "nghị", "quyết", "đến", "từng", "chi", "bộ",
+    /* line-break rules: no break before ")" or after "/", one after a hyphen */
+    ")", "(khóa", "đồng/người/tháng", "Bà-Rịa-Vũng-Tàu", "Thừa-Thiên-Huế" };
 static unsigned seed = 12345;
 static unsigned rnd(unsigned n) { seed = seed * 1103515245u + 12345u; return (seed >> 16) % n; }
 
@@ -40,6 +42,7 @@ int main(void)
                   *rt = vb_style_zone(&st, "recipients_title");
     int32_t left = st.margin_left, right = st.page_w - st.margin_right;
     int widows = 0, heading_last = 0, sig_alone = 0, ragged = 0, outside = 0, docs = 0, pages = 0;
+    int bad_breaks = 0, hyphen_breaks = 0;
 
     for (int n = 0; n < 60; n++) {
         vb_doc *doc = vb_doc_new(&st);
@@ -92,6 +95,15 @@ int main(void)
                     }
                     if (total > 1) widows++;
                 }
+            /* where lines break: never before ")" nor after "/"; after a hyphen, yes */
+            for (size_t k = 0; k + 1 < P->nfrags; k++) {
+                const vb_frag *f = &P->frags[k], *g = &P->frags[k + 1];
+                if (f->block < 0 || g->block != f->block || g->line == f->line) continue;
+                size_t n = strlen(f->text);
+                while (n && f->text[n - 1] == ' ') n--;
+                if (g->text[0] == ')' || (n && f->text[n - 1] == '/')) bad_breaks++;
+                if (n && f->text[n - 1] == '-') hyphen_breaks++;
+            }
             /* justified lines reach the right margin: check each body line but its paragraph's last */
             for (size_t k = 0; k + 1 < P->nfrags; k++) {
                 const vb_frag *f = &P->frags[k], *g = &P->frags[k + 1];
@@ -111,6 +123,8 @@ int main(void)
     CHECK(sig_alone == 0);
     CHECK(ragged == 0);
     CHECK(outside == 0);
+    CHECK(bad_breaks == 0);
+    CHECK(hyphen_breaks > 0);
     printf("layout: %d documents, %d pages checked\n", docs, pages);
 
     /* a 10,000-character word is cut into lines that fit, losing nothing */
