@@ -538,6 +538,14 @@ static const char *const keep_tables[] = {
     "cvt ", "fpgm", "prep", NULL
 };
 
+static bool face_has_table(hb_face_t *f, hb_tag_t tag)
+{
+    hb_blob_t *b = hb_face_reference_table(f, tag);
+    bool has = hb_blob_get_length(b) > 0;
+    hb_blob_destroy(b);
+    return has;
+}
+
 bool vb_font_subset(const vb_fonts *f, vb_face face, const uint32_t *cps, size_t ncps,
                     vb_buf *out, vb_diag *d)
 {
@@ -587,6 +595,38 @@ bool vb_font_subset(const vb_fonts *f, vb_face face, const uint32_t *cps, size_t
     if (!sub) {
         vb_error(d, VB_EXIT_SYSTEM, "font: %s: subsetting failed", fi->path);
         goto out;
+    }
+    /* libharu 2.3.0 rebuilds the font it embeds in 4096-byte blocks, "prep"
+     * last, and to checksum an absent (empty) prep seeks to the very end
+     * of its copy: when that copy is an exact multiple of 4096 bytes (one
+     * glyph set in a few thousand) the seek fails and so does the whole PDF
+     * ("libharu error 0x1033").  A prep program that does nothing
+     * (PUSHB[0] 0, POP) keeps that seek inside the data. */
+    if (!face_has_table(sub, HB_TAG('p', 'r', 'e', 'p'))) {
+        /* the subset face cannot list its tables: read it back from its bytes */
+        hb_blob_t *bytes = hb_face_reference_blob(sub);
+        hb_face_t *parsed = hb_face_create(bytes, 0), *b = hb_face_builder_create();
+        hb_tag_t t2[64];
+        unsigned s2 = 0, c2;
+        do {
+            c2 = 64;
+            unsigned total = hb_face_get_table_tags(parsed, s2, &c2, t2);
+            for (unsigned i = 0; i < c2; i++) {
+                hb_blob_t *tb = hb_face_reference_table(parsed, t2[i]);
+                hb_face_builder_add_table(b, t2[i], tb);
+                hb_blob_destroy(tb);
+            }
+            s2 += c2;
+            if (s2 >= total) break;
+        } while (c2 > 0);
+        static const char prep[3] = { (char)0xB0, 0x00, 0x21 };
+        hb_blob_t *pb = hb_blob_create(prep, sizeof prep, HB_MEMORY_MODE_READONLY, NULL, NULL);
+        hb_face_builder_add_table(b, HB_TAG('p', 'r', 'e', 'p'), pb);
+        hb_blob_destroy(pb);
+        hb_face_destroy(parsed);
+        hb_blob_destroy(bytes);
+        hb_face_destroy(sub);
+        sub = b;
     }
     res = hb_face_reference_blob(sub);
     unsigned len = 0;
