@@ -46,7 +46,7 @@ static bool parse_len(const char *v, int32_t *out)
     else if (strcmp(end, "pt") == 0) mpt = x * 1000.0;
     else if (*end == 0 && x == 0) mpt = 0;
     else return false;
-    if (mpt < -1e7 || mpt > 1e7) return false;
+    if (!(mpt >= -1e7 && mpt <= 1e7)) return false;      /* also NaN ("nanpt") */
     *out = (int32_t)(mpt + (mpt >= 0 ? 0.5 : -0.5));
     return true;
 }
@@ -64,7 +64,7 @@ static bool parse_frac(const char *v, int32_t *out)
         if (*e2 || y <= 0) return false;
         x = x * 1000 / y;
     } else return false;
-    if (x < 0 || x > 1000) return false;
+    if (!(x >= 0 && x <= 1000)) return false;          /* also NaN ("nan%") */
     *out = (int32_t)(x + 0.5);
     return true;
 }
