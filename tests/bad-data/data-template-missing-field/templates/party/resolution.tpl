@@ -1,0 +1,1 @@
+body: {{resolution.subjct}}

@@ -1,0 +1,2 @@
+@if resolution.bases
+body: {{resolution.subject}}
