@@ -639,13 +639,15 @@ static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
     vb_doc *doc = NULL;
     vb_layout *l = NULL;
     bool built = false, interrupted = false;
-    if (!vb_engine_has_type(w->e, rec->convention, type)) {
+    bool loaded = worker_loaded(w, rec->convention, type, false);
+    /* (vb_engine_has_type allocates in the engine's arena: asked once) */
+    if (!loaded && !vb_engine_has_type(w->e, rec->convention, type)) {
         vb_error(bd, VB_EXIT_INPUT, "%s: there is no \"%s\" document for the %s convention", where(a, u),
                  type, rec->convention == VB_PARTY ? "party" : "state");
     } else {
         /* the engine loads a style or template when first used: that is
          * serialised (style.c parses with strtok) */
-        bool first_time = !worker_loaded(w, rec->convention, type, false);
+        bool first_time = !loaded;
         if (first_time) pthread_mutex_lock(&load_mu);
         built = vb_engine_build(w->e, rec, type, &doc, bd);
         if (first_time) {

@@ -16,8 +16,9 @@ without a base of their own), conclusions, notes, recipients.  Every record
 passes `vanban check`.
 
 The second form (for memory at scale) writes FILE.jsonl with TOTAL records
-made by repeating the records of OUTDIR (as written by the first form) whose
-target is at most MAX_PAGES pages, each with a new id "rep-NNNNN-<id>".
+made by repeating the records of OUTDIR (as written by the first form) that
+hold a resolution aimed at MAX_PAGES pages or fewer, each with a new id
+"rep-NNNNN-<id>"; so `-t resolution` makes one document per line.
 
 Only the standard library; no network.  The target page count is written
 into no record (records carry only documented fields); a record's "id" is
@@ -299,7 +300,7 @@ def write_repeat(outdir, path, total, max_pages):
         if name.startswith("corpus-") and name.endswith(".json"):
             with open(os.path.join(outdir, name), encoding="utf-8") as f:
                 rec = json.load(f)
-            if int(rec["id"].rsplit("-p", 1)[1]) <= max_pages:
+            if "resolution" in rec and int(rec["id"].rsplit("-p", 1)[1]) <= max_pages:
                 src.append(rec)
     if not src:
         sys.exit("gen-corpus: no record of at most %d pages in %s" % (max_pages, outdir))
