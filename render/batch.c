@@ -934,6 +934,8 @@ int vb_batch_main(int argc, char **argv)
     free(inputs);
     collect_units();
     records_total = nunits;
+    if (!records_total)
+        fprintf(stderr, "vanban batch: warning: no record in the inputs (.json files, .jsonl lines)\n");
     if (opt.shard_n) {
         size_t k = 0;
         for (size_t i = 0; i < nunits; i++)
@@ -973,7 +975,7 @@ int vb_batch_main(int argc, char **argv)
     }
     double last_draw = 0;
     while (__atomic_load_n(&workers_done, __ATOMIC_ACQUIRE) < started) {
-        struct timespec wait = { 0, 50 * 1000 * 1000 };
+        struct timespec wait = { 0, 20 * 1000 * 1000 };   /* the end is seen within 20 ms */
         int sig = sigtimedwait(&sigs, NULL, &wait);
         if (sig > 0) {
             /* no new write starts; wait for those under way, then remove
