@@ -16,6 +16,12 @@ typedef struct vb_backend {
 bool vb_pdf_write(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_diag *d);
 bool vb_docx_write(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_diag *d);
 
+/* The PDF of a layout already made (batch.c lays a document out once and
+ * uses the layout for the page count too). */
+struct vb_layout;
+bool vb_pdf_write_layout(const struct vb_layout *l, const vb_doc *doc, const vb_fonts *fonts,
+                         vb_buf *out, vb_diag *d);
+
 extern const vb_backend vb_backends[];    /* terminated by {NULL} */
 const vb_backend *vb_backend_find(const char *name);          /* "pdf" */
 const vb_backend *vb_backend_for_path(const char *path);      /* by extension */

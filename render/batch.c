@@ -50,8 +50,6 @@ int vb_batch_main(int argc, char **argv);
 /* pdf.c: the PDF of an existing layout (vb_pdf_write is layout + this).
  * Declared here because no header does; the batch lays a document out
  * once and takes its page count from that layout. */
-bool vb_pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fonts *fonts,
-                         vb_buf *out, vb_diag *d);
 
 #define MAX_WORKERS 64      /* vb.c tracks 64 temporary files; a worker has one at a time */
 #define MAX_TYPES 16

@@ -106,7 +106,9 @@ static bool type_ok(const char *t)
 bool vb_engine_has_type(vb_engine *e, vb_convention c, const char *type)
 {
     if (!type_ok(type)) return false;
-    char *p = vb_sprintf(e->a, "%s/templates/%s/%s.tpl", e->datadir, conv_dir(c), type);
+    /* asked for every document of a batch: no allocation in the engine's arena */
+    char p[PATH_MAX];
+    if ((size_t)snprintf(p, sizeof p, "%s/templates/%s/%s.tpl", e->datadir, conv_dir(c), type) >= sizeof p) return false;
     return access(p, R_OK) == 0;
 }
 

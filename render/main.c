@@ -19,7 +19,7 @@ static void usage(FILE *f)
           "                     [--dump model|layout] [--data DIR] [--fonts DIR]\n"
           "       vanban check RECORD.json... [--data DIR] [--fonts DIR]\n"
           "       vanban batch INPUT... -o DIR [-t T1,T2] [-f pdf,docx] [-j N] [--report FILE.json]\n"
-          "                     [--skip-done] [--shard I/N]\n"
+          "                     [--skip-done] [--shard I/N] [--data DIR] [--fonts DIR]\n"
           "       vanban fonts [--fonts DIR]\n"
           "       vanban types\n"
           "TYPE is a template name: resolution, minutes, … (vanban types lists them).\n"

@@ -104,7 +104,8 @@ static void zone_key(sctx *c, vb_zone *z, const char *k, char *v)
         if (!parse_len(v, &z->size) || z->size < 4 * VB_PT || z->size > 72 * VB_PT) serr(c, "size must be a length from 4pt to 72pt, got ", v);
     } else if (!strcmp(k, "style")) {
         z->flags = 0;
-        for (char *t = strtok(v, " "); t; t = strtok(NULL, " ")) {
+        char *save = NULL;   /* strtok_r: batch workers load styles in parallel */
+        for (char *t = strtok_r(v, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
             if (!strcmp(t, "bold")) z->flags |= VB_BOLD;
             else if (!strcmp(t, "italic")) z->flags |= VB_ITALIC;
             else if (!strcmp(t, "underline")) z->flags |= VB_UNDERLINE;
@@ -215,7 +216,6 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
     char sect[64] = "";
     vb_zone *zone = NULL;
     bool seen_convention = false;
-    /* strtok_r on lines keeps empty lines out; track line numbers by hand */
     char *p = data;
     while (p && *p) {
         char *nl = strchr(p, '\n');

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,26 +292,35 @@ bool vb_read_file(const char *path, size_t limit, char **out, size_t *len, vb_di
 static char vb_tmp_paths[VB_MAX_TMP][4096];
 static volatile sig_atomic_t vb_tmp_used[VB_MAX_TMP];
 
+/* Register and unregister take a lock (batch workers write at once); the
+ * signal handler takes none: it only reads slots marked complete (1). */
+static pthread_mutex_t vb_tmp_mu = PTHREAD_MUTEX_INITIALIZER;
+
 void vb_tmp_register(const char *path)
 {
+    pthread_mutex_lock(&vb_tmp_mu);
     for (int i = 0; i < VB_MAX_TMP; i++) {
         sig_atomic_t expect = 0;
         if (__atomic_compare_exchange_n(&vb_tmp_used[i], &expect, 2, false,
                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             snprintf(vb_tmp_paths[i], sizeof vb_tmp_paths[i], "%s", path);
             __atomic_store_n(&vb_tmp_used[i], 1, __ATOMIC_RELEASE);
+            pthread_mutex_unlock(&vb_tmp_mu);
             return;
         }
     }
+    pthread_mutex_unlock(&vb_tmp_mu);
 }
 
 void vb_tmp_unregister(const char *path)
 {
+    pthread_mutex_lock(&vb_tmp_mu);
     for (int i = 0; i < VB_MAX_TMP; i++)
         if (__atomic_load_n(&vb_tmp_used[i], __ATOMIC_ACQUIRE) == 1 && strcmp(vb_tmp_paths[i], path) == 0) {
             __atomic_store_n(&vb_tmp_used[i], 0, __ATOMIC_RELEASE);
-            return;
+            break;
         }
+    pthread_mutex_unlock(&vb_tmp_mu);
 }
 
 void vb_tmp_cleanup(void)
