@@ -674,7 +674,7 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
                 if (k < nu) f.y -= k ? cuts[k - 1] : 0;
                 sorted[start[k]++] = f;
             }
-            memcpy(fl->f, sorted, (size_t)cnt * sizeof *sorted);
+            if (cnt) memcpy(fl->f, sorted, (size_t)cnt * sizeof *sorted);   /* fl->f may be NULL */
             free(sorted);
         } else {
             vb_line_seg *sorted = vb_xmalloc(((size_t)cnt + 1) * sizeof *sorted);
@@ -684,7 +684,7 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
                 if (k < nu) r.y -= k ? cuts[k - 1] : 0;
                 sorted[start[k]++] = r;
             }
-            memcpy(fl->r, sorted, (size_t)cnt * sizeof *sorted);
+            if (cnt) memcpy(fl->r, sorted, (size_t)cnt * sizeof *sorted);   /* fl->r may be NULL */
             free(sorted);
         }
         /* start[k] is now the end of slice k */
