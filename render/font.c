@@ -31,6 +31,7 @@
 #include <hb-subset.h>
 
 #include "font.h"
+#include "text.h"
 
 #define DIRECT_LIMIT 0x2200u          /* code points measured from a table */
 
@@ -105,18 +106,6 @@ static uint32_t utf8_next(const unsigned char *s, size_t len, size_t *i)
     return cp;
 }
 
-static size_t utf8_put(char *out, uint32_t cp)
-{
-    if (cp < 0x80) { out[0] = (char)cp; return 1; }
-    if (cp < 0x800) { out[0] = (char)(0xC0 | (cp >> 6)); out[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12)); out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F)); return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18)); out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
 
 /* ---- opening one face ---- */
 
@@ -507,7 +496,7 @@ bool vb_font_check(const vb_fonts *f, vb_face face, const char *s, const char *w
     uint32_t cp = (uint32_t)missing;
     if (cp >= 0x20 && !(cp >= 0x7F && cp < 0xA0) && cp != 0xFFFD) {
         ch[0] = ' '; ch[1] = '\'';
-        size_t n = utf8_put(ch + 2, cp);
+        size_t n = (size_t)vb_utf8_put((int32_t)(cp), ch + 2);
         ch[2 + n] = '\''; ch[3 + n] = 0;
     }
     if (where)

@@ -98,18 +98,6 @@ static uint32_t utf8_next(const unsigned char **p)
     return cp;
 }
 
-static size_t utf8_put(char *out, uint32_t cp)
-{
-    if (cp < 0x80) { out[0] = (char)cp; return 1; }
-    if (cp < 0x800) { out[0] = (char)(0xC0 | (cp >> 6)); out[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12)); out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F)); return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18)); out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
 
 /* ---- fonts ---- */
 
@@ -257,7 +245,7 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
                 uint32_t cp = utf8_next(&s);
                 if (cp > 0xFFFF) {
                     char ch[5] = { 0 };
-                    utf8_put(ch, cp);
+                    (size_t)vb_utf8_put((int32_t)(cp), ch);
                     if (!vb_font_check(fonts, f->face, ch, NULL, d)) goto fail;
                     vb_error(d, VB_EXIT_INPUT, "U+%04X '%s' is outside the Basic Multilingual Plane, "
                              "which the PDF writer cannot set", (unsigned)cp, ch);
@@ -272,7 +260,7 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
         cps[k] = cpset_list(&used[k]);
         for (size_t i = 0; i < used[k].n; i++) {
             char ch[5] = { 0 };
-            utf8_put(ch, cps[k][i]);
+            (size_t)vb_utf8_put((int32_t)(cps[k][i]), ch);
             if (!vb_font_check(fonts, (vb_face)k, ch, NULL, d)) goto fail;
         }
     }
