@@ -765,6 +765,12 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
             }
             y += need + bs.b[k].space_after;
         }
+        if (l->npages == VB_MAX_PAGES) {
+            vb_error(d, VB_EXIT_INPUT, "the document would have more than %d pages; split the record", VB_MAX_PAGES);
+            free(bs.b);
+            vb_layout_free(l);
+            return false;
+        }
         vb_page *pg = new_page(l);
         y = top;
         for (int k = start; k < end; k++) {

@@ -38,8 +38,12 @@ typedef struct vb_layout {
     vb_page *pages; size_t npages, cap;
 } vb_layout;
 
+/* The most pages one document may have: beyond it the layout stops with a
+ * clear error instead of running on (a 4 MiB record makes about 1,000). */
+#define VB_MAX_PAGES 2000
+
 /* Lay the document out.  Fails (VB_EXIT_INPUT) when a character is not in
- * the font, naming it and the font file. */
+ * the font, naming it and the font file, or past VB_MAX_PAGES pages. */
 bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb_diag *d);
 void vb_layout_free(vb_layout *l);
 /* Text dump: "page N" then one line per fragment and rule, in mm with two

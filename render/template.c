@@ -534,7 +534,7 @@ typedef struct rctx {
     loopv loops[VB_TPL_MAX_DEPTH];
     int nloop;
     size_t paras;
-    size_t steps;                  /* nodes run and loop turns, see TPL_MAX_STEPS */
+    size_t steps;                  /* nodes run and loop turns, see VB_TPL_MAX_STEPS */
     bool ok;
 } rctx;
 
@@ -739,15 +739,14 @@ static void run_para(rctx *c, const node *n)
  * paragraph would run for ever.  Every node run and every loop turn is a
  * step; a render may take this many (the shipped templates take a few per
  * paragraph, so no record within the limits comes near). */
-#define TPL_MAX_STEPS ((size_t)VB_TPL_MAX_PARAS * 10)
 
 static bool step(rctx *c, const node *n)
 {
-    if (++c->steps <= TPL_MAX_STEPS) return true;
+    if (++c->steps <= VB_TPL_MAX_STEPS) return true;
     if (c->ok)
         vb_error(c->d, VB_EXIT_INPUT, "%s:%d: the template does too much work for this record "
                  "(more than %zu steps: loops nested over long lists?)", c->t->path, n->line,
-                 TPL_MAX_STEPS);
+                 VB_TPL_MAX_STEPS);
     c->ok = false;
     return false;
 }

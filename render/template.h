@@ -26,5 +26,6 @@ bool vb_template_render(const vb_template *t, const vb_record *r, vb_doc *doc, v
 /* Limits that keep a template from running away. */
 #define VB_TPL_MAX_DEPTH   32        /* nested @if/@each */
 #define VB_TPL_MAX_PARAS   200000    /* paragraphs one render may produce */
+#define VB_TPL_MAX_STEPS   ((size_t)VB_TPL_MAX_PARAS * 10)   /* nodes run and loop turns */
 
 #endif

@@ -164,6 +164,18 @@ int main(void)
         vb_diag_free(&e);
         vb_doc_free(doc);
     }
+    /* past VB_MAX_PAGES the layout stops with a message, in bounded time */
+    {
+        vb_doc *doc = vb_doc_new(&st);
+        for (int i = 0; i < 80000; i++) vb_para_text(doc, vb_doc_para(doc, body), "Điều", 0);
+        vb_layout *l = NULL;
+        vb_diag e;
+        vb_diag_init(&e);
+        CHECK(!vb_layout_run(doc, fonts, &l, &e));
+        CHECK(e.n == 1 && strstr(e.items[0].msg, "more than 2000 pages"));
+        vb_diag_free(&e);
+        vb_doc_free(doc);
+    }
     vb_fonts_close(fonts);
     vb_diag_free(&d);
     vb_arena_free(a);
