@@ -80,25 +80,6 @@ static uint32_t *cpset_list(const cpset *s)
     return a;
 }
 
-/* Decode UTF-8 (already validated upstream); invalid bytes give U+FFFD. */
-static uint32_t utf8_next(const unsigned char **p)
-{
-    const unsigned char *s = *p;
-    uint32_t cp; int n;
-    if (s[0] < 0x80) { *p += 1; return s[0]; }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) { cp = s[0] & 0x1Fu; n = 1; }
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF) { cp = s[0] & 0x0Fu; n = 2; }
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4) { cp = s[0] & 0x07u; n = 3; }
-    else { *p += 1; return 0xFFFD; }
-    for (int k = 1; k <= n; k++) {
-        if ((s[k] & 0xC0) != 0x80) { *p += 1; return 0xFFFD; }
-        cp = (cp << 6) | (s[k] & 0x3Fu);
-    }
-    *p += n + 1;
-    return cp;
-}
-
-
 /* ---- fonts ---- */
 
 /* Write the subset to a private temporary file, have libharu load it
@@ -241,11 +222,13 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
                 vb_error(d, VB_EXIT_SYSTEM, "pdf: fragment with an invalid face %d", (int)f->face);
                 goto fail;
             }
-            for (const unsigned char *s = (const unsigned char *)f->text; s && *s;) {
-                uint32_t cp = utf8_next(&s);
+            for (const char *s = f->text; s && *s;) {
+                int32_t scp;
+                s += vb_utf8_next(s, &scp);
+                uint32_t cp = (uint32_t)scp;
                 if (cp > 0xFFFF) {
                     char ch[5] = { 0 };
-                    (size_t)vb_utf8_put((int32_t)(cp), ch);
+                    vb_utf8_put((int32_t)cp, ch);
                     if (!vb_font_check(fonts, f->face, ch, NULL, d)) goto fail;
                     vb_error(d, VB_EXIT_INPUT, "U+%04X '%s' is outside the Basic Multilingual Plane, "
                              "which the PDF writer cannot set", (unsigned)cp, ch);
@@ -260,7 +243,7 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
         cps[k] = cpset_list(&used[k]);
         for (size_t i = 0; i < used[k].n; i++) {
             char ch[5] = { 0 };
-            (size_t)vb_utf8_put((int32_t)(cps[k][i]), ch);
+            vb_utf8_put((int32_t)cps[k][i], ch);
             if (!vb_font_check(fonts, (vb_face)k, ch, NULL, d)) goto fail;
         }
     }
