@@ -22,6 +22,9 @@ size_t vb_utf8_count(const char *s);
 
 /* NFC normalisation (input must be valid UTF-8). */
 char *vb_nfc(vb_arena *a, const char *s);
+/* True when s is well-formed and needs no normalisation (a fast test that
+ * may say false for some NFC strings; vb_nfc uses it). */
+bool vb_nfc_quick(const char *s);
 /* Upper-case every letter keeping all diacritics, result NFC:
  * "Đảng ủy Khối" -> "ĐẢNG ỦY KHỐI"; "ư"->"Ư", "ỷ"->"Ỷ". Non-letters kept. */
 char *vb_upper(vb_arena *a, const char *s);

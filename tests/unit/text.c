@@ -6,6 +6,8 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
 
 /* vb_utf8_valid over a byte array (may contain NUL), returning the bad
  * offset or -1 when valid. */
@@ -109,6 +111,10 @@ static void test_nfc_case(vb_arena *a)
     CHECK_STR(vb_nfc(a, ""), "");
     CHECK(vb_nfc(a, NULL) == NULL);
     CHECK(vb_nfc(a, "\xC0\x80") == NULL);                     /* ill-formed: no result */
+    CHECK(vb_nfc_quick("Đảng ủy Khối — “Nghị quyết” …"));
+    CHECK(!vb_nfc_quick("Nghi" "\xCC\xA3"));                   /* a combining mark */
+    CHECK(!vb_nfc_quick("\xC0\x80"));
+    CHECK(!vb_nfc_quick("\xE2\x84\xA6"));                      /* U+2126 Ω becomes U+03A9 */
 
     /* upper */
     CHECK_STR(vb_upper(a, "đảng ủy khối"), "ĐẢNG ỦY KHỐI");
@@ -155,6 +161,49 @@ static void test_nfc_case(vb_arena *a)
     CHECK_STR(vb_capfirst(a, "123 ..."), "123 ...");
     CHECK_STR(vb_capfirst(a, ""), "");
     CHECK(vb_capfirst(a, NULL) == NULL);
+}
+
+/* vb_nfc_quick's promise, checked against utf8proc for every code point it
+ * accepts: alone it is unchanged by NFC, and so is every ordered pair of
+ * them (each string "a b0 a b1 ... a bn" holds the pairs (a,bi) and (bi,a)). */
+static void test_nfc_quick_exhaustive(void)
+{
+    int32_t *set = malloc(0x110000 * sizeof *set);
+    size_t n = 0, bad = 0;
+    for (int32_t cp = 1; cp < 0x110000; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+        char s[8] = { 0 };
+        vb_utf8_put(cp, s);
+        if (!vb_nfc_quick(s)) continue;
+        set[n++] = cp;
+        utf8proc_uint8_t *o = NULL;
+        utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, 0, &o,
+                                            UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (len < 0 || strcmp((const char *)o, s) != 0) bad++;
+        free(o);
+    }
+    CHECK(n > 900 && n < 1200);
+    char *buf = malloc(n * 8 + 1);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        char a[5] = { 0 };
+        int al = vb_utf8_put(set[i], a);
+        for (size_t j = 0; j < n; j++) {
+            memcpy(buf + k, a, (size_t)al); k += (size_t)al;
+            k += (size_t)vb_utf8_put(set[j], buf + k);
+        }
+        buf[k] = 0;
+        utf8proc_uint8_t *o = NULL;
+        utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)buf, 0, &o,
+                                            UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (len < 0 || strcmp((const char *)o, buf) != 0) bad++;
+        free(o);
+    }
+    CHECK(bad == 0);
+    printf("unit text: vb_nfc_quick accepts %zu code points; NFC keeps each and all %zu pairs\n",
+           n, n * n);
+    free(buf);
+    free(set);
 }
 
 static void test_dates(vb_arena *a)
@@ -445,6 +494,7 @@ int main(void)
 {
     vb_arena *a = vb_arena_new();
     test_utf8(a);
+    test_nfc_quick_exhaustive();
     test_nfc_case(a);
     test_dates(a);
     test_numbers(a);
