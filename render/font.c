@@ -12,7 +12,9 @@
  * vb_fonts_open nothing touches FreeType again, so measuring is read-only
  * and safe from several threads.
  *
- * Subsetting goes through HarfBuzz (hb-subset) reading the font file. */
+ * Subsetting goes through HarfBuzz (hb-subset); each face's file is mapped
+ * into a HarfBuzz face once, when the face is opened, and reused for every
+ * document (a face is made immutable, so reading it is thread-safe). */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -44,6 +46,9 @@ typedef struct face_info {
     FT_Face ft;
     int32_t upem;
     int32_t asc, desc;                /* font units; desc < 0 */
+    vb_font_desc desc_info;           /* for PDF font descriptors */
+    hb_blob_t *hb_blob;               /* the file, mapped */
+    hb_face_t *hb_face;               /* for subsetting */
     int32_t direct[DIRECT_LIMIT];     /* advance in font units, -1: missing */
     cp_adv *rest; size_t nrest;       /* code points >= DIRECT_LIMIT, sorted */
 } face_info;
@@ -164,12 +169,32 @@ static bool face_fill(face_info *fi)
         fi->asc = f->ascender; fi->desc = f->descender;
     }
     if (fi->desc > 0) fi->desc = -fi->desc;
+
+    vb_font_desc *dd = &fi->desc_info;
+    dd->upem = fi->upem;
+    dd->bbox[0] = (int32_t)f->bbox.xMin; dd->bbox[1] = (int32_t)f->bbox.yMin;
+    dd->bbox[2] = (int32_t)f->bbox.xMax; dd->bbox[3] = (int32_t)f->bbox.yMax;
+    dd->ascent = fi->asc; dd->descent = fi->desc;
+    dd->cap_height = os2 && os2->version >= 2 && os2->sCapHeight > 0
+                   ? os2->sCapHeight : fi->asc * 7 / 10;
+    TT_Postscript *post = FT_Get_Sfnt_Table(f, FT_SFNT_POST);
+    /* italicAngle is 16.16 fixed point; keep thousandths of a degree */
+    dd->italic_angle = post ? (int32_t)(((int64_t)post->italicAngle * 1000) / 65536) : 0;
+    dd->weight = os2 && os2->version != 0xFFFFu && os2->usWeightClass
+               ? os2->usWeightClass : (f->style_flags & FT_STYLE_FLAG_BOLD ? 700 : 400);
+    dd->fixed_pitch = FT_IS_FIXED_WIDTH(f);
+    /* PANOSE: family 2 (Latin text), serif styles 11..13 are the sans ones */
+    dd->serif = os2 && os2->version != 0xFFFFu && os2->panose[0] == 2
+              && !(os2->panose[1] >= 11 && os2->panose[1] <= 13);
+    dd->italic = (f->style_flags & FT_STYLE_FLAG_ITALIC) || dd->italic_angle != 0;
     return true;
 }
 
 static void face_clear(face_info *fi)
 {
     if (fi->ft) FT_Done_Face(fi->ft);
+    if (fi->hb_face) hb_face_destroy(fi->hb_face);
+    if (fi->hb_blob) hb_blob_destroy(fi->hb_blob);
     free(fi->path); free(fi->family); free(fi->style); free(fi->psname);
     free(fi->rest);
     memset(fi, 0, sizeof *fi);
@@ -204,6 +229,14 @@ static bool face_open(FT_Library lib, const char *path, face_info *fi, vb_diag *
         face_clear(fi);
         return false;
     }
+    fi->hb_blob = hb_blob_create_from_file_or_fail(path);
+    if (fi->hb_blob) fi->hb_face = hb_face_create(fi->hb_blob, 0);
+    if (!fi->hb_face || hb_face_get_glyph_count(fi->hb_face) == 0) {
+        vb_error(d, VB_EXIT_SYSTEM, "font: %s: not a usable TrueType font (HarfBuzz cannot read it)", path);
+        face_clear(fi);
+        return false;
+    }
+    hb_face_make_immutable(fi->hb_face);
     return true;
 }
 
@@ -518,44 +551,42 @@ int32_t vb_font_descent(const vb_fonts *f, vb_face face, int32_t size)
     return scale(fi->desc, size, fi->upem);
 }
 
-/* ---- subsetting ---- */
-
-/* The tables kept: what PDF readers and libharu's TrueType loader read
- * (libharu insists on cvt/fpgm/prep being present when it embeds). */
-static const char *const keep_tables[] = {
-    "cmap", "glyf", "loca", "head", "hhea", "hmtx", "maxp", "name", "OS/2", "post",
-    "cvt ", "fpgm", "prep", NULL
-};
-
-static bool face_has_table(hb_face_t *f, hb_tag_t tag)
+void vb_font_describe(const vb_fonts *f, vb_face face, vb_font_desc *out)
 {
-    hb_blob_t *b = hb_face_reference_table(f, tag);
-    bool has = hb_blob_get_length(b) > 0;
-    hb_blob_destroy(b);
-    return has;
+    *out = get_face(f, face)->desc_info;
 }
 
+int32_t vb_font_advance(const vb_fonts *f, vb_face face, uint32_t cp)
+{
+    return advance(get_face(f, face), cp);
+}
+
+/* ---- subsetting ---- */
+
+/* The tables kept: those a PDF reader uses to draw a CIDFontType2 (cmap,
+ * name, OS/2 and post too, which some readers and font tools expect). */
+static const char *const keep_tables[] = {
+    "cmap", "glyf", "loca", "head", "hhea", "hmtx", "maxp", "name", "OS/2", "post", NULL
+};
+
 bool vb_font_subset(const vb_fonts *f, vb_face face, const uint32_t *cps, size_t ncps,
-                    vb_buf *out, vb_diag *d)
+                    vb_buf *out, uint16_t *gids, vb_diag *d)
 {
     const face_info *fi = get_face(f, face);
     bool ok = false;
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(fi->path);
-    if (!blob) {
-        vb_error(d, VB_EXIT_SYSTEM, "font: %s: cannot read", fi->path);
-        return false;
-    }
-    hb_face_t *hf = hb_face_create(blob, 0);
+    hb_face_t *hf = fi->hb_face;
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     hb_face_t *sub = NULL;
     hb_blob_t *res = NULL;
+    hb_font_t *font = NULL;
     if (!in) vb_oom();
-    if (hb_face_get_glyph_count(hf) == 0) {
-        vb_error(d, VB_EXIT_SYSTEM, "font: %s: not a usable TrueType font", fi->path);
-        goto out;
-    }
     hb_set_t *u = hb_subset_input_unicode_set(in);
-    for (size_t i = 0; i < ncps; i++) hb_set_add(u, cps[i]);
+    for (size_t i = 0; i < ncps; i++) {
+        hb_set_add(u, cps[i]);
+        /* a face without U+00A0 sets it with the space's glyph (and back) */
+        if (cps[i] == 0xA0) hb_set_add(u, 0x20);
+        if (cps[i] == 0x20) hb_set_add(u, 0xA0);
+    }
 
     /* drop every table not in keep_tables */
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
@@ -585,38 +616,6 @@ bool vb_font_subset(const vb_fonts *f, vb_face face, const uint32_t *cps, size_t
         vb_error(d, VB_EXIT_SYSTEM, "font: %s: subsetting failed", fi->path);
         goto out;
     }
-    /* libharu 2.3.0 rebuilds the font it embeds in 4096-byte blocks, "prep"
-     * last, and to checksum an absent (empty) prep seeks to the very end
-     * of its copy: when that copy is an exact multiple of 4096 bytes (one
-     * glyph set in a few thousand) the seek fails and so does the whole PDF
-     * ("libharu error 0x1033").  A prep program that does nothing
-     * (PUSHB[0] 0, POP) keeps that seek inside the data. */
-    if (!face_has_table(sub, HB_TAG('p', 'r', 'e', 'p'))) {
-        /* the subset face cannot list its tables: read it back from its bytes */
-        hb_blob_t *bytes = hb_face_reference_blob(sub);
-        hb_face_t *parsed = hb_face_create(bytes, 0), *b = hb_face_builder_create();
-        hb_tag_t t2[64];
-        unsigned s2 = 0, c2;
-        do {
-            c2 = 64;
-            unsigned total = hb_face_get_table_tags(parsed, s2, &c2, t2);
-            for (unsigned i = 0; i < c2; i++) {
-                hb_blob_t *tb = hb_face_reference_table(parsed, t2[i]);
-                hb_face_builder_add_table(b, t2[i], tb);
-                hb_blob_destroy(tb);
-            }
-            s2 += c2;
-            if (s2 >= total) break;
-        } while (c2 > 0);
-        static const char prep[3] = { (char)0xB0, 0x00, 0x21 };
-        hb_blob_t *pb = hb_blob_create(prep, sizeof prep, HB_MEMORY_MODE_READONLY, NULL, NULL);
-        hb_face_builder_add_table(b, HB_TAG('p', 'r', 'e', 'p'), pb);
-        hb_blob_destroy(pb);
-        hb_face_destroy(parsed);
-        hb_blob_destroy(bytes);
-        hb_face_destroy(sub);
-        sub = b;
-    }
     res = hb_face_reference_blob(sub);
     unsigned len = 0;
     const char *data = hb_blob_get_data(res, &len);
@@ -624,13 +623,27 @@ bool vb_font_subset(const vb_fonts *f, vb_face face, const uint32_t *cps, size_t
         vb_error(d, VB_EXIT_SYSTEM, "font: %s: subsetting failed", fi->path);
         goto out;
     }
+    if (gids) {
+        /* the subset renumbers glyphs: ask its own cmap */
+        font = hb_font_create(sub);
+        for (size_t i = 0; i < ncps; i++) {
+            hb_codepoint_t g = 0;
+            if (!hb_font_get_nominal_glyph(font, cps[i], &g) &&
+                !(cps[i] == 0xA0 && hb_font_get_nominal_glyph(font, 0x20, &g)) &&
+                !(cps[i] == 0x20 && hb_font_get_nominal_glyph(font, 0xA0, &g))) {
+                vb_error(d, VB_EXIT_SYSTEM, "font: %s: U+%04X is missing from its subset",
+                         fi->path, (unsigned)cps[i]);
+                goto out;
+            }
+            gids[i] = (uint16_t)g;
+        }
+    }
     vb_buf_add(out, data, len);
     ok = true;
 out:
+    if (font) hb_font_destroy(font);
     if (res) hb_blob_destroy(res);
     if (sub) hb_face_destroy(sub);
     hb_subset_input_destroy(in);
-    hb_face_destroy(hf);
-    hb_blob_destroy(blob);
     return ok;
 }

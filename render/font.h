@@ -47,10 +47,28 @@ bool vb_font_check(const vb_fonts *f, vb_face face, const char *s, const char *w
 int32_t vb_font_ascent(const vb_fonts *f, vb_face face, int32_t size);
 int32_t vb_font_descent(const vb_fonts *f, vb_face face, int32_t size);
 
+/* What a PDF font descriptor says of a face, in font units (upem per em). */
+typedef struct vb_font_desc {
+    int32_t upem;
+    int32_t bbox[4];           /* xMin yMin xMax yMax of all glyphs */
+    int32_t ascent, descent;   /* as vb_font_ascent/descent */
+    int32_t cap_height;        /* OS/2 sCapHeight, or an estimate */
+    int32_t italic_angle;      /* degrees * 1000, counter-clockwise (italics < 0) */
+    int32_t weight;            /* OS/2 usWeightClass (400 regular, 700 bold) */
+    bool fixed_pitch, serif, italic;
+} vb_font_desc;
+void vb_font_describe(const vb_fonts *f, vb_face face, vb_font_desc *out);
+/* Advance of one code point in font units, -1 when the face lacks it
+ * (the layout measures with exactly these numbers). */
+int32_t vb_font_advance(const vb_fonts *f, vb_face face, uint32_t cp);
+
 /* Font subsetting for embedding: a TrueType file holding only the glyphs
- * of the given code points (plus .notdef), with cmap, hmtx, glyf/loca and
- * the tables PDF readers need, through HarfBuzz's subsetter.  Result in out. */
+ * of the given code points (plus .notdef and the parts of composite
+ * glyphs), with cmap, hmtx, glyf/loca and the tables PDF readers need,
+ * through HarfBuzz's subsetter; no hinting.  Result appended to out.
+ * When gids is not NULL, gids[i] gets the glyph id of cps[i] in the
+ * subset (U+00A0 and U+0020 stand in for each other, as in measuring). */
 bool vb_font_subset(const vb_fonts *f, vb_face face, const uint32_t *cps, size_t ncps,
-                    vb_buf *out, vb_diag *d);
+                    vb_buf *out, uint16_t *gids, vb_diag *d);
 
 #endif

@@ -5,30 +5,36 @@
  * error in a context struct, and every call's status is checked; a failure
  * becomes one diagnostic "pdf: libharu error 0x%04X (detail %u)".
  *
- * Fonts: the code points set in each face are collected over all pages, the
- * face is subset with HarfBuzz (vb_font_subset) and the subset loaded into
- * libharu as an embedded CID TrueType font with the UTF-8 encoder, so text
- * is Unicode.  libharu 2.3.0 can only load TrueType from a file: the subset
- * goes to a private mkstemp file that is unlinked as soon as libharu has
- * opened it (it keeps the FILE open and reads the glyphs at save time).
+ * libharu writes the file: header, catalogue, page tree, information
+ * dictionary, every object and stream (Flate-compressed), cross-reference
+ * table and trailer.  Two things we make ourselves with its object API,
+ * because its own versions are slow or wrong for us:
  *
- * libharu 2.3.0 writes, as the ToUnicode map of a UTF-8 font, a copy of its
- * encoding CMap ("begincidrange", not valid in a ToUnicode stream; poppler
- * warns).  With that encoder a character's CID is its UTF-16 code, so we
- * replace the stream's content with a proper bfchar/bfrange ToUnicode CMap
- * of the code points used.
+ *  - Fonts.  libharu 2.3.0's UTF-8 CID fonts look up all 65,536 BMP code
+ *    points in the font and write a 128 KiB CIDToGIDMap for every font of
+ *    every document (most of the time of a whole render went there), and
+ *    its ToUnicode stream is not a valid ToUnicode CMap.  Here each face is
+ *    subset with HarfBuzz (vb_font_subset) to the code points the document
+ *    sets, and written as a Type0 font with Identity-H encoding over a
+ *    CIDFontType2: CIDs 1..n are the face's code points in increasing
+ *    order, so the CIDToGIDMap stream is 2(n+1) bytes, /W lists the n
+ *    widths (exact: font units * 1000 / upem, three decimals), /ToUnicode
+ *    maps every CID back to its one code point, and FontFile2 is the subset.
+ *  - Page content.  Text is written as "x y Td <CIDs> Tj" into the page's
+ *    content stream, rules as "x y m x y l S": integer milli-points printed
+ *    exactly, so positions are those of the layout to the thousandth of a
+ *    point.
  *
  * Output is reproducible: no /ID (only written with encryption), dates come
- * from the document (or SOURCE_DATE_EPOCH), and object order follows the
- * layout. */
-#include <errno.h>
+ * from the document (or SOURCE_DATE_EPOCH), subset tags are a hash of the
+ * face and its code points, and object order follows the layout. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <hpdf.h>
+#include <zlib.h>
 
 #include "backend.h"
 #include "layout.h"
@@ -80,57 +86,99 @@ static uint32_t *cpset_list(const cpset *s)
     return a;
 }
 
-/* ---- fonts ---- */
-
-/* Write the subset to a private temporary file, have libharu load it
- * (embedded) and unlink it again.  No file survives this function. */
-static const char *load_subset(HPDF_Doc pdf, const vb_buf *ttf, vb_diag *d, bool *hpdf_failed)
+/* CID of a code point of the face: its index in the sorted list + 1. */
+static unsigned cid_of(const uint32_t *cps, size_t n, uint32_t cp)
 {
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir) dir = "/tmp";
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s/vanban-font-XXXXXX", dir) >= (int)sizeof path) {
-        vb_error(d, VB_EXIT_SYSTEM, "pdf: TMPDIR path too long");
-        return NULL;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cps[mid] < cp) lo = mid + 1;
+        else hi = mid;
     }
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        vb_error(d, VB_EXIT_SYSTEM, "pdf: cannot create a temporary file in %s: %s", dir, strerror(errno));
-        return NULL;
-    }
-    vb_tmp_register(path);
-    const char *p = ttf->data;
-    size_t left = ttf->len;
-    bool ok = true;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) { if (errno == EINTR) continue; ok = false; break; }
-        p += w; left -= (size_t)w;
-    }
-    int saved = errno;
-    if (close(fd) != 0 && ok) { ok = false; saved = errno; }
-    const char *name = NULL;
-    if (!ok)
-        vb_error(d, VB_EXIT_SYSTEM, "pdf: %s: cannot write: %s", path, strerror(saved));
-    else {
-        /* libharu opens the file here and keeps it open until HPDF_Free
-         * (glyphs are copied at save time), so unlinking now is safe. */
-        name = HPDF_LoadTTFontFromFile(pdf, path, HPDF_TRUE);
-        if (!name) *hpdf_failed = true;
-    }
-    unlink(path);
-    vb_tmp_unregister(path);
-    return name;
+    return lo < n && cps[lo] == cp ? (unsigned)lo + 1 : 0;
 }
 
-/* Replace libharu's ToUnicode stream content by a real ToUnicode CMap:
- * CID = UTF-16 code unit = code point (BMP only). */
-static HPDF_STATUS fix_tounicode(HPDF_Font font, const uint32_t *cps, size_t n)
+/* ---- numbers ---- */
+
+/* v thousandths, printed exactly and shortest: 14000 -> "14", -1500 -> "-1.5" */
+static void put_milli(vb_buf *b, int64_t v)
 {
-    HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
-    if (!tu || !tu->stream) return HPDF_OK;            /* nothing to fix */
-    vb_buf b = { 0 };
-    vb_buf_puts(&b,
+    char tmp[32];
+    int n = 0;
+    if (v < 0) { tmp[n++] = '-'; v = -v; }
+    n += snprintf(tmp + n, sizeof tmp - (size_t)n, "%lld", (long long)(v / 1000));
+    int frac = (int)(v % 1000);
+    if (frac) {
+        tmp[n++] = '.';
+        for (int div = 100; frac && div; div /= 10) { tmp[n++] = (char)('0' + frac / div); frac %= div; }
+    }
+    vb_buf_add(b, tmp, (size_t)n);
+}
+
+/* font units -> thousandths of a glyph-space unit (1/1000 em), rounded */
+static int64_t em_milli(int64_t units, int32_t upem)
+{
+    int64_t v = units * 1000 * 1000;
+    return v >= 0 ? (v + upem / 2) / upem : -((-v + upem / 2) / upem);
+}
+
+static int32_t em_units(int64_t units, int32_t upem)
+{
+    int64_t v = units * 1000;
+    return (int32_t)(v >= 0 ? (v + upem / 2) / upem : -((-v + upem / 2) / upem));
+}
+
+/* ---- fonts ---- */
+
+typedef struct pdf_face {
+    uint32_t *cps;             /* sorted code points; CID i+1 is cps[i] */
+    size_t n;
+    HPDF_Dict font;            /* the Type0 font dictionary */
+} pdf_face;
+
+/* ---- streams ----
+ * We compress streams ourselves: libharu deflates at zlib's default level
+ * 6, which took 40% of a whole render; level PDF_DEFLATE_LEVEL makes files
+ * a few per cent larger in a fraction of the time (figures in docs/batch.md).
+ * libharu then stores the bytes as they are (filter NONE drops any /Filter
+ * key at write time), and the dictionary's write hook adds the /Filter. */
+#define PDF_DEFLATE_LEVEL 4
+
+static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* Put data, deflated, into the stream dictionary s. */
+static bool put_deflated(HPDF_Dict s, const void *data, size_t len)
+{
+    uLong cap = compressBound((uLong)len);
+    Bytef *z = vb_xmalloc(cap);
+    uLongf zlen = cap;
+    int zr = compress2(z, &zlen, (const Bytef *)data, (uLong)len, PDF_DEFLATE_LEVEL);
+    if (zr == Z_MEM_ERROR) vb_oom();
+    bool ok = zr == Z_OK && HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK;
+    free(z);
+    s->filter = HPDF_STREAM_FILTER_NONE;
+    s->write_fn = write_flate_key;
+    return ok;
+}
+
+/* A new stream object holding data, deflated. */
+static HPDF_Dict new_stream(HPDF_Doc pdf, const void *data, size_t len)
+{
+    HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!s || !put_deflated(s, data, len)) return NULL;
+    return s;
+}
+
+/* The ToUnicode CMap: CID i+1 -> cps[i].  Runs of consecutive code points
+ * become bfrange lines when neither the CIDs nor the code points cross a
+ * multiple of 256 (only the last byte may count up). */
+static void tounicode_cmap(vb_buf *b, const uint32_t *cps, size_t n)
+{
+    vb_buf_puts(b,
         "/CIDInit /ProcSet findresource begin\n"
         "12 dict begin\n"
         "begincmap\n"
@@ -138,43 +186,230 @@ static HPDF_STATUS fix_tounicode(HPDF_Font font, const uint32_t *cps, size_t n)
         "/CMapName /Adobe-Identity-UCS def\n"
         "/CMapType 2 def\n"
         "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    /* runs of consecutive code points within one high byte -> bfrange */
-    typedef struct { uint32_t lo, hi; } run;
+    typedef struct { unsigned cid; uint32_t lo, hi; } run;
     run *runs = vb_xmalloc((n ? n : 1) * sizeof *runs);
     size_t nr = 0, nsingle = 0, nrange = 0;
     for (size_t i = 0; i < n; i++) {
-        if (nr && runs[nr - 1].hi + 1 == cps[i] && (runs[nr - 1].lo >> 8) == (cps[i] >> 8))
+        unsigned cid = (unsigned)i + 1;
+        if (nr && runs[nr - 1].hi + 1 == cps[i] && (runs[nr - 1].lo >> 8) == (cps[i] >> 8)
+            && (runs[nr - 1].cid >> 8) == (cid >> 8))
             runs[nr - 1].hi = cps[i];
         else
-            runs[nr++] = (run){ cps[i], cps[i] };
+            runs[nr++] = (run){ cid, cps[i], cps[i] };
     }
     for (size_t i = 0; i < nr; i++) *(runs[i].lo == runs[i].hi ? &nsingle : &nrange) += 1;
     for (int pass = 0; pass < 2; pass++) {
-        size_t total = pass == 0 ? nsingle : nrange, done = 0;
-        size_t i = 0;
+        size_t total = pass == 0 ? nsingle : nrange, done = 0, i = 0;
         while (done < total) {
             size_t chunk = total - done > 100 ? 100 : total - done;
-            vb_buf_printf(&b, "%zu %s\n", chunk, pass == 0 ? "beginbfchar" : "beginbfrange");
+            vb_buf_printf(b, "%zu %s\n", chunk, pass == 0 ? "beginbfchar" : "beginbfrange");
             for (size_t k = 0; k < chunk; i++) {
                 bool single = runs[i].lo == runs[i].hi;
                 if (single != (pass == 0)) continue;
                 if (single)
-                    vb_buf_printf(&b, "<%04X> <%04X>\n", (unsigned)runs[i].lo, (unsigned)runs[i].lo);
+                    vb_buf_printf(b, "<%04X> <%04X>\n", runs[i].cid, (unsigned)runs[i].lo);
                 else
-                    vb_buf_printf(&b, "<%04X> <%04X> <%04X>\n", (unsigned)runs[i].lo,
-                                  (unsigned)runs[i].hi, (unsigned)runs[i].lo);
+                    vb_buf_printf(b, "<%04X> <%04X> <%04X>\n", runs[i].cid,
+                                  runs[i].cid + (unsigned)(runs[i].hi - runs[i].lo),
+                                  (unsigned)runs[i].lo);
                 k++;
             }
-            vb_buf_puts(&b, pass == 0 ? "endbfchar\n" : "endbfrange\n");
+            vb_buf_puts(b, pass == 0 ? "endbfchar\n" : "endbfrange\n");
             done += chunk;
         }
     }
-    vb_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    vb_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     free(runs);
-    HPDF_MemStream_FreeData(tu->stream);
-    HPDF_STATUS st = HPDF_Stream_WriteStr(tu->stream, vb_buf_cstr(&b));
+}
+
+/* A subset tag: six capital letters from a hash of the face's name and its
+ * code points (ISO 32000-1, 9.6.4), the same for the same document. */
+static void subset_tag(const char *psname, const uint32_t *cps, size_t n, char tag[7])
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = psname; *p; p++) { h ^= (unsigned char)*p; h *= 1099511628211ULL; }
+    for (size_t i = 0; i < n; i++) { h ^= cps[i]; h *= 1099511628211ULL; }
+    for (int i = 0; i < 6; i++) { tag[i] = (char)('A' + h % 26); h /= 26; }
+    tag[6] = 0;
+}
+
+/* Embed face k: subset, FontFile2, descriptor, CIDFontType2, ToUnicode and
+ * the Type0 font.  libharu failures come back as false with ctx->err set;
+ * ours (subsetting) as false with a diagnostic. */
+static bool embed_face(HPDF_Doc pdf, const vb_fonts *fonts, vb_face k, pdf_face *pf,
+                       bool *hpdf_err, vb_diag *d)
+{
+    HPDF_MMgr mm = pdf->mmgr;
+    vb_buf ttf = { 0 }, b = { 0 };
+    uint16_t *gids = vb_xmalloc((pf->n ? pf->n : 1) * sizeof *gids);
+    bool ok = false;
+    *hpdf_err = true;
+    if (!vb_font_subset(fonts, k, pf->cps, pf->n, &ttf, gids, d)) { *hpdf_err = false; goto out; }
+
+    vb_font_desc fd;
+    vb_font_describe(fonts, k, &fd);
+    const char *ps = vb_fonts_psname(fonts, k);
+    char tag[7];
+    subset_tag(ps, pf->cps, pf->n, tag);
+    char name[160];
+    snprintf(name, sizeof name, "%s+%.120s", tag, *ps ? ps : "Font");
+    for (char *c = name; *c; c++)            /* keep the name a plain PDF name */
+        if (*c <= ' ' || *c >= 0x7F || strchr("()<>[]{}/%#", *c)) *c = '-';
+
+    HPDF_Dict file = new_stream(pdf, ttf.data, ttf.len);
+    if (!file || HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)ttf.len) != HPDF_OK) goto out;
+
+    HPDF_Dict desc = HPDF_Dict_New(mm);
+    if (!desc || HPDF_Xref_Add(pdf->xref, desc) != HPDF_OK) goto out;
+    /* flags: 1 fixed pitch, 2 serif, 4 symbolic (the glyphs are not all in
+     * the standard Latin set), 64 italic */
+    HPDF_INT32 flags = 4 | (fd.fixed_pitch ? 1 : 0) | (fd.serif ? 2 : 0) | (fd.italic ? 64 : 0);
+    HPDF_Array bbox = HPDF_Array_New(mm);
+    if (!bbox) goto out;
+    /* StemV is not in TrueType; the usual estimate from the weight class */
+    int32_t stemv = 50 + (fd.weight / 65) * (fd.weight / 65);
+    if (HPDF_Dict_AddName(desc, "Type", "FontDescriptor") != HPDF_OK ||
+        HPDF_Dict_AddName(desc, "FontName", name) != HPDF_OK ||
+        HPDF_Dict_AddNumber(desc, "Flags", flags) != HPDF_OK ||
+        HPDF_Dict_Add(desc, "FontBBox", bbox) != HPDF_OK ||
+        HPDF_Array_AddNumber(bbox, em_units(fd.bbox[0], fd.upem)) != HPDF_OK ||
+        HPDF_Array_AddNumber(bbox, em_units(fd.bbox[1], fd.upem)) != HPDF_OK ||
+        HPDF_Array_AddNumber(bbox, em_units(fd.bbox[2], fd.upem)) != HPDF_OK ||
+        HPDF_Array_AddNumber(bbox, em_units(fd.bbox[3], fd.upem)) != HPDF_OK ||
+        HPDF_Dict_AddReal(desc, "ItalicAngle", (HPDF_REAL)(fd.italic_angle / 1000.0)) != HPDF_OK ||
+        HPDF_Dict_AddNumber(desc, "Ascent", em_units(fd.ascent, fd.upem)) != HPDF_OK ||
+        HPDF_Dict_AddNumber(desc, "Descent", em_units(fd.descent, fd.upem)) != HPDF_OK ||
+        HPDF_Dict_AddNumber(desc, "CapHeight", em_units(fd.cap_height, fd.upem)) != HPDF_OK ||
+        HPDF_Dict_AddNumber(desc, "StemV", stemv) != HPDF_OK ||
+        HPDF_Dict_Add(desc, "FontFile2", file) != HPDF_OK)
+        goto out;
+
+    /* CIDToGIDMap: two bytes, big-endian, per CID from 0 */
+    size_t maplen = 2 * (pf->n + 1);
+    unsigned char *map = vb_xcalloc(maplen, 1);
+    for (size_t i = 0; i < pf->n; i++) {
+        map[2 * (i + 1)] = (unsigned char)(gids[i] >> 8);
+        map[2 * (i + 1) + 1] = (unsigned char)(gids[i] & 0xFF);
+    }
+    HPDF_Dict cidmap = new_stream(pdf, map, maplen);
+    free(map);
+    if (!cidmap) goto out;
+
+    HPDF_Dict cid = HPDF_Dict_New(mm);
+    if (!cid || HPDF_Xref_Add(pdf->xref, cid) != HPDF_OK) goto out;
+    HPDF_Dict sysinfo = HPDF_Dict_New(mm);
+    HPDF_Array w = HPDF_Array_New(mm), widths = HPDF_Array_New(mm);
+    if (!sysinfo || !w || !widths) goto out;
+    if (HPDF_Dict_AddName(cid, "Type", "Font") != HPDF_OK ||
+        HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2") != HPDF_OK ||
+        HPDF_Dict_AddName(cid, "BaseFont", name) != HPDF_OK ||
+        HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo) != HPDF_OK ||
+        HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL)) != HPDF_OK ||
+        HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL)) != HPDF_OK ||
+        HPDF_Dict_AddNumber(sysinfo, "Supplement", 0) != HPDF_OK ||
+        HPDF_Dict_Add(cid, "FontDescriptor", desc) != HPDF_OK ||
+        HPDF_Dict_Add(cid, "W", w) != HPDF_OK ||
+        HPDF_Array_AddNumber(w, 1) != HPDF_OK ||
+        HPDF_Array_Add(w, widths) != HPDF_OK ||
+        HPDF_Dict_Add(cid, "CIDToGIDMap", cidmap) != HPDF_OK)
+        goto out;
+    for (size_t i = 0; i < pf->n; i++) {
+        int32_t adv = vb_font_advance(fonts, k, pf->cps[i]);
+        if (adv < 0) adv = vb_font_advance(fonts, k, 0x20);   /* U+00A0 as measured */
+        if (HPDF_Array_AddReal(widths, (HPDF_REAL)(em_milli(adv, fd.upem) / 1000.0)) != HPDF_OK)
+            goto out;
+    }
+
+    tounicode_cmap(&b, pf->cps, pf->n);
+    HPDF_Dict tu = new_stream(pdf, b.data, b.len);
+    if (!tu) goto out;
+
+    HPDF_Dict t0 = HPDF_Dict_New(mm);
+    if (!t0 || HPDF_Xref_Add(pdf->xref, t0) != HPDF_OK) goto out;
+    HPDF_Array desc_fonts = HPDF_Array_New(mm);
+    if (!desc_fonts) goto out;
+    if (HPDF_Dict_AddName(t0, "Type", "Font") != HPDF_OK ||
+        HPDF_Dict_AddName(t0, "Subtype", "Type0") != HPDF_OK ||
+        HPDF_Dict_AddName(t0, "BaseFont", name) != HPDF_OK ||
+        HPDF_Dict_AddName(t0, "Encoding", "Identity-H") != HPDF_OK ||
+        HPDF_Dict_Add(t0, "DescendantFonts", desc_fonts) != HPDF_OK ||
+        HPDF_Array_Add(desc_fonts, cid) != HPDF_OK ||
+        HPDF_Dict_Add(t0, "ToUnicode", tu) != HPDF_OK)
+        goto out;
+    pf->font = t0;
+    ok = true;
+out:
+    free(gids);
+    vb_buf_free(&ttf);
     vb_buf_free(&b);
-    return st;
+    return ok;
+}
+
+/* ---- page content ---- */
+
+/* The content stream of one page.  y grows downwards in the layout and
+ * upwards in PDF. */
+static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *faces,
+                         vb_buf *b, vb_diag *d)
+{
+    bool in_text = false;
+    int cur_face = -1;
+    int32_t cur_size = -1;
+    int64_t tx = 0, ty = 0;                /* start of the current text line */
+    for (size_t fi = 0; fi < pg->nfrags; fi++) {
+        const vb_frag *f = &pg->frags[fi];
+        if (!f->text || !*f->text) continue;
+        if (f->size <= 0) {
+            vb_error(d, VB_EXIT_SYSTEM, "pdf: fragment with an invalid size %d", (int)f->size);
+            return false;
+        }
+        if (!in_text) { vb_buf_puts(b, "BT\n"); in_text = true; tx = ty = 0; }
+        if ((int)f->face != cur_face || f->size != cur_size) {
+            vb_buf_printf(b, "/F%d ", (int)f->face + 1);
+            put_milli(b, f->size);
+            vb_buf_puts(b, " Tf\n");
+            cur_face = (int)f->face; cur_size = f->size;
+        }
+        int64_t x = f->x, y = (int64_t)page_h - f->y;
+        put_milli(b, x - tx);
+        vb_buf_putc(b, ' ');
+        put_milli(b, y - ty);
+        vb_buf_puts(b, " Td (");
+        tx = x; ty = y;
+        const pdf_face *pf = &faces[f->face];
+        for (const char *s = f->text; *s;) {
+            int32_t cp;
+            s += vb_utf8_next(s, &cp);
+            unsigned cid = cid_of(pf->cps, pf->n, (uint32_t)cp);
+            /* two bytes a CID in a literal string; a reader would turn a
+             * bare CR into LF, and ( ) \ are syntax */
+            char e[4];
+            int k = 0;
+            for (int sh = 8; sh >= 0; sh -= 8) {
+                unsigned char c = (unsigned char)(cid >> sh);
+                if (c == '(' || c == ')' || c == '\\') { e[k++] = '\\'; e[k++] = (char)c; }
+                else if (c == '\r') { e[k++] = '\\'; e[k++] = 'r'; }
+                else e[k++] = (char)c;
+                vb_buf_add(b, e, (size_t)k);
+                k = 0;
+            }
+        }
+        vb_buf_puts(b, ") Tj\n");
+    }
+    if (in_text) vb_buf_puts(b, "ET\n");
+    int32_t cur_width = -1;
+    for (size_t ri = 0; ri < pg->nrules; ri++) {
+        const vb_line_seg *r = &pg->rules[ri];
+        if (r->width != cur_width) {
+            put_milli(b, r->width);
+            vb_buf_puts(b, " w\n");
+            cur_width = r->width;
+        }
+        int64_t y = (int64_t)page_h - r->y;
+        put_milli(b, r->x1); vb_buf_putc(b, ' '); put_milli(b, y); vb_buf_puts(b, " m ");
+        put_milli(b, r->x2); vb_buf_putc(b, ' '); put_milli(b, y); vb_buf_puts(b, " l S\n");
+    }
+    return true;
 }
 
 /* ---- the document ---- */
@@ -193,6 +428,31 @@ static HPDF_Date unix_to_date(int64_t t)
 
 static inline HPDF_REAL pt(int32_t v) { return (HPDF_REAL)(v / 1000.0); }
 
+/* A text string for the information dictionary: UTF-16BE with its byte
+ * order mark (written by libharu as a hex string), so any Vietnamese title
+ * reads back exactly; libharu's own UTF-8 encoder would cost a 65,536-entry
+ * table per document for four short strings. */
+static void utf16_text(vb_buf *b, const char *s)
+{
+    b->len = 0;
+    vb_buf_add(b, "\xFE\xFF", 2);
+    while (*s) {
+        int32_t cp;
+        s += vb_utf8_next(s, &cp);
+        unsigned u[2];
+        int n = 1;
+        if (cp >= 0x10000) {
+            u[0] = 0xD800 + (((unsigned)cp - 0x10000) >> 10);
+            u[1] = 0xDC00 + (((unsigned)cp - 0x10000) & 0x3FF);
+            n = 2;
+        } else u[0] = (unsigned)cp;
+        for (int i = 0; i < n; i++) {
+            char two[2] = { (char)(u[i] >> 8), (char)(u[i] & 0xFF) };
+            vb_buf_add(b, two, 2);
+        }
+    }
+}
+
 /* Draw a laid-out document into a PDF; appends the file to out. */
 static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fonts *fonts,
                              vb_buf *out, vb_diag *d)
@@ -200,9 +460,8 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
     pdf_ctx ctx = { 0, 0 };
     HPDF_Doc pdf = NULL;
     cpset *used = vb_xcalloc(VB_FACE_COUNT, sizeof *used);
-    uint32_t *cps[VB_FACE_COUNT] = { 0 };
-    HPDF_Font font[VB_FACE_COUNT] = { 0 };
-    vb_buf sub = { 0 };
+    pdf_face faces[VB_FACE_COUNT] = { { 0 } };
+    vb_buf content = { 0 };
     size_t out_len0 = out->len;
     bool ok = false;
 
@@ -240,34 +499,31 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
     }
     for (int k = 0; k < VB_FACE_COUNT; k++) {
         if (!used[k].n) continue;
-        cps[k] = cpset_list(&used[k]);
-        for (size_t i = 0; i < used[k].n; i++) {
-            char ch[5] = { 0 };
-            vb_utf8_put((int32_t)cps[k][i], ch);
-            if (!vb_font_check(fonts, (vb_face)k, ch, NULL, d)) goto fail;
-        }
+        faces[k].cps = cpset_list(&used[k]);
+        faces[k].n = used[k].n;
+        for (size_t i = 0; i < faces[k].n; i++)
+            if (vb_font_advance(fonts, (vb_face)k, faces[k].cps[i]) < 0) {
+                char ch[5] = { 0 };
+                vb_utf8_put((int32_t)faces[k].cps[i], ch);
+                if (!vb_font_check(fonts, (vb_face)k, ch, NULL, d)) goto fail;
+            }
     }
 
     /* 2. the document */
     pdf = HPDF_New(on_hpdf_error, &ctx);
     HPDF_NEED(pdf);
-    HPDF_TRY(HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL));
-    HPDF_TRY(HPDF_UseUTFEncodings(pdf));
-    HPDF_TRY(HPDF_SetCurrentEncoder(pdf, "UTF-8"));   /* info strings as UTF-16 */
 
     for (int k = 0; k < VB_FACE_COUNT; k++) {
-        if (!used[k].n) continue;
-        sub.len = 0;
-        if (!vb_font_subset(fonts, (vb_face)k, cps[k], used[k].n, &sub, d)) goto fail;
-        bool hpdf_failed = false;
-        const char *name = load_subset(pdf, &sub, d, &hpdf_failed);
-        if (!name) { if (hpdf_failed) hpdf_fail(&ctx, d, 0); goto fail; }
-        HPDF_NEED(name);
-        font[k] = HPDF_GetFont(pdf, name, "UTF-8");
-        HPDF_NEED(font[k]);
-        HPDF_TRY(fix_tounicode(font[k], cps[k], used[k].n));
+        if (!faces[k].n) continue;
+        bool hpdf_err = false;
+        if (!embed_face(pdf, fonts, (vb_face)k, &faces[k], &hpdf_err, d)) {
+            if (hpdf_err) hpdf_fail(&ctx, d, 0);
+            goto fail;
+        }
     }
 
+    /* the information dictionary; ASCII first, which makes pdf->info */
+    HPDF_TRY(HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "vanban " VB_VERSION));
     int64_t when;
     if (!vb_source_date(&when)) when = doc ? doc->date : 0;
     if (when > 0) {
@@ -276,14 +532,19 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
         HPDF_TRY(HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt));
     }
     if (doc) {
-        struct { HPDF_InfoType t; const char *v; } info[] = {
-            { HPDF_INFO_TITLE, doc->title }, { HPDF_INFO_AUTHOR, doc->author },
-            { HPDF_INFO_SUBJECT, doc->subject }, { HPDF_INFO_KEYWORDS, doc->keywords },
+        HPDF_NEED(pdf->info);
+        struct { const char *key, *v; } info[] = {
+            { "Title", doc->title }, { "Author", doc->author },
+            { "Subject", doc->subject }, { "Keywords", doc->keywords },
         };
         for (size_t i = 0; i < sizeof info / sizeof info[0]; i++)
-            if (info[i].v && *info[i].v) HPDF_TRY(HPDF_SetInfoAttr(pdf, info[i].t, info[i].v));
+            if (info[i].v && *info[i].v) {
+                utf16_text(&content, info[i].v);
+                HPDF_TRY(HPDF_Dict_Add(pdf->info, info[i].key,
+                                       HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)content.data,
+                                                       (HPDF_UINT)content.len)));
+            }
     }
-    HPDF_TRY(HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "vanban " VB_VERSION));
 
     /* 3. pages */
     for (size_t pi = 0; pi < l->npages; pi++) {
@@ -292,31 +553,22 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
         HPDF_NEED(page);
         HPDF_TRY(HPDF_Page_SetWidth(page, pt(page_w)));
         HPDF_TRY(HPDF_Page_SetHeight(page, pt(page_h)));
-        bool in_text = false;
-        int cur_face = -1;
-        int32_t cur_size = -1;
-        for (size_t fi = 0; fi < pg->nfrags; fi++) {
-            const vb_frag *f = &pg->frags[fi];
-            if (!f->text || !*f->text) continue;
-            if (!in_text) { HPDF_TRY(HPDF_Page_BeginText(page)); in_text = true; }
-            if ((int)f->face != cur_face || f->size != cur_size) {
-                HPDF_TRY(HPDF_Page_SetFontAndSize(page, font[f->face], pt(f->size)));
-                cur_face = (int)f->face; cur_size = f->size;
+        HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+        HPDF_NEED(res);
+        HPDF_Dict fontres = HPDF_Dict_New(pdf->mmgr);
+        HPDF_NEED(fontres);
+        HPDF_TRY(HPDF_Dict_Add(res, "Font", fontres));
+        for (int k = 0; k < VB_FACE_COUNT; k++)
+            if (faces[k].font) {
+                char key[8];
+                snprintf(key, sizeof key, "F%d", k + 1);
+                HPDF_TRY(HPDF_Dict_Add(fontres, key, faces[k].font));
             }
-            HPDF_TRY(HPDF_Page_TextOut(page, pt(f->x), pt(page_h - f->y), f->text));
-        }
-        if (in_text) HPDF_TRY(HPDF_Page_EndText(page));
-        int32_t cur_width = -1;
-        for (size_t ri = 0; ri < pg->nrules; ri++) {
-            const vb_line_seg *r = &pg->rules[ri];
-            if (r->width != cur_width) {
-                HPDF_TRY(HPDF_Page_SetLineWidth(page, pt(r->width)));
-                cur_width = r->width;
-            }
-            HPDF_TRY(HPDF_Page_MoveTo(page, pt(r->x1), pt(page_h - r->y)));
-            HPDF_TRY(HPDF_Page_LineTo(page, pt(r->x2), pt(page_h - r->y)));
-            HPDF_TRY(HPDF_Page_Stroke(page));
-        }
+        content.len = 0;
+        if (!page_content(pg, page_h, faces, &content, d)) goto fail;
+        HPDF_Dict contents = HPDF_Dict_GetItem(page, "Contents", HPDF_OCLASS_DICT);
+        HPDF_NEED(contents && contents->stream);
+        if (!put_deflated(contents, content.data, content.len)) HPDF_NEED(NULL);
     }
 
     /* 4. save and copy out */
@@ -338,9 +590,9 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
 fail:
     if (!ok) out->len = out_len0;
     if (pdf) HPDF_Free(pdf);
-    for (int k = 0; k < VB_FACE_COUNT; k++) free(cps[k]);
+    for (int k = 0; k < VB_FACE_COUNT; k++) free(faces[k].cps);
     free(used);
-    vb_buf_free(&sub);
+    vb_buf_free(&content);
     return ok;
 }
 

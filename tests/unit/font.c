@@ -249,7 +249,8 @@ static void test_subset(const vb_fonts *f)
     vb_diag d; vb_diag_init(&d);
     uint32_t cps[] = { 'H', 'A', 'N' };
     vb_buf sub = { 0 };
-    CHECK(vb_font_subset(f, VB_FACE_REGULAR, cps, 3, &sub, &d));
+    uint16_t gids[3] = { 0, 0, 0 };
+    CHECK(vb_font_subset(f, VB_FACE_REGULAR, cps, 3, &sub, gids, &d));
     struct stat st;
     CHECK(stat(vb_fonts_file(f, VB_FACE_REGULAR), &st) == 0);
     CHECK(sub.len > 0 && (off_t)sub.len * 20 < st.st_size);
@@ -264,6 +265,8 @@ static void test_subset(const vb_fonts *f)
         CHECK(FT_Get_Char_Index(face, 'A') != 0);
         CHECK(FT_Get_Char_Index(face, 'N') != 0);
         CHECK(FT_Get_Char_Index(face, 'B') == 0);
+        /* the glyph ids given back are those of the subset's own cmap */
+        for (int i = 0; i < 3; i++) CHECK(gids[i] != 0 && gids[i] == FT_Get_Char_Index(face, cps[i]));
         CHECK(face->units_per_EM == 2048);
         FT_Done_Face(face);
     }
@@ -278,7 +281,7 @@ static void test_subset(const vb_fonts *f)
         else { c = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu); p += 3; }
         vn[n++] = c;
     }
-    CHECK(vb_font_subset(f, VB_FACE_BOLD, vn, n, &sub2, &d));
+    CHECK(vb_font_subset(f, VB_FACE_BOLD, vn, n, &sub2, NULL, &d));
     face = NULL;
     CHECK(FT_New_Memory_Face(lib, (const FT_Byte *)sub2.data, (FT_Long)sub2.len, 0, &face) == 0);
     if (face) {
@@ -373,9 +376,10 @@ static void test_pdf(const vb_fonts *f)
     if (d.n) CHECK_STR(d.items[0].msg, want);
     CHECK(dir_entries(tmpdir) == 0);
 
-    /* a libharu failure (font size 0) is one diagnostic, no longjmp, no files */
+    /* a libharu failure (a page 0.001 pt wide) is one diagnostic, no
+     * longjmp, no files */
     vb_layout *zero = sample_layout(f, NULL);
-    zero->pages[1].frags[0].size = 0;
+    zero->page_w = 1;
     vb_diag_clear(&d);
     CHECK(!vb_pdf_write_layout(zero, &doc, f, &c, &d));
     CHECK(c.len == 0);
@@ -383,6 +387,15 @@ static void test_pdf(const vb_fonts *f)
     CHECK(d.n == 1);
     if (d.n) CHECK(strncmp(d.items[0].msg, "pdf: libharu error 0x", 21) == 0);
     CHECK(dir_entries(tmpdir) == 0);
+    vb_arena_free(zero->arena);
+    /* a fragment of size 0 is refused by our own content writer */
+    zero = sample_layout(f, NULL);
+    zero->pages[1].frags[0].size = 0;
+    vb_diag_clear(&d);
+    CHECK(!vb_pdf_write_layout(zero, &doc, f, &c, &d));
+    CHECK(c.len == 0);
+    CHECK(d.n == 1);
+    if (d.n) CHECK_STR(d.items[0].msg, "pdf: fragment with an invalid size 0");
     vb_arena_free(zero->arena);
     rmdir(tmpdir);
 
