@@ -18,12 +18,13 @@
  *    sets, and written as a Type0 font with Identity-H encoding over a
  *    CIDFontType2: CIDs 1..n are the face's code points in increasing
  *    order, so the CIDToGIDMap stream is 2(n+1) bytes, /W lists the n
- *    widths (exact: font units * 1000 / upem, three decimals), /ToUnicode
+ *    widths (whole units of 1/1000 em, as MuPDF reads only integers; the
+ *    content stream places every word exactly all the same), /ToUnicode
  *    maps every CID back to its one code point, and FontFile2 is the subset.
- *  - Page content.  Text is written as "x y Td <CIDs> Tj" into the page's
- *    content stream, rules as "x y m x y l S": integer milli-points printed
- *    exactly, so positions are those of the layout to the thousandth of a
- *    point.
+ *  - Page content.  A line's words go into one TJ array with the pen
+ *    moved exactly to each word's place, rules are "x y m x y l S":
+ *    integer milli-points printed exactly, so positions are those of the
+ *    layout to the thousandth of a point.
  *
  * Output is reproducible: no /ID (only written with encryption), dates come
  * from the document (or SOURCE_DATE_EPOCH), subset tags are a hash of the
@@ -115,13 +116,7 @@ static void put_milli(vb_buf *b, int64_t v)
     vb_buf_add(b, tmp, (size_t)n);
 }
 
-/* font units -> thousandths of a glyph-space unit (1/1000 em), rounded */
-static int64_t em_milli(int64_t units, int32_t upem)
-{
-    int64_t v = units * 1000 * 1000;
-    return v >= 0 ? (v + upem / 2) / upem : -((-v + upem / 2) / upem);
-}
-
+/* font units -> glyph-space units (1/1000 em), rounded */
 static int32_t em_units(int64_t units, int32_t upem)
 {
     int64_t v = units * 1000;
@@ -133,8 +128,17 @@ static int32_t em_units(int64_t units, int32_t upem)
 typedef struct pdf_face {
     uint32_t *cps;             /* sorted code points; CID i+1 is cps[i] */
     size_t n;
+    int64_t *w;                /* width of CID i+1 in 1/1,000,000 em (/W * 1000) */
+    vb_buf wtext;              /* "/W [1 [...]]" written by the CIDFont's hook */
     HPDF_Dict font;            /* the Type0 font dictionary */
 } pdf_face;
+
+/* The widths as one line of text (dict->attr) rather than an array of a
+ * few hundred libharu number objects per face. */
+static HPDF_STATUS write_widths(HPDF_Dict dict, HPDF_Stream stream)
+{
+    return HPDF_Stream_WriteStr(stream, (const char *)dict->attr);
+}
 
 /* ---- streams ----
  * We compress streams ourselves: libharu deflates at zlib's default level
@@ -298,8 +302,7 @@ static bool embed_face(HPDF_Doc pdf, const vb_fonts *fonts, vb_face k, pdf_face 
     HPDF_Dict cid = HPDF_Dict_New(mm);
     if (!cid || HPDF_Xref_Add(pdf->xref, cid) != HPDF_OK) goto out;
     HPDF_Dict sysinfo = HPDF_Dict_New(mm);
-    HPDF_Array w = HPDF_Array_New(mm), widths = HPDF_Array_New(mm);
-    if (!sysinfo || !w || !widths) goto out;
+    if (!sysinfo) goto out;
     if (HPDF_Dict_AddName(cid, "Type", "Font") != HPDF_OK ||
         HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2") != HPDF_OK ||
         HPDF_Dict_AddName(cid, "BaseFont", name) != HPDF_OK ||
@@ -308,17 +311,20 @@ static bool embed_face(HPDF_Doc pdf, const vb_fonts *fonts, vb_face k, pdf_face 
         HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL)) != HPDF_OK ||
         HPDF_Dict_AddNumber(sysinfo, "Supplement", 0) != HPDF_OK ||
         HPDF_Dict_Add(cid, "FontDescriptor", desc) != HPDF_OK ||
-        HPDF_Dict_Add(cid, "W", w) != HPDF_OK ||
-        HPDF_Array_AddNumber(w, 1) != HPDF_OK ||
-        HPDF_Array_Add(w, widths) != HPDF_OK ||
         HPDF_Dict_Add(cid, "CIDToGIDMap", cidmap) != HPDF_OK)
         goto out;
+    pf->w = vb_xmalloc((pf->n ? pf->n : 1) * sizeof *pf->w);
+    vb_buf_puts(&pf->wtext, "/W [1 [");
     for (size_t i = 0; i < pf->n; i++) {
         int32_t adv = vb_font_advance(fonts, k, pf->cps[i]);
         if (adv < 0) adv = vb_font_advance(fonts, k, 0x20);   /* U+00A0 as measured */
-        if (HPDF_Array_AddReal(widths, (HPDF_REAL)(em_milli(adv, fd.upem) / 1000.0)) != HPDF_OK)
-            goto out;
+        pf->w[i] = (int64_t)em_units(adv, fd.upem) * 1000;
+        if (i) vb_buf_putc(&pf->wtext, ' ');
+        put_milli(&pf->wtext, pf->w[i]);
     }
+    vb_buf_puts(&pf->wtext, "]]\012");
+    cid->attr = (void *)vb_buf_cstr(&pf->wtext);
+    cid->write_fn = write_widths;
 
     tounicode_cmap(&b, pf->cps, pf->n);
     HPDF_Dict tu = new_stream(pdf, b.data, b.len);
@@ -347,15 +353,44 @@ out:
 
 /* ---- page content ---- */
 
+/* Append the two-byte codes of text to a literal string: ( ) \ are
+ * syntax, and a reader would turn a bare CR into LF.  Returns the advance
+ * in 1/1,000,000 em. */
+static int64_t put_codes(vb_buf *b, const pdf_face *pf, const char *text)
+{
+    int64_t adv = 0;
+    for (const char *s = text; *s;) {
+        int32_t cp;
+        s += vb_utf8_next(s, &cp);
+        unsigned cid = cid_of(pf->cps, pf->n, (uint32_t)cp);
+        if (cid) adv += pf->w[cid - 1];
+        char e[4];
+        int k = 0;
+        for (int sh = 8; sh >= 0; sh -= 8) {
+            unsigned char c = (unsigned char)(cid >> sh);
+            if (c == '(' || c == ')' || c == '\\') { e[k++] = '\\'; e[k++] = (char)c; }
+            else if (c == '\r') { e[k++] = '\\'; e[k++] = 'r'; }
+            else e[k++] = (char)c;
+        }
+        vb_buf_add(b, e, (size_t)k);
+    }
+    return adv;
+}
+
 /* The content stream of one page.  y grows downwards in the layout and
- * upwards in PDF. */
+ * upwards in PDF.  The words of a line in one face and size share one TJ
+ * array; the number before a word moves the pen from where the previous
+ * word ended to where the layout put this one.  Pen positions are kept in
+ * units of size/1,000,000 pt (the unit of those numbers and of /W), so
+ * every word lands within a millionth of a point of its place. */
 static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *faces,
                          vb_buf *b, vb_diag *d)
 {
-    bool in_text = false;
+    bool in_text = false, in_tj = false;
     int cur_face = -1;
     int32_t cur_size = -1;
-    int64_t tx = 0, ty = 0;                /* start of the current text line */
+    int64_t tx = 0, ty = 0;                /* origin of the current text line */
+    int64_t pen = 0;                       /* pen from tx, in size/1e6 pt */
     for (size_t fi = 0; fi < pg->nfrags; fi++) {
         const vb_frag *f = &pg->frags[fi];
         if (!f->text || !*f->text) continue;
@@ -364,38 +399,35 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
             return false;
         }
         if (!in_text) { vb_buf_puts(b, "BT\n"); in_text = true; tx = ty = 0; }
-        if ((int)f->face != cur_face || f->size != cur_size) {
+        bool same_font = (int)f->face == cur_face && f->size == cur_size;
+        int64_t x = f->x, y = (int64_t)page_h - f->y;
+        int64_t num = (x - tx) * 1000000, target = num >= 0
+            ? (num + f->size / 2) / f->size : -((-num + f->size / 2) / f->size);
+        const pdf_face *pf = &faces[f->face];
+        if (in_tj && same_font && y == ty && target >= pen) {
+            if (target != pen) put_milli(b, pen - target);
+            vb_buf_putc(b, '(');
+            pen = target + put_codes(b, pf, f->text);
+            vb_buf_putc(b, ')');
+            continue;
+        }
+        if (in_tj) { vb_buf_puts(b, "] TJ\n"); in_tj = false; }
+        if (!same_font) {
             vb_buf_printf(b, "/F%d ", (int)f->face + 1);
             put_milli(b, f->size);
             vb_buf_puts(b, " Tf\n");
             cur_face = (int)f->face; cur_size = f->size;
         }
-        int64_t x = f->x, y = (int64_t)page_h - f->y;
         put_milli(b, x - tx);
         vb_buf_putc(b, ' ');
         put_milli(b, y - ty);
-        vb_buf_puts(b, " Td (");
+        vb_buf_puts(b, " Td [(");
         tx = x; ty = y;
-        const pdf_face *pf = &faces[f->face];
-        for (const char *s = f->text; *s;) {
-            int32_t cp;
-            s += vb_utf8_next(s, &cp);
-            unsigned cid = cid_of(pf->cps, pf->n, (uint32_t)cp);
-            /* two bytes a CID in a literal string; a reader would turn a
-             * bare CR into LF, and ( ) \ are syntax */
-            char e[4];
-            int k = 0;
-            for (int sh = 8; sh >= 0; sh -= 8) {
-                unsigned char c = (unsigned char)(cid >> sh);
-                if (c == '(' || c == ')' || c == '\\') { e[k++] = '\\'; e[k++] = (char)c; }
-                else if (c == '\r') { e[k++] = '\\'; e[k++] = 'r'; }
-                else e[k++] = (char)c;
-                vb_buf_add(b, e, (size_t)k);
-                k = 0;
-            }
-        }
-        vb_buf_puts(b, ") Tj\n");
+        pen = put_codes(b, pf, f->text);
+        vb_buf_putc(b, ')');
+        in_tj = true;
     }
+    if (in_tj) vb_buf_puts(b, "] TJ\n");
     if (in_text) vb_buf_puts(b, "ET\n");
     int32_t cur_width = -1;
     for (size_t ri = 0; ri < pg->nrules; ri++) {
@@ -590,7 +622,11 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
 fail:
     if (!ok) out->len = out_len0;
     if (pdf) HPDF_Free(pdf);
-    for (int k = 0; k < VB_FACE_COUNT; k++) free(faces[k].cps);
+    for (int k = 0; k < VB_FACE_COUNT; k++) {
+        free(faces[k].cps);
+        free(faces[k].w);
+        vb_buf_free(&faces[k].wtext);
+    }
     free(used);
     vb_buf_free(&content);
     return ok;

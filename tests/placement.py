@@ -16,7 +16,8 @@ checker is an independent witness of the rule files.
                 document: its rules must be the PDF's strokes, and the rule
                 checks are run on its fragments too.
 --only LIST     comma-separated groups to run: page, margins, pagenum,
-                header, type, body, signature, justify, rules (default all).
+                header, type, body, signature, justify, rules, words
+                (default all; rules and words compare with --layout).
                 A record that is not a resolution or minutes (e.g. a giant
                 word) is checked with --only page,margins,pagenum.
 
@@ -67,7 +68,7 @@ CONV = {
 DATE_RE = r".+, ngày \d{2} tháng (?:0[12]|[3-9]|1[0-2]) năm \d{4}"
 TYPE_NAMES = {"NGHỊ QUYẾT": "resolution", "BIÊN BẢN": "minutes"}
 BODY_SIZE = 14
-GROUPS = ["page", "margins", "pagenum", "header", "type", "body", "signature", "justify", "rules"]
+GROUPS = ["page", "margins", "pagenum", "header", "type", "body", "signature", "justify", "rules", "words"]
 
 
 class Seg:
@@ -185,6 +186,7 @@ def read_pdf(path):
                 chars.append((y, (c.get("c", ""), x0, x1, top, bottom, name, size)))
         pages.append({"no": pno, "w": float(page.get("width")) / PT_PER_MM,
                       "h": float(page.get("height")) / PT_PER_MM,
+                      "chars": [(ch[0], ch[1], y) for y, ch in chars],
                       "segs": rows_to_segs(pno, cluster(chars)), "rules": []})
     # strokes: <stroke_path transform="a b c d e f"><moveto x y/><lineto x y/>
     troot = ET.fromstring(mutool("trace", path))
@@ -225,7 +227,8 @@ def read_dump(path):
             if m:
                 x, y, w, size = (float(m.group(i)) for i in range(1, 5))
                 face = {"R": "Regular", "B": "Bold", "I": "Italic", "BI": "BoldItalic"}[m.group(5)]
-                text = m.group(6)
+                text = re.sub(r'\\(.)', lambda e: {"n": "\n", "t": "\t", "r": "\r"}.get(e.group(1), e.group(1)),
+                              m.group(6))     # vb_dump_string's escapes
                 pages[-1]["frags"].append((x, y, w, size, text))
                 body = text.rstrip(" ")
                 ch = (body, x, x + w, y - size * 0.891 / PT_PER_MM, y + size * 0.216 / PT_PER_MM, face, size)
@@ -628,6 +631,32 @@ def check_same_rules(ck, pdf, dump):
               "pdf %s, dump %s" % (["%.2f-%.2f y %.2f" % r[:3] for r in ra], ["%.2f-%.2f y %.2f" % r[:3] for r in rb]))
 
 
+WORD_TOL = 0.015   # mm; the dump prints positions to 0.01 mm
+
+
+def check_words(ck, pdf, dump):
+    """Every fragment of the layout (a word of a justified line, or a run)
+    starts where the layout put it: its first character is in the PDF at
+    the fragment's x and baseline.  The TJ arrays of the content stream
+    move the pen from word to word, so an error in their arithmetic (or a
+    reader rounding /W) shows here as drift along a line."""
+    for a, b in zip(pdf, dump):
+        by_char = {}
+        for c, x, y in a["chars"]:
+            by_char.setdefault(c, []).append((x, y))
+        worst, where, n = 0.0, None, 0
+        for x, y, w, size, text in b["frags"]:
+            if not text or text[0] == " ":
+                continue
+            n += 1
+            cands = by_char.get(text[0], [])
+            off = min((abs(cx - x) + abs(cy - y) for cx, cy in cands), default=99.0)
+            if off > worst:
+                worst, where = off, "%r at x %.2f y %.2f" % (short(text, 30), x, y)
+        ck.ok(worst <= WORD_TOL, "page %d: all %d words start where the layout put them (within %.3f mm)"
+              % (a["no"], n, WORD_TOL), "worst %.4f mm: %s" % (worst, where))
+
+
 def main():
     ap = argparse.ArgumentParser(description="check the placement of a rendered PDF")
     ap.add_argument("pdf")
@@ -683,6 +712,9 @@ def main():
                 check_header_gap(ck, Doc(dump, a.convention))
                 check_same_rules(ck, pages, dump)
                 check_rules(ck, Doc(dump, a.convention), "layout dump")
+        elif g == "words":
+            if dump is not None:
+                check_words(ck, pages, dump)
     print("placement %s: %d passed, %d failed" % (name, ck.passed, ck.failed))
     return 1 if ck.failed else 0
 
