@@ -3,7 +3,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS     = freetype2 fontconfig libzip zlib jansson libutf8proc harfbuzz harfbuzz-subset icu-uc
+PKGS     = freetype2 fontconfig libzip libdeflate jansson libutf8proc harfbuzz harfbuzz-subset icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
