@@ -27,6 +27,8 @@ struct vb_engine {
     vb_style style[2];
     bool style_loaded[2];
     tpl_entry *tpls; size_t ntpl, cap;
+    const char **types[2]; size_t ntypes[2];   /* listed once per convention */
+    bool types_listed[2];
 };
 
 static const char *conv_dir(vb_convention c) { return c == VB_PARTY ? "party" : "state"; }
@@ -116,6 +118,10 @@ static int cmpstr(const void *a, const void *b) { return strcmp(*(const char *co
 
 size_t vb_engine_types(vb_engine *e, vb_convention c, const char ***out)
 {
+    /* a batch asks for every record: list the folder once, and allocate
+     * nothing more in the engine's arena afterwards */
+    int ci = c == VB_PARTY ? 0 : 1;
+    if (e->types_listed[ci]) { *out = e->types[ci]; return e->ntypes[ci]; }
     char *dir = vb_sprintf(e->a, "%s/templates/%s", e->datadir, conv_dir(c));
     DIR *dp = opendir(dir);
     size_t n = 0, cap = 8;
@@ -132,6 +138,7 @@ size_t vb_engine_types(vb_engine *e, vb_convention c, const char ***out)
         closedir(dp);
     }
     qsort(v, n, sizeof *v, cmpstr);
+    e->types[ci] = v; e->ntypes[ci] = n; e->types_listed[ci] = true;
     *out = v;
     return n;
 }

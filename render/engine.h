@@ -19,7 +19,8 @@ struct vb_fonts *vb_engine_fonts(vb_engine *e);
 
 /* Is `type` a document type with a template for this convention? */
 bool vb_engine_has_type(vb_engine *e, vb_convention c, const char *type);
-/* Document types available for a convention (names of *.tpl), sorted. */
+/* Document types available for a convention (names of *.tpl), sorted;
+ * the folder is read once per engine. */
 size_t vb_engine_types(vb_engine *e, vb_convention c, const char ***out);
 
 /* Record -> model (template + style of the record's convention). */
