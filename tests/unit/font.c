@@ -405,6 +405,102 @@ static void test_pdf(const vb_fonts *f)
     vb_diag_free(&d);
 }
 
+/* Every character the regular face has in Latin, Vietnamese and common
+ * punctuation (over 300, so CIDs pass 255 and the ToUnicode ranges must
+ * split there; the codes include those of ( ) \ and CR, which a literal
+ * string must escape), 40 a line: pdftotext -raw gives each line back. */
+static void test_pdf_all_glyphs(const vb_fonts *f)
+{
+    if (system("command -v pdftotext >/dev/null 2>&1") != 0) {
+        printf("unit font: pdftotext not available, all-glyphs PDF not checked\n");
+        return;
+    }
+    static const uint32_t ranges[][2] = { { 0x21, 0x7E }, { 0xA1, 0x17F }, { 0x1EA0, 0x1EF9 },
+                                          { 0x2013, 0x2026 } };
+    vb_arena *a = vb_arena_new();
+    vb_layout *l = vb_alloc(a, sizeof *l);
+    l->arena = a;
+    l->page_w = VB_MM(210); l->page_h = VB_MM(297);
+    l->npages = l->cap = 1;
+    l->pages = vb_alloc(a, sizeof *l->pages);
+    vb_buf want = { 0 }, line = { 0 };
+    int n = 0, lines = 0;
+    for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++)
+        for (uint32_t cp = ranges[r][0]; cp <= ranges[r][1]; cp++) {
+            if (cp == 0xAD || vb_font_advance(f, VB_FACE_REGULAR, cp) < 0) continue;  /* soft hyphen */
+            char ch[5] = { 0 };
+            vb_utf8_put((int32_t)cp, ch);
+            vb_buf_puts(&line, ch);
+            n++;
+            if (n % 40 == 0) {
+                add_frag(l, &l->pages[0], VB_MM(20), VB_MM(20) + lines * VB_MM(8), 12 * VB_PT,
+                         VB_FACE_REGULAR, vb_buf_cstr(&line));
+                vb_buf_puts(&want, vb_buf_cstr(&line)); vb_buf_putc(&want, '\n');
+                line.len = 0; lines++;
+            }
+        }
+    if (line.len) {
+        add_frag(l, &l->pages[0], VB_MM(20), VB_MM(20) + lines * VB_MM(8), 12 * VB_PT,
+                 VB_FACE_REGULAR, vb_buf_cstr(&line));
+        vb_buf_puts(&want, vb_buf_cstr(&line)); vb_buf_putc(&want, '\n');
+    }
+    CHECK(n > 300);
+    vb_diag d; vb_diag_init(&d);
+    vb_buf pdf = { 0 };
+    vb_doc doc;
+    memset(&doc, 0, sizeof doc);
+    CHECK(vb_pdf_write_layout(l, &doc, f, &pdf, &d));
+    if (d.n) vb_diag_print(&d, stderr);
+    char dir[] = "/tmp/vanban-unit-glyphs-XXXXXX";
+    if (mkdtemp(dir)) {
+        char path[4200], cmd[8600];
+        snprintf(path, sizeof path, "%s/all.pdf", dir);
+        FILE *fp = fopen(path, "wb");
+        if (fp) { fwrite(pdf.data, 1, pdf.len, fp); fclose(fp); }
+        snprintf(cmd, sizeof cmd, "pdftotext -raw -enc UTF-8 '%s' - 2>&1", path);
+        char *text = run_capture(cmd);
+        CHECK(text != NULL);
+        if (text) {
+            char *ff = strchr(text, '\f');
+            if (ff) *ff = 0;
+            CHECK_STR(text, vb_buf_cstr(&want));
+            free(text);
+        }
+        /* readers forgive a bfrange whose codes differ in more than the
+         * last byte, or whose destination's last byte runs past FF; the
+         * CMap rules do not: read the ranges from qpdf's uncompressed copy */
+        snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable '%s' - 2>/dev/null", path);
+        char *qdf = system("command -v qpdf >/dev/null 2>&1") == 0 ? run_capture(cmd) : NULL;
+        if (qdf) {
+            int ranges_seen = 0, bad = 0;
+            for (char *p = strstr(qdf, "beginbfrange"); p; p = strstr(p, "beginbfrange")) {
+                char *end = strstr(p, "endbfrange");
+                if (!end) { bad++; break; }
+                p = strchr(p, '\n');
+                unsigned lo, hi, dst;
+                while (p && p < end && sscanf(p, " <%x> <%x> <%x>", &lo, &hi, &dst) == 3) {
+                    ranges_seen++;
+                    if (hi < lo || (lo >> 8) != (hi >> 8) || (dst & 0xFF) + (hi - lo) > 0xFF) bad++;
+                    p = strchr(p + 1, '\n');
+                }
+                p = end;
+            }
+            CHECK(ranges_seen > 5);
+            CHECK(bad == 0);
+            CHECK(strstr(qdf, "<00FF> <00FF>") != NULL || strstr(qdf, "<0100>") != NULL);
+            free(qdf);
+        } else {
+            printf("unit font: qpdf not available, ToUnicode ranges not checked\n");
+        }
+        unlink(path);
+        rmdir(dir);
+    }
+    printf("unit font: %d characters in one face, %zu-byte PDF, read back exactly\n", n, pdf.len);
+    vb_buf_free(&pdf); vb_buf_free(&want); vb_buf_free(&line);
+    vb_diag_free(&d);
+    vb_arena_free(a);
+}
+
 int main(void)
 {
     vb_fonts *f = NULL;
@@ -414,6 +510,7 @@ int main(void)
         test_missing(f);
         test_subset(f);
         test_pdf(f);
+        test_pdf_all_glyphs(f);
         vb_fonts_close(f);
     }
     return CHECK_DONE("font");
