@@ -5,7 +5,8 @@
  * read as zero, missing strings as "").  Every function of text.h is called
  * with them, and the results are checked against simple references:
  * vb_utf8_valid against utf8proc's decoder, vb_format_int against printf,
- * dates printed back as parsed, case mapping keeping valid UTF-8. */
+ * dates printed back as parsed, case mapping keeping valid UTF-8, vb_nfc
+ * equal to utf8proc's NFC (vb_nfc_quick lets it skip utf8proc). */
 #include "common.h"
 #include "text.h"
 
@@ -72,6 +73,14 @@ static void strings(vb_arena *a, const char *s)
         check_utf8("vb_capfirst", cap);
         char *nfc2 = vb_nfc(a, nfc);
         FUZZ_ASSERT(nfc2 && !strcmp(nfc, nfc2), "NFC not idempotent");
+        /* vb_nfc skips utf8proc for text it deems NFC already: the same
+         * result as utf8proc itself */
+        utf8proc_uint8_t *ref = NULL;
+        utf8proc_ssize_t rn = utf8proc_map((const utf8proc_uint8_t *)s, 0, &ref,
+                                           UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (rn >= 0 && ref) FUZZ_ASSERT(!strcmp((const char *)ref, nfc), "vb_nfc differs from utf8proc");
+        if (vb_nfc_quick(s)) FUZZ_ASSERT(!strcmp(s, nfc), "vb_nfc_quick accepted text NFC changes");
+        free(ref);
         char *up2 = vb_upper(a, nfc);
         FUZZ_ASSERT(up2 && !strcmp(up, up2), "upper(s) != upper(nfc(s))");
     }
