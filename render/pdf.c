@@ -193,8 +193,10 @@ static HPDF_Dict new_stream(pdf_w *w, const void *data, size_t len)
 }
 
 /* The ToUnicode CMap: CID i+1 -> cps[i].  Runs of consecutive code points
- * become bfrange lines when neither the CIDs nor the code points cross a
- * multiple of 256 (only the last byte may count up). */
+ * below U+0100 become bfrange lines when the CIDs do not cross a multiple
+ * of 256 (only the last byte may count up); every other code point gets a
+ * bfchar line: Ghostscript (10.0) misreads a bfrange whose destination is
+ * above U+00FF, though the CMap rules allow it. */
 static void tounicode_cmap(vb_buf *b, const uint32_t *cps, size_t n)
 {
     vb_buf_puts(b,
@@ -210,7 +212,7 @@ static void tounicode_cmap(vb_buf *b, const uint32_t *cps, size_t n)
     size_t nr = 0, nsingle = 0, nrange = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned cid = (unsigned)i + 1;
-        if (nr && runs[nr - 1].hi + 1 == cps[i] && (runs[nr - 1].lo >> 8) == (cps[i] >> 8)
+        if (nr && cps[i] < 0x100 && runs[nr - 1].hi + 1 == cps[i] && (runs[nr - 1].lo >> 8) == (cps[i] >> 8)
             && (runs[nr - 1].cid >> 8) == (cid >> 8))
             runs[nr - 1].hi = cps[i];
         else

@@ -108,6 +108,21 @@ text_checks() {   # LABEL PDF MODEL
             fail "$label: pdftotext -raw text holds every paragraph of the model exactly, NFC" "$out" "$(head -5 "$T_TMP/err")"
         fi
     fi
+    # Ghostscript reads ToUnicode maps its own way (it garbled every
+    # bfrange whose destination is above U+00FF): a third reader
+    if T_NEED="text extraction (Ghostscript)" have gs; then
+        rm -f "$T_TMP"/gs-page-*.txt
+        # a file a page (CRLF lines), joined with form feeds as pdftotext's
+        if gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=txtwrite -sOutputFile="$T_TMP/gs-page-%04d.txt" "$pdf" 2>"$T_TMP/err" \
+           && python3 -c 'import sys; open(sys.argv[1], "w", encoding="utf-8").write("\f".join(open(p, encoding="utf-8").read().replace("\r", "") for p in sorted(sys.argv[2:])))' \
+                "$T_TMP/text.gs" "$T_TMP"/gs-page-*.txt \
+           && drop_page_numbers "$T_TMP/text.gs" \
+           && out=$(model_in_text "$model" "$T_TMP/text.gs" "gs txtwrite" reading-order); then
+            pass "$label: Ghostscript text holds every paragraph, NFC"
+        else
+            fail "$label: Ghostscript text holds every paragraph of the model (words in order), NFC" "$out" "$(head -5 "$T_TMP/err")"
+        fi
+    fi
     if T_NEED="text extraction, placement" have mutool; then
         if mutool draw -F txt -o "$T_TMP/text.mupdf" "$pdf" 2>"$T_TMP/err" \
            && drop_page_numbers "$T_TMP/text.mupdf" \

@@ -406,9 +406,9 @@ static void test_pdf(const vb_fonts *f)
 }
 
 /* Every character the regular face has in Latin, Vietnamese and common
- * punctuation (over 300, so CIDs pass 255 and the ToUnicode ranges must
- * split there; the codes include those of ( ) \ and CR, which a literal
- * string must escape), 40 a line: pdftotext -raw gives each line back. */
+ * punctuation (over 300, so CIDs pass 255 and codes have both bytes in
+ * use; they include the bytes of ( ) \ and CR, which a literal string
+ * must escape), 40 a line: pdftotext -raw gives each line back. */
 static void test_pdf_all_glyphs(const vb_fonts *f)
 {
     if (system("command -v pdftotext >/dev/null 2>&1") != 0) {
@@ -468,7 +468,9 @@ static void test_pdf_all_glyphs(const vb_fonts *f)
         }
         /* readers forgive a bfrange whose codes differ in more than the
          * last byte, or whose destination's last byte runs past FF; the
-         * CMap rules do not: read the ranges from qpdf's uncompressed copy */
+         * CMap rules do not; and Ghostscript misreads any range whose
+         * destination is above U+00FF: read the ranges from qpdf's
+         * uncompressed copy */
         snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable '%s' - 2>/dev/null", path);
         char *qdf = system("command -v qpdf >/dev/null 2>&1") == 0 ? run_capture(cmd) : NULL;
         if (qdf) {
@@ -480,12 +482,12 @@ static void test_pdf_all_glyphs(const vb_fonts *f)
                 unsigned lo, hi, dst;
                 while (p && p < end && sscanf(p, " <%x> <%x> <%x>", &lo, &hi, &dst) == 3) {
                     ranges_seen++;
-                    if (hi < lo || (lo >> 8) != (hi >> 8) || (dst & 0xFF) + (hi - lo) > 0xFF) bad++;
+                    if (hi < lo || (lo >> 8) != (hi >> 8) || dst + (hi - lo) > 0xFF) bad++;
                     p = strchr(p + 1, '\n');
                 }
                 p = end;
             }
-            CHECK(ranges_seen > 5);
+            CHECK(ranges_seen >= 2);                 /* ASCII, Latin-1 */
             CHECK(bad == 0);
             CHECK(strstr(qdf, "<00FF> <00FF>") != NULL || strstr(qdf, "<0100>") != NULL);
             free(qdf);
