@@ -68,7 +68,11 @@ static void hpdf_fail(pdf_ctx *c, vb_diag *d, HPDF_STATUS st)
 
 /* ---- code point sets ---- */
 
-typedef struct cpset { uint64_t w[BMP_WORDS]; size_t n; } cpset;
+typedef struct cpset {
+    uint64_t w[BMP_WORDS];
+    uint16_t rank[BMP_WORDS];  /* members below w[i]'s first (cpset_list sets it) */
+    size_t n;
+} cpset;
 
 static void cpset_add(cpset *s, uint32_t cp)
 {
@@ -76,27 +80,27 @@ static void cpset_add(cpset *s, uint32_t cp)
     if (!(s->w[cp >> 6] & bit)) { s->w[cp >> 6] |= bit; s->n++; }
 }
 
-/* The set as a sorted array (malloc'd). */
-static uint32_t *cpset_list(const cpset *s)
+/* The set as a sorted array (malloc'd); fills in the ranks for cid_of. */
+static uint32_t *cpset_list(cpset *s)
 {
     uint32_t *a = vb_xmalloc((s->n ? s->n : 1) * sizeof *a);
     size_t k = 0;
-    for (uint32_t i = 0; i < BMP_WORDS; i++)
+    for (uint32_t i = 0; i < BMP_WORDS; i++) {
+        s->rank[i] = (uint16_t)k;
         for (uint64_t w = s->w[i]; w; w &= w - 1)
             a[k++] = i * 64 + (uint32_t)__builtin_ctzll(w);
+    }
     return a;
 }
 
-/* CID of a code point of the face: its index in the sorted list + 1. */
-static unsigned cid_of(const uint32_t *cps, size_t n, uint32_t cp)
+/* CID of a code point of the face: its index in the sorted list + 1, or 0
+ * when absent; in constant time, for every character of every page. */
+static unsigned cid_of(const cpset *s, uint32_t cp)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cps[mid] < cp) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < n && cps[lo] == cp ? (unsigned)lo + 1 : 0;
+    if (cp > 0xFFFF) return 0;
+    uint64_t w = s->w[cp >> 6], bit = (uint64_t)1 << (cp & 63);
+    if (!(w & bit)) return 0;
+    return s->rank[cp >> 6] + (unsigned)__builtin_popcountll(w & (bit - 1)) + 1;
 }
 
 /* ---- numbers ---- */
@@ -126,7 +130,8 @@ static int32_t em_units(int64_t units, int32_t upem)
 /* ---- fonts ---- */
 
 typedef struct pdf_face {
-    uint32_t *cps;             /* sorted code points; CID i+1 is cps[i] */
+    const cpset *set;          /* the face's code points */
+    uint32_t *cps;             /* the same, sorted; CID i+1 is cps[i] */
     size_t n;
     int64_t *w;                /* width of CID i+1 in 1/1,000,000 em (/W * 1000) */
     vb_buf wtext;              /* "/W [1 [...]]" written by the CIDFont's hook */
@@ -254,19 +259,29 @@ static void subset_tag(const char *psname, const uint32_t *cps, size_t n, char t
     tag[6] = 0;
 }
 
+/* A new dictionary that is an object of its own, with /Type and, when
+ * given, /Subtype. */
+static HPDF_Dict new_object(HPDF_Doc pdf, const char *type, const char *subtype)
+{
+    HPDF_Dict o = HPDF_Dict_New(pdf->mmgr);
+    if (!o || HPDF_Xref_Add(pdf->xref, o) != HPDF_OK ||
+        HPDF_Dict_AddName(o, "Type", type) != HPDF_OK ||
+        (subtype && HPDF_Dict_AddName(o, "Subtype", subtype) != HPDF_OK))
+        return NULL;
+    return o;
+}
+
 /* Embed face k: subset, FontFile2, descriptor, CIDFontType2, ToUnicode and
- * the Type0 font.  libharu failures come back as false with ctx->err set;
- * ours (subsetting) as false with a diagnostic. */
-static bool embed_face(pdf_w *w, const vb_fonts *fonts, vb_face k, pdf_face *pf,
-                       bool *hpdf_err, vb_diag *d)
+ * the Type0 font.  False on failure: subsetting adds a diagnostic, a
+ * libharu failure adds none (the caller reports it). */
+static bool embed_face(pdf_w *w, const vb_fonts *fonts, vb_face k, pdf_face *pf, vb_diag *d)
 {
     HPDF_Doc pdf = w->pdf;
     HPDF_MMgr mm = pdf->mmgr;
     vb_buf ttf = { 0 }, b = { 0 };
     uint16_t *gids = vb_xmalloc((pf->n ? pf->n : 1) * sizeof *gids);
     bool ok = false;
-    *hpdf_err = true;
-    if (!vb_font_subset(fonts, k, pf->cps, pf->n, &ttf, gids, d)) { *hpdf_err = false; goto out; }
+    if (!vb_font_subset(fonts, k, pf->cps, pf->n, &ttf, gids, d)) goto out;
 
     vb_font_desc fd;
     vb_font_describe(fonts, k, &fd);
@@ -281,8 +296,8 @@ static bool embed_face(pdf_w *w, const vb_fonts *fonts, vb_face k, pdf_face *pf,
     HPDF_Dict file = new_stream(w, ttf.data, ttf.len);
     if (!file || HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)ttf.len) != HPDF_OK) goto out;
 
-    HPDF_Dict desc = HPDF_Dict_New(mm);
-    if (!desc || HPDF_Xref_Add(pdf->xref, desc) != HPDF_OK) goto out;
+    HPDF_Dict desc = new_object(pdf, "FontDescriptor", NULL);
+    if (!desc) goto out;
     /* flags: 1 fixed pitch, 2 serif, 4 symbolic (the glyphs are not all in
      * the standard Latin set), 64 italic */
     HPDF_INT32 flags = 4 | (fd.fixed_pitch ? 1 : 0) | (fd.serif ? 2 : 0) | (fd.italic ? 64 : 0);
@@ -290,8 +305,7 @@ static bool embed_face(pdf_w *w, const vb_fonts *fonts, vb_face k, pdf_face *pf,
     if (!bbox) goto out;
     /* StemV is not in TrueType; the usual estimate from the weight class */
     int32_t stemv = 50 + (fd.weight / 65) * (fd.weight / 65);
-    if (HPDF_Dict_AddName(desc, "Type", "FontDescriptor") != HPDF_OK ||
-        HPDF_Dict_AddName(desc, "FontName", name) != HPDF_OK ||
+    if (HPDF_Dict_AddName(desc, "FontName", name) != HPDF_OK ||
         HPDF_Dict_AddNumber(desc, "Flags", flags) != HPDF_OK ||
         HPDF_Dict_Add(desc, "FontBBox", bbox) != HPDF_OK ||
         HPDF_Array_AddNumber(bbox, em_units(fd.bbox[0], fd.upem)) != HPDF_OK ||
@@ -317,13 +331,10 @@ static bool embed_face(pdf_w *w, const vb_fonts *fonts, vb_face k, pdf_face *pf,
     free(map);
     if (!cidmap) goto out;
 
-    HPDF_Dict cid = HPDF_Dict_New(mm);
-    if (!cid || HPDF_Xref_Add(pdf->xref, cid) != HPDF_OK) goto out;
+    HPDF_Dict cid = new_object(pdf, "Font", "CIDFontType2");
     HPDF_Dict sysinfo = HPDF_Dict_New(mm);
-    if (!sysinfo) goto out;
-    if (HPDF_Dict_AddName(cid, "Type", "Font") != HPDF_OK ||
-        HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2") != HPDF_OK ||
-        HPDF_Dict_AddName(cid, "BaseFont", name) != HPDF_OK ||
+    if (!cid || !sysinfo) goto out;
+    if (HPDF_Dict_AddName(cid, "BaseFont", name) != HPDF_OK ||
         HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo) != HPDF_OK ||
         HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL)) != HPDF_OK ||
         HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL)) != HPDF_OK ||
@@ -348,13 +359,10 @@ static bool embed_face(pdf_w *w, const vb_fonts *fonts, vb_face k, pdf_face *pf,
     HPDF_Dict tu = new_stream(w, b.data, b.len);
     if (!tu) goto out;
 
-    HPDF_Dict t0 = HPDF_Dict_New(mm);
-    if (!t0 || HPDF_Xref_Add(pdf->xref, t0) != HPDF_OK) goto out;
+    HPDF_Dict t0 = new_object(pdf, "Font", "Type0");
     HPDF_Array desc_fonts = HPDF_Array_New(mm);
-    if (!desc_fonts) goto out;
-    if (HPDF_Dict_AddName(t0, "Type", "Font") != HPDF_OK ||
-        HPDF_Dict_AddName(t0, "Subtype", "Type0") != HPDF_OK ||
-        HPDF_Dict_AddName(t0, "BaseFont", name) != HPDF_OK ||
+    if (!t0 || !desc_fonts) goto out;
+    if (HPDF_Dict_AddName(t0, "BaseFont", name) != HPDF_OK ||
         HPDF_Dict_AddName(t0, "Encoding", "Identity-H") != HPDF_OK ||
         HPDF_Dict_Add(t0, "DescendantFonts", desc_fonts) != HPDF_OK ||
         HPDF_Array_Add(desc_fonts, cid) != HPDF_OK ||
@@ -380,7 +388,7 @@ static int64_t put_codes(vb_buf *b, const pdf_face *pf, const char *text)
     for (const char *s = text; *s;) {
         int32_t cp;
         s += vb_utf8_next(s, &cp);
-        unsigned cid = cid_of(pf->cps, pf->n, (uint32_t)cp);
+        unsigned cid = cid_of(pf->set, (uint32_t)cp);
         if (cid) adv += pf->w[cid - 1];
         char e[4];
         int k = 0;
@@ -551,6 +559,7 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
     for (int k = 0; k < VB_FACE_COUNT; k++) {
         if (!used[k].n) continue;
         faces[k].cps = cpset_list(&used[k]);
+        faces[k].set = &used[k];
         faces[k].n = used[k].n;
         for (size_t i = 0; i < faces[k].n; i++)
             if (vb_font_advance(fonts, (vb_face)k, faces[k].cps[i]) < 0) {
@@ -567,9 +576,9 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
 
     for (int k = 0; k < VB_FACE_COUNT; k++) {
         if (!faces[k].n) continue;
-        bool hpdf_err = false;
-        if (!embed_face(&w, fonts, (vb_face)k, &faces[k], &hpdf_err, d)) {
-            if (hpdf_err) hpdf_fail(&ctx, d, 0);
+        size_t n0 = d->n;
+        if (!embed_face(&w, fonts, (vb_face)k, &faces[k], d)) {
+            if (d->n == n0) hpdf_fail(&ctx, d, 0);
             goto fail;
         }
     }
