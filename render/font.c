@@ -49,6 +49,7 @@ typedef struct face_info {
     vb_font_desc desc_info;           /* for PDF font descriptors */
     hb_blob_t *hb_blob;               /* the file, mapped */
     hb_face_t *hb_face;               /* for subsetting */
+    hb_set_t *hb_drop;                /* its tables that subsets leave out */
     int32_t direct[DIRECT_LIMIT];     /* advance in font units, -1: missing */
     cp_adv *rest; size_t nrest;       /* code points >= DIRECT_LIMIT, sorted */
 } face_info;
@@ -193,11 +194,41 @@ static bool face_fill(face_info *fi)
 static void face_clear(face_info *fi)
 {
     if (fi->ft) FT_Done_Face(fi->ft);
+    if (fi->hb_drop) hb_set_destroy(fi->hb_drop);
     if (fi->hb_face) hb_face_destroy(fi->hb_face);
     if (fi->hb_blob) hb_blob_destroy(fi->hb_blob);
     free(fi->path); free(fi->family); free(fi->style); free(fi->psname);
     free(fi->rest);
     memset(fi, 0, sizeof *fi);
+}
+
+/* The tables a subset keeps: those a PDF reader uses to draw a
+ * CIDFontType2 (cmap, name, OS/2 and post too, which some readers and font
+ * tools expect).  Every other table of the face is listed once, when it is
+ * opened, for the subsetter to drop. */
+static const char *const keep_tables[] = {
+    "cmap", "glyf", "loca", "head", "hhea", "hmtx", "maxp", "name", "OS/2", "post", NULL
+};
+
+static hb_set_t *tables_to_drop(hb_face_t *hf)
+{
+    hb_set_t *drop = hb_set_create();
+    hb_tag_t tags[64];
+    unsigned start = 0, count;
+    do {
+        count = 64;
+        unsigned total = hb_face_get_table_tags(hf, start, &count, tags);
+        for (unsigned i = 0; i < count; i++) {
+            bool keep = false;
+            for (int k = 0; keep_tables[k]; k++)
+                if (tags[i] == hb_tag_from_string(keep_tables[k], 4)) keep = true;
+            if (!keep) hb_set_add(drop, tags[i]);
+        }
+        start += count;
+        if (start >= total) break;
+    } while (count > 0);
+    if (!hb_set_allocation_successful(drop)) vb_oom();
+    return drop;
 }
 
 /* Open `path` into fi.  On failure adds an error naming the file. */
@@ -237,6 +268,7 @@ static bool face_open(FT_Library lib, const char *path, face_info *fi, vb_diag *
         return false;
     }
     hb_face_make_immutable(fi->hb_face);
+    fi->hb_drop = tables_to_drop(fi->hb_face);
     return true;
 }
 
@@ -563,12 +595,6 @@ int32_t vb_font_advance(const vb_fonts *f, vb_face face, uint32_t cp)
 
 /* ---- subsetting ---- */
 
-/* The tables kept: those a PDF reader uses to draw a CIDFontType2 (cmap,
- * name, OS/2 and post too, which some readers and font tools expect). */
-static const char *const keep_tables[] = {
-    "cmap", "glyf", "loca", "head", "hhea", "hmtx", "maxp", "name", "OS/2", "post", NULL
-};
-
 bool vb_font_subset(const vb_fonts *f, vb_face face, const uint32_t *cps, size_t ncps,
                     vb_buf *out, uint16_t *gids, vb_diag *d)
 {
@@ -588,23 +614,9 @@ bool vb_font_subset(const vb_fonts *f, vb_face face, const uint32_t *cps, size_t
         if (cps[i] == 0x20) hb_set_add(u, 0xA0);
     }
 
-    /* drop every table not in keep_tables */
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     hb_set_clear(drop);
-    hb_tag_t tags[64];
-    unsigned start = 0, count;
-    do {
-        count = 64;
-        unsigned total = hb_face_get_table_tags(hf, start, &count, tags);
-        for (unsigned i = 0; i < count; i++) {
-            bool keep = false;
-            for (int k = 0; keep_tables[k]; k++)
-                if (tags[i] == hb_tag_from_string(keep_tables[k], 4)) keep = true;
-            if (!keep) hb_set_add(drop, tags[i]);
-        }
-        start += count;
-        if (start >= total) break;
-    } while (count > 0);
+    hb_set_union(drop, fi->hb_drop);
     /* only the names a PDF reader shows (family, style, unique, full, version, PostScript) */
     hb_set_t *names = hb_subset_input_set(in, HB_SUBSET_SETS_NAME_ID);
     hb_set_clear(names);
