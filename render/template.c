@@ -737,9 +737,8 @@ static void run_para(rctx *c, const node *n)
 /* The paragraph limit alone does not bound the work: loops nested over the
  * record's longest lists (5000 items, 32 deep) whose bodies make no
  * paragraph would run for ever.  Every node run and every loop turn is a
- * step; a render may take this many (the shipped templates take a few per
- * paragraph, so no record within the limits comes near). */
-
+ * step; a render may take VB_TPL_MAX_STEPS (the shipped templates take a
+ * few per paragraph, so no record within the limits comes near). */
 static bool step(rctx *c, const node *n)
 {
     if (++c->steps <= VB_TPL_MAX_STEPS) return true;

@@ -27,6 +27,18 @@ static char *words(vb_arena *a, int n)
     return s;
 }
 
+/* The layout of doc fails with one message containing `want`; frees doc. */
+static void layout_fails(vb_doc *doc, const vb_fonts *fonts, const char *want)
+{
+    vb_layout *l = NULL;
+    vb_diag e;
+    vb_diag_init(&e);
+    CHECK(!vb_layout_run(doc, fonts, &l, &e));
+    CHECK(e.n == 1 && strstr(e.items[0].msg, want));
+    vb_diag_free(&e);
+    vb_doc_free(doc);
+}
+
 int main(void)
 {
     vb_arena *a = vb_arena_new();
@@ -156,25 +168,13 @@ int main(void)
     {
         vb_doc *doc = vb_doc_new(&st);
         vb_para_text(doc, vb_doc_para(doc, h1), "về 中", 0);
-        vb_layout *l = NULL;
-        vb_diag e;
-        vb_diag_init(&e);
-        CHECK(!vb_layout_run(doc, fonts, &l, &e));
-        CHECK(e.n == 1 && strstr(e.items[0].msg, "U+4E2D '中' is not in LiberationSerif-Bold.ttf"));
-        vb_diag_free(&e);
-        vb_doc_free(doc);
+        layout_fails(doc, fonts, "U+4E2D '中' is not in LiberationSerif-Bold.ttf");
     }
     /* past VB_MAX_PAGES the layout stops with a message, in bounded time */
     {
         vb_doc *doc = vb_doc_new(&st);
         for (int i = 0; i < 80000; i++) vb_para_text(doc, vb_doc_para(doc, body), "Điều", 0);
-        vb_layout *l = NULL;
-        vb_diag e;
-        vb_diag_init(&e);
-        CHECK(!vb_layout_run(doc, fonts, &l, &e));
-        CHECK(e.n == 1 && strstr(e.items[0].msg, "more than 2000 pages"));
-        vb_diag_free(&e);
-        vb_doc_free(doc);
+        layout_fails(doc, fonts, "more than 2000 pages");
     }
     vb_fonts_close(fonts);
     vb_diag_free(&d);
