@@ -108,6 +108,37 @@ def style_margins(path):
     return vals
 
 
+def page_field(hdr, qn):
+    """(True, "") when a paragraph of the header holds a field Word and
+    LibreOffice evaluate to the page number: w:fldSimple w:instr="PAGE",
+    or the runs fldChar begin, instrText PAGE, fldChar separate, fldChar
+    end in this order.  The word PAGE as text, or an instruction without
+    its markers, is no field."""
+    seen = []
+    for p in hdr.iter(qn("w:p")):
+        for fs in p.iter(qn("w:fldSimple")):
+            if fs.get(qn("w:instr"), "").split()[:1] == ["PAGE"]:
+                return True, ""
+        state, marks = 0, []
+        for el in p.iter():
+            if el.tag == qn("w:fldChar"):
+                kind = el.get(qn("w:fldCharType"))
+                marks.append(kind)
+                if state == 0 and kind == "begin":
+                    state = 1
+                elif state == 2 and kind == "separate":
+                    state = 3
+                elif state == 3 and kind == "end":
+                    return True, ""
+                else:
+                    state = 0
+            elif el.tag == qn("w:instrText"):
+                marks.append("instr " + (el.text or "").strip())
+                state = 2 if state == 1 and (el.text or "").split()[:1] == ["PAGE"] else 0
+        seen.append(" / ".join(marks) or "no field")
+    return False, "; ".join(seen) or "no paragraph"
+
+
 def cmd_styles(docx_path, model_path, style_path):
     try:
         import docx
@@ -174,8 +205,8 @@ def cmd_styles(docx_path, model_path, style_path):
     out(not off and len(want) >= 6, f"{name}: page size and margins of {style_path}", "; ".join(off) or "rule file not read")
 
     hdr = s.header._element if s.header is not None else None
-    instr = "".join(t.text or "" for t in hdr.iter(qn("w:instrText"))) if hdr is not None else ""
-    out("PAGE" in instr.split(), f"{name}: the header holds a PAGE field", f"instrText {instr!r}")
+    ok, why = page_field(hdr, qn) if hdr is not None else (False, "no default header")
+    out(ok, f"{name}: the header holds a PAGE field (fldSimple, or fldChar begin/separate/end around it)", why)
     first = s.first_page_header
     first_text = "".join(t.text or "" for t in first._element.iter(qn("w:t"))) + \
         "".join(t.text or "" for t in first._element.iter(qn("w:instrText")))
