@@ -1,5 +1,6 @@
 /* Layout invariants, checked on many generated documents: justified right
- * edges, margins, no widow or orphan line, headings kept with the next
+ * edges, margins (left, right, top and bottom), the first-line indent of
+ * every body paragraph, no widow or orphan line, headings kept with the next
  * lines, the signature row never alone on a page, giant words split. */
 #include "check.h"
 #include "layout.h"
@@ -53,7 +54,12 @@ int main(void)
                   *auth = vb_style_zone(&st, "sig_authority"), *name = vb_style_zone(&st, "sig_name"),
                   *rt = vb_style_zone(&st, "recipients_title");
     int32_t left = st.margin_left, right = st.page_w - st.margin_right;
+    int32_t top = st.margin_top, bottom = st.page_h - st.margin_bottom;
     int widows = 0, heading_last = 0, sig_alone = 0, ragged = 0, outside = 0, docs = 0, pages = 0;
+    int above = 0, below = 0, indented = 0, bad_indent = 0;
+    /* the body zone of the rule file indents first lines; a file without
+     * one would make the indent check vacuous */
+    CHECK(body && body->indent_first > 0);
     int bad_breaks = 0, hyphen_breaks = 0;
 
     for (int n = 0; n < 60; n++) {
@@ -89,6 +95,21 @@ int main(void)
                 const vb_frag *f = &P->frags[k];
                 if (f->block < 0) continue;
                 if (f->x < left - 1 || f->x + f->width > right + 1) outside++;
+                /* the glyphs' ascent and descent within the top and bottom margins */
+                if (f->y - vb_font_ascent(fonts, VB_FACE_REGULAR, f->size) < top - 1) above++;
+                if (f->y - vb_font_descent(fonts, VB_FACE_REGULAR, f->size) > bottom + 1) below++;
+                /* a body paragraph's first line starts at margin + indent,
+                 * its other lines at the margin (+ indent_left) */
+                if (f->block < nblocks && kinds[f->block] == 'p' && (k == 0 || P->frags[k - 1].block != f->block
+                                                                     || P->frags[k - 1].line != f->line)) {
+                    int32_t want = left + body->indent_left + (f->line == 0 ? body->indent_first : 0);
+                    if (f->line == 0) indented++;
+                    if (abs(f->x - want) > 1) {
+                        if (bad_indent++ < 3)
+                            fprintf(stderr, "layout: doc %d page %zu block %d line %d starts at %d mpt, not %d\n",
+                                    n, pg + 1, f->block, f->line, f->x, want);
+                    }
+                }
                 if (first_block < 0) first_block = f->block;
                 if (f->line != last_line[f->block]) { lines_on_page[f->block]++; last_line[f->block] = f->line; }
                 last_block = f->block;
@@ -135,9 +156,13 @@ int main(void)
     CHECK(sig_alone == 0);
     CHECK(ragged == 0);
     CHECK(outside == 0);
+    CHECK(above == 0);
+    CHECK(below == 0);
+    CHECK(indented > 100);
+    CHECK(bad_indent == 0);
     CHECK(bad_breaks == 0);
     CHECK(hyphen_breaks > 0);
-    printf("layout: %d documents, %d pages checked\n", docs, pages);
+    printf("layout: %d documents, %d pages, %d indented first lines checked\n", docs, pages, indented);
 
     /* a 10,000-character word is cut into lines that fit, losing nothing */
     {

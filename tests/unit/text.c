@@ -388,7 +388,8 @@ static void test_numbering(vb_arena *a)
     CHECK_STR(vb_alpha(a, 552), "yy");
     CHECK_STR(vb_alpha(a, 553), "aaa");
     CHECK_STR(vb_alpha(a, 0), "0");
-    CHECK(vb_alpha(a, INT64_MAX) != NULL);
+    /* bijective base 23 of 2^63-1, worked out independently */
+    CHECK_STR(vb_alpha(a, INT64_MAX), "seuddhmpdaibmb");
     /* every letter of 1..23 in order */
     {
         vb_buf b = {0};
@@ -462,6 +463,14 @@ static void test_robust(vb_arena *a)
         "\xFF\xFE", "%", "\xCC\x89", "\xCC\x89\xCC\x89\x61", "ß", "ǆ", "\xCD\x85",
         "\xEF\xBB\xBF", "\xF4\x8F\xBF\xBF",
     };
+    /* which of them are UTF-8 (lone lead bytes, a truncated sequence, a
+     * surrogate's start, a continuation byte, C0, FF FE are not) */
+    static const bool valid[] = {
+        true, false, false, false, false, false, false, false,
+        false, true, true, true, true, true, true,
+        true, true,
+    };
+    _Static_assert(sizeof valid / sizeof valid[0] == sizeof inputs / sizeof inputs[0], "one flag per input");
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         const char *s = inputs[i];
         /* copy to an exact-size heap block so ASan sees any overrun */
@@ -469,25 +478,37 @@ static void test_robust(vb_arena *a)
         char *h = malloc(n + 1);
         memcpy(h, s, n + 1);
         int32_t cp;
-        size_t off;
-        (void)vb_utf8_valid(h, n, &off);
-        (void)vb_utf8_count(h);
-        (void)vb_nfc(a, h);
-        (void)vb_upper(a, h);
-        (void)vb_lower(a, h);
-        (void)vb_capfirst(a, h);
-        (void)vb_parse_date(h, NULL, NULL, NULL);
-        (void)vb_parse_time(h, NULL, NULL);
-        (void)vb_numfmt(a, h, 3);
+        size_t off = 99;
+        bool ok = vb_utf8_valid(h, n, &off);
+        if (ok != valid[i]) fprintf(stderr, "input %zu: vb_utf8_valid says %d\n", i, ok);
+        CHECK(ok == valid[i]);
+        if (!ok) CHECK(off == 0);               /* each goes wrong at its first byte */
+        CHECK(vb_utf8_count(h) <= n);
+        /* text functions refuse what is not UTF-8 and give back UTF-8 */
+        const char *out[] = { vb_nfc(a, h), vb_upper(a, h), vb_lower(a, h), vb_capfirst(a, h) };
+        for (size_t k = 0; k < sizeof out / sizeof *out; k++) {
+            if (!ok) CHECK(out[k] == NULL);
+            else CHECK(out[k] && vb_utf8_valid(out[k], strlen(out[k]), NULL));
+        }
+        /* no such string is a date or a time */
+        CHECK(!vb_parse_date(h, NULL, NULL, NULL));
+        CHECK(!vb_parse_time(h, NULL, NULL));
+        /* a format without a directive is copied as it is */
+        const char *f = vb_numfmt(a, h, 3);
+        CHECK(f && (strchr(h, '%') || strcmp(f, h) == 0));
         (void)vb_has_xml_forbidden(h, &cp);
         (void)vb_has_invisible(h, &cp);
-        (void)vb_docnum(a, VB_PARTY, 1, h, h);
+        /* the codes are copied into the number line whatever they are */
+        const char *num = vb_docnum(a, VB_PARTY, 1, h, h);
+        char want[64];
+        if (*h) snprintf(want, sizeof want, "Số 01-%s/%s", h, h);
+        else snprintf(want, sizeof want, "Số 01/");         /* no type code */
+        CHECK_STR(num, want);
         free(h);
     }
-    CHECK(1);
     /* lone combining mark and U+0345 (changes ordering when upper-cased) */
     CHECK_STR(vb_upper(a, "\xCC\x89"), "\xCC\x89");
-    CHECK(vb_upper(a, "\xCD\x85") != NULL);
+    CHECK_STR(vb_upper(a, "\xCD\x85"), "\xCE\x99");     /* U+0345 upper-cases to U+0399 'Ι' */
 }
 
 int main(void)
