@@ -125,7 +125,7 @@ mkdir -p "$G"
 if [ -z "$party" ]; then
     fail "a Party sample in samples/ to build the generated cases from"
 else
-    python3 - "$party" "$G" "$state" <<'EOF'
+    python3 - "$party" "$G" "$state" 2>"$T_TMP/gen.err" <<'EOF'
 import copy, json, sys
 src, out, state = sys.argv[1:4]
 base = json.load(open(src, encoding="utf-8"))
@@ -153,13 +153,26 @@ if state:
     r["issuer"].update({"superior": "Ủy ban nhân dân tỉnh Nam Định", "name": "Sở Kế hoạch và Đầu tư", "code": "SKHĐT"})
     write("state-wide-superior", r)
 EOF
+    rc=$?
+    if [ $rc = 0 ]; then pass "the generator of the made-up records runs"
+    else fail "the generator of the made-up records runs (exit $rc)" "$(head -10 "$T_TMP/gen.err")"; fi
 fi
+[ -n "$state" ] || fail "a state sample in samples/ to build the state case from"
+
+# gen NAME: the made-up record exists; a case that vanished is a failure,
+# never a silent skip
+gen() {
+    if [ -s "$G/$1.json" ]; then return 0; fi
+    fail "gen-$1: the made-up record $G/$1.json was made"
+    return 1
+}
 
 # made-up records that must fail
-if [ -f "$G/too-many-items.json" ]; then
+gen too-many-items &&
     run_case gen-too-many-items "$G/too-many-items.json" 1 '{in}: /resolution/recipients: expected at most 5000 items, got 5001'
-    run_case gen-string-too-long "$G/string-too-long.json" 1 \
+gen string-too-long && run_case gen-string-too-long "$G/string-too-long.json" 1 \
         '{in}: /resolution/body/1/paragraph: expected text of at most 65536 bytes, got 90000 bytes'
+if gen record-too-big; then
     size=$(wc -c <"$G/record-too-big.json")
     if [ "$size" -gt 4194304 ]; then
         run_case gen-record-too-big "$G/record-too-big.json" 1 '{in}: file is larger than the limit of 4194304 bytes'
@@ -205,16 +218,12 @@ succeed() {   # NAME RECORD CONVENTION exact|unspaced
     fi
 }
 # (every paragraph, the giant word too, must be in the text: succeed checks it)
-if [ -f "$G/giant-word-body.json" ]; then
-    succeed gen-giant-word-body "$G/giant-word-body.json" party unspaced
-    succeed gen-giant-word-subject "$G/giant-word-subject.json" party unspaced
-fi
-if [ -f "$G/many-recipients.json" ]; then
-    succeed gen-many-recipients "$G/many-recipients.json" party exact
-    succeed gen-long-place "$G/long-place.json" party exact
-    succeed gen-one-word-place "$G/one-word-place.json" party unspaced
-    [ -f "$G/state-wide-superior.json" ] && succeed gen-state-wide-superior "$G/state-wide-superior.json" state exact
-fi
+gen giant-word-body && succeed gen-giant-word-body "$G/giant-word-body.json" party unspaced
+gen giant-word-subject && succeed gen-giant-word-subject "$G/giant-word-subject.json" party unspaced
+gen many-recipients && succeed gen-many-recipients "$G/many-recipients.json" party exact
+gen long-place && succeed gen-long-place "$G/long-place.json" party exact
+gen one-word-place && succeed gen-one-word-place "$G/one-word-place.json" party unspaced
+gen state-wide-superior && succeed gen-state-wide-superior "$G/state-wide-superior.json" state exact
 
 # nothing was ever written next to the inputs
 left=$(find "$BAD" "$G" -name '*.tmp-*' 2>/dev/null)
