@@ -41,7 +41,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fprintf(stderr, "fuzz_template: cannot load %s (set VANBAN_DATA to the repository)\n", path);
         exit(1);
     }
-    static const char *recs[] = { "samples/haiphong-2021-12-28.json", "samples/namdinh-hdnd-2023-07-12.json" };
+    static const char *recs[] = { "samples/haiphong-2021-12-28.json", "samples/namdinh-hdnd-2023-01-05.json" };
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof path, "%s/%s", repo, recs[i]);
         if (vb_record_load(g_arena, path, &g_rec[g_nrec], &d)) g_nrec++;

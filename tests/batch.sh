@@ -101,7 +101,7 @@ SAMPLE_NAMES=$(expected samples -- - pdf)
 # ---- the samples folder and a JSON Lines file with a bad line ----------
 python3 - "$B/more.jsonl" <<'EOF'
 import json, sys
-rec = json.load(open("samples/namdinh-hdnd-2023-07-12.json", encoding="utf-8"))
+rec = json.load(open("samples/namdinh-hdnd-2023-01-05.json", encoding="utf-8"))
 ok = dict(rec, id="more-ok")
 noid = {k: v for k, v in rec.items() if k != "id"}
 with open(sys.argv[1], "w", encoding="utf-8") as f:
@@ -198,7 +198,7 @@ same_names "... and the other inputs are rendered" "$B/o4" "$SAMPLE_NAMES"
 mkdir -p "$B/dup"
 cp samples/haiphong-2021-12-28.json "$B/dup/a.json"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["id"]="a"; r["resolution"]["number"]=99
-print(json.dumps(r, ensure_ascii=False))' samples/namdinh-hdnd-2023-07-12.json >"$B/dup/b.jsonl"
+print(json.dumps(r, ensure_ascii=False))' samples/namdinh-hdnd-2023-01-05.json >"$B/dup/b.jsonl"
 for j in 1 2; do
     rm -rf "$B/o5"
     "$VANBAN" batch "$B/dup" -o "$B/o5" -j $j --report "$B/o5.json" 2>"$B/o5.err"; rc=$?
