@@ -112,7 +112,10 @@ open(path, "w", encoding="utf-8").write("\f".join(pages))
 
 # model_in_text MODEL TEXT LABEL exact|reading-order|unspaced: every paragraph of a
 # --dump model file is in TEXT (a PDF reader's output, page numbers
-# dropped), white space folded, and TEXT is NFC.  Prints what is missing.
+# dropped), white space folded, and TEXT is NFC; and TEXT holds nothing
+# else: its characters (white space aside; hyphens too in reading-order
+# mode) are exactly the model's, and in exact and unspaced modes every
+# line of it is made of pieces of paragraphs.  Prints what is wrong.
 model_in_text() {
     python3 -c '
 import re, sys, unicodedata
@@ -165,11 +168,47 @@ for p, in_row in paras:
         print("missing: %r" % (p[:120]))
         print("  the text holds its first %d of %d words%s" % (n, len(ws),
               "; then: %r" % text[text.find(" ".join(ws[:n])):][:120] if n else ""))
+# Nothing but the model: a stray or duplicated line adds characters.
+# (Counted without white space; in reading-order mode without hyphens,
+# which those readers drop at line ends.)
+from collections import Counter
+def chars(s):
+    s = "".join(s.split())
+    return Counter(s.replace("-", "") if mode == "reading-order" else s)
+have, want = chars(raw), chars("".join(p for p, _ in paras))
+if have != want:
+    bad += 1
+    more, less = have - want, want - have
+    print("%s text holds %d characters, the model %d: more %s, fewer %s" % (label, sum(have.values()),
+          sum(want.values()), "".join(sorted(more.elements()))[:60] or "none",
+          "".join(sorted(less.elements()))[:60] or "none"))
+# Every line is a piece of a paragraph, or (a reader joins the lines of
+# two columns, or runs a line on into the next paragraph) of at most three
+# paragraphs, white space ignored: greedy longest pieces.
+if mode in ("exact", "unspaced"):
+    squeezed = "\0".join("".join(p.split()) for p, _ in paras)
+    stray = 0
+    for line in raw.replace("\f", "\n").split("\n"):
+        l, pos, pieces = "".join(line.split()), 0, 0
+        while pos < len(l) and pieces <= 3:
+            lo, hi = 0, len(l) - pos
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if l[pos:pos + mid] in squeezed: lo = mid
+                else: hi = mid - 1
+            if lo == 0: break
+            pos, pieces = pos + lo, pieces + 1
+        if pos < len(l):
+            stray += 1
+            if stray <= 3:
+                print("%s line %r is not made of pieces of the model paragraphs (at %r)" % (label, line[:100], l[pos:pos + 30]))
+    if stray:
+        bad += 1
 if not unicodedata.is_normalized("NFC", raw):
     bad += 1
     odd = [w for w in raw.split() if not unicodedata.is_normalized("NFC", w)][:5]
     print("%s text is not NFC, e.g. %s" % (label, ", ".join("%r (%s)" % (w, " ".join("U+%04X" % ord(c) for c in w)) for w in odd)))
-print("%s: %d paragraphs, %d not found" % (label, len(paras), bad))
+print("%s: %d paragraphs, %d problems" % (label, len(paras), bad))
 sys.exit(1 if bad else 0)
 ' "$@"
 }
