@@ -206,7 +206,8 @@ for case in "issuer/name 1" "meeting/title 1F" "meeting/guests/0/title 8" "meeti
     case $1 in resolution/*) type=resolution ;; esac
     err=$("$VANBAN" render "$T_TMP/bad$n.json" -t $type -o "$T_TMP/bad$n.docx" 2>&1)
     rc=$?
-    if [ $rc = 1 ] && [ ! -e "$T_TMP/bad$n.docx" ] && printf '%s' "$err" | grep -q "/$1: character U+"; then
+    cp=$(printf 'U+%04X' $((16#$2)))     # the code point itself, as the message names it
+    if [ $rc = 1 ] && [ ! -e "$T_TMP/bad$n.docx" ] && printf '%s' "$err" | grep -qF "/$1: character $cp is not allowed"; then
         pass "U+$2 in /$1 is rejected (exit 1, no file)"
     else
         fail "U+$2 in /$1 is rejected (exit 1, no file)" "exit $rc: $err"

@@ -392,9 +392,19 @@ def cmd_compare(ours_path, theirs_path, model_path):
     def ours_of(l):
         return body_o[l["i"]] if lines_o == lines_t else None
 
+    # Each block below is checked on the lines that belong to it; a block
+    # the model has but no line belongs to is a failure, not a pass with
+    # nothing checked.  Every document has a header and a signature row.
+    def found(lines, what, model_has):
+        if lines:
+            return True
+        out(False, f"{name}: {what}", "the model has none" if not model_has else
+            "no line of LibreOffice's PDF belongs to it")
+        return False
+
     # header: page 1, top, left cell left of the right cell
     head = [l for l in body_t if l["para"]["row"] == "header"]
-    if head:
+    if found(head, "header at the top of page 1 in its two columns", any(p["row"] == "header" for p in paras)):
         problems = []
         if any(l["page"] != 1 for l in head):
             problems.append("not all on page 1")
@@ -419,7 +429,7 @@ def cmd_compare(ours_path, theirs_path, model_path):
     # signature rows: each signature in its half
     sig = [l for l in body_t if l["para"]["row"] == "signature"]
     firsts = {}
-    if sig:
+    if found(sig, "signature blocks in their halves, as ours", any(p["row"] == "signature" for p in paras)):
         problems = []
         for l in sig:
             p = l["para"]
@@ -443,7 +453,8 @@ def cmd_compare(ours_path, theirs_path, model_path):
     # Nơi nhận: left half; beside a signature, level with its first line;
     # after the signature row (minutes), under it
     nn = [l for l in body_t if l["para"]["zone"] == "recipients_title"]
-    if nn:
+    has_nn = any(p["zone"] == "recipients_title" for p in paras)
+    if has_nn and found(nn, "\"Nơi nhận:\" in the left half", True):
         l = nn[0]
         p = l["para"]
         problems = []

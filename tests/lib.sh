@@ -26,6 +26,8 @@ cd "$T_ROOT" || exit 3
 export VANBAN
 export VANBAN_DATA=${VANBAN_DATA:-$T_ROOT}
 export LC_ALL=C.UTF-8
+# the unit binaries run-all.sh starts read CI from their environment too
+[ -z "${CI+set}" ] || export CI
 T_PASS=0 T_FAIL=0 T_SKIP=0 T_NAME=test T_TMP=
 
 t_init() {    # NAME
