@@ -42,6 +42,7 @@ static void hand_style(vb_style *s)
     s->margin_left = VB_MM(30); s->margin_right = VB_MM(15);
     s->page_number_y = VB_MM(10); s->page_number_from = 2;
     s->header_left = 450; s->signature_left = 500; s->header_min_gap = VB_MM(5);
+    s->header_left_min = 200; s->header_left_max = 650;
     s->blank = "…"; s->end_mark = ".";
     zs[n] = zone("title", "VB_QuocHieu", "VB Quốc hiệu", 15, VB_BOLD, VB_ALIGN_CENTER);
     zs[n].upper = true; zs[n].rule = VB_RULE_TEXT; zs[n].rule_gap = 4 * VB_PT;
