@@ -539,19 +539,22 @@ static void wrap_steps(lctx *c, hpara *h, int32_t floor)
     h->need[0] = natural_width(c, h->p);
     h->lines[0] = 1;
     h->n = 1;
-    while (!h->hard && h->n < HDR_STEPS) {
-        int32_t w = h->need[h->n - 1] - 1;
-        if (w < floor) break;
+    int32_t w = h->need[0] - 1;
+    /* balanced lines gain one at each step; a breaker that is not
+     * balanced may keep its count over several: go on narrowing */
+    for (int guard = 0; !h->hard && h->n < HDR_STEPS && w >= floor && guard < 4 * HDR_STEPS; guard++) {
         para_lines pl = {0};
         break_lines(c, h->p, w, &pl);
         int32_t need = pl.widest + ind;
         int nl = pl.nl;
         pl_free(&pl);
-        /* a word wider than the cell was cut: no width below this one */
-        if (need > w || nl <= h->lines[h->n - 1]) break;
-        h->need[h->n] = need;
-        h->lines[h->n] = nl;
-        h->n++;
+        if (need > w) break;           /* a word wider than the cell was cut */
+        if (nl > h->lines[h->n - 1]) {
+            h->need[h->n] = need;
+            h->lines[h->n] = nl;
+            h->n++;
+        }
+        w = need - 1;
     }
 }
 
@@ -621,6 +624,34 @@ static int32_t need_gutter(int nrows, int32_t W, int32_t gap, const int32_t *a, 
     return g;
 }
 
+/* The split as laid out: every paragraph broken in its cell as stack_para
+ * will break it, fitting its cell, the rows' texts `gap` apart. */
+static bool split_holds(lctx *c, const hpara *hp, int n, int nrows, int32_t W, int32_t gap, int32_t L, int32_t g,
+                        int32_t *a, int32_t *b)
+{
+    for (int r = 0; r < nrows; r++) a[r] = b[r] = -1;
+    for (int i = 0; i < n; i++) {
+        int32_t colw = hp[i].cell ? W - L - g : L, w = hp[i].need[0];
+        if (!hp[i].hard) {
+            const vb_zone *z = hp[i].p->zone;
+            para_lines pl = {0};
+            break_lines(c, hp[i].p, colw, &pl);
+            w = pl.widest + z->indent_left + z->indent_right + z->indent_first;
+            pl_free(&pl);
+        }
+        if (w > colw) return false;
+        int32_t *side = hp[i].cell ? b : a;
+        if (w > side[hp[i].row]) side[hp[i].row] = w;
+    }
+    return need_gutter(nrows, W, gap, a, b) <= g;
+}
+
+static int cmp_hfit(const void *x, const void *y)
+{
+    const hfit *a = x, *b = y;
+    return hfit_better(a, b) ? -1 : hfit_better(b, a) ? 1 : 0;
+}
+
 static void fit_header(lctx *c)
 {
     const vb_style *st = c->doc->style;
@@ -657,7 +688,8 @@ static void fit_header(lctx *c)
             for (int s = 0; s < hp[i].n; s++)
                 if (hp[i].need[s] > Lmin && hp[i].need[s] <= Lmax) cand[nc++] = hp[i].need[s];
     qsort(cand, (size_t)nc, sizeof *cand, cmp_i32);
-    hfit best = { false, 0, 0, 0, 0 };
+    hfit *fits = vb_alloc(c->a, (size_t)nc * sizeof *fits);
+    int nf = 0;
     for (int j = 0; j < nc; j++) {
         if (j && cand[j] == cand[j - 1]) continue;
         int32_t lo = cand[j] > lh ? cand[j] : lh;
@@ -679,17 +711,19 @@ static void fit_header(lctx *c)
         int32_t L = def < lo ? lo : def > hi ? hi : def;
         /* what is laid out at L must keep the gap and fit */
         int lines = side_widths(hp, n, nrows, L, W - L - g, a, bw);
-        bool fits = need_gutter(nrows, W, gap, a, bw) <= g;
-        for (int r = 0; r < nrows; r++) if (bw[r] > W - L - g || a[r] > L) fits = false;
-        if (!fits) continue;
-        hfit f = { true, lines, L > def ? L - def : def - L, L, g };
-        if (hfit_better(&f, &best)) best = f;
+        bool holds = need_gutter(nrows, W, gap, a, bw) <= g;
+        for (int r = 0; r < nrows; r++) if (bw[r] > W - L - g || a[r] > L) holds = false;
+        if (!holds) continue;
+        fits[nf++] = (hfit){ true, lines, L > def ? L - def : def - L, L, g };
     }
-    if (best.ok) {
-        c->hdr_left = best.L;
-        c->hdr_right_x = best.L + best.g;
-        return;
-    }
+    /* the best split whose real lines keep what the steps promised */
+    qsort(fits, (size_t)nf, sizeof *fits, cmp_hfit);
+    for (int i = 0; i < nf; i++)
+        if (split_holds(c, hp, n, nrows, W, gap, fits[i].L, fits[i].g, a, bw)) {
+            c->hdr_left = fits[i].L;
+            c->hdr_right_x = fits[i].L + fits[i].g;
+            return;
+        }
     /* Nothing fits.  Name the widest nowrap line of the side that cannot
      * have it, and the most that side can give. */
     int32_t Lfloor = lh > Lmin ? lh : Lmin;
@@ -717,8 +751,11 @@ static void fit_header(lctx *c)
     }
     if (culprit) {
         const char *value, *src = para_src(c, culprit->p, &value);
-        vb_error(c->d, VB_EXIT_INPUT, "%s: \"%s\": its %s line needs %.1f mm, the %s column can give at most %.1f mm",
-                 src, value, culprit->p->zone->name, vb_to_mm(culprit->need[0]), side, vb_to_mm(most > 0 ? most : 0));
+        /* a giant value is cut in the message, at a code point */
+        size_t cut = 0;
+        for (int k = 0; value[cut] && k < 80; k++) { int32_t cp; cut += (size_t)vb_utf8_next(value + cut, &cp); }
+        vb_error(c->d, VB_EXIT_INPUT, "%s: \"%.*s%s\": its %s line needs %.1f mm, the %s column can give at most %.1f mm",
+                 src, (int)cut, value, value[cut] ? "…" : "", culprit->p->zone->name, vb_to_mm(culprit->need[0]), side, vb_to_mm(most > 0 ? most : 0));
     } else {
         vb_error(c->d, VB_EXIT_INPUT, "the header does not fit: its left column needs %.1f mm and its right %.1f mm, "
                  "%.1f mm apart, in a text width of %.1f mm", vb_to_mm(Lfloor), vb_to_mm(rh), vb_to_mm(gap), vb_to_mm(W));
