@@ -46,7 +46,7 @@ RULE_TOL = 0.3
 JUSTIFY_TOL = 0.3
 BASELINE_TOL = 0.5
 GAP_SPLIT = 3.0   # a gap wider than this on one baseline separates two columns
-HEADER_GAP = 4.0  # the two header columns never closer (the rule files' header_min_gap)
+HEADER_GAP = 8.0  # the two header columns never closer: less reads as one line (the rule files' header_min_gap)
 
 CONV = {
     "party": {
