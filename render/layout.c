@@ -507,8 +507,9 @@ static int cmp_i32(const void *x, const void *y)
  * number, date) must fit its cell whole; body names wrap, balanced.  Of
  * the splits that fit, the fitter takes the one with the fewest lines,
  * then the one nearest the rule file's header_left, then the narrowest
- * gutter.  The widest line of a wrapping name only changes at the widths
- * where it gains a line, so only those widths are tried. */
+ * gutter.  The widest line of a balanced name only changes at the widths
+ * where it gains a line, so only those widths are tried; the split taken
+ * is then checked with the lines stack_para will really make. */
 
 #define HDR_STEPS 8            /* line counts tried for one body name */
 #define HDR_PARAS 32           /* header paragraphs fitted (more: the rest just wrap) */
@@ -724,6 +725,13 @@ static void fit_header(lctx *c)
             c->hdr_right_x = fits[i].L + fits[i].g;
             return;
         }
+    if (nf) {
+        /* the steps said it fits and no split holds: the breaker is not
+         * balanced; a name a little wider than promised beats no document */
+        c->hdr_left = fits[0].L;
+        c->hdr_right_x = fits[0].L + fits[0].g;
+        return;
+    }
     /* Nothing fits.  Name the widest nowrap line of the side that cannot
      * have it, and the most that side can give. */
     int32_t Lfloor = lh > Lmin ? lh : Lmin;
@@ -755,7 +763,8 @@ static void fit_header(lctx *c)
         size_t cut = 0;
         for (int k = 0; value[cut] && k < 80; k++) { int32_t cp; cut += (size_t)vb_utf8_next(value + cut, &cp); }
         vb_error(c->d, VB_EXIT_INPUT, "%s: \"%.*s%s\": its %s line needs %.1f mm, the %s column can give at most %.1f mm",
-                 src, (int)cut, value, value[cut] ? "…" : "", culprit->p->zone->name, vb_to_mm(culprit->need[0]), side, vb_to_mm(most > 0 ? most : 0));
+                 src, (int)cut, value, value[cut] ? "…" : "", culprit->p->zone->name, vb_to_mm(culprit->need[0]), side,
+                 vb_to_mm(most > 0 ? most : 0));
     } else {
         vb_error(c->d, VB_EXIT_INPUT, "the header does not fit: its left column needs %.1f mm and its right %.1f mm, "
                  "%.1f mm apart, in a text width of %.1f mm", vb_to_mm(Lfloor), vb_to_mm(rh), vb_to_mm(gap), vb_to_mm(W));
