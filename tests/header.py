@@ -134,6 +134,7 @@ class Case:
 
 def make_case(base, name, conv, typ, sup, iss, place, date=None, **kw):
     r = copy.deepcopy(base)
+    r["id"] = name                     # one output name a case (vanban batch)
     r["place"] = place
     r["issuer"]["name"] = iss
     if sup:
