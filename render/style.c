@@ -175,7 +175,7 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
         }
         else if (!strcmp(k, "signature_left")) { if (!parse_frac(v, &s->signature_left)) serr(c, "expected a fraction such as 45%, got ", v); }
         else if (!strcmp(k, "header_left_min") || !strcmp(k, "header_left_max")) {
-            if (!parse_frac(v, k[12] == 'i' ? &s->header_left_min : &s->header_left_max)) serr(c, "expected a fraction such as 20%, got ", v);
+            if (!parse_frac(v, !strcmp(k, "header_left_min") ? &s->header_left_min : &s->header_left_max)) serr(c, "expected a fraction such as 20%, got ", v);
             else c->columns_line = c->line;
         }
         else if (!strcmp(k, "header_min_gap")) {

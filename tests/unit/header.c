@@ -14,6 +14,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* Load a rule file made of `text`; the message of a failure, or "" */
+static const char *style_from(vb_arena *a, const char *text, vb_style *st)
+{
+    char path[] = "/tmp/vb-unit-style-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return "mkstemp failed";
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    vb_diag d;
+    vb_diag_init(&d);
+    bool ok = vb_style_load(a, path, st, &d);
+    const char *msg = ok ? "" : d.n ? vb_strdup(a, d.items[0].msg + strlen(path)) : "?";
+    vb_diag_free(&d);
+    unlink(path);
+    return msg;
+}
 
 static unsigned seed = 4242;
 static unsigned rnd(unsigned n) { seed = seed * 1103515245u + 12345u; return (seed >> 16) % n; }
@@ -129,6 +148,19 @@ int main(void)
     CHECK(vb_style_load(a, "templates/state/style", &sts[1], &d));
     CHECK(sts[0].header_min_gap >= VB_MM(8) && sts[1].header_min_gap >= VB_MM(8));
     CHECK(vb_style_zone(&sts[0], "date_line")->nowrap && vb_style_zone(&sts[1], "date_line")->nowrap);
+    /* the bounds of the split, read and checked on load with file:line */
+    {
+        vb_style t;
+        CHECK_STR(style_from(a, "convention = party\n[columns]\nheader_left_min = 30%\nheader_left_max = 3/5\n"
+                                "header_left = 45%\nheader_min_gap = 9mm\n", &t), "");
+        CHECK(t.header_left_min == 300 && t.header_left_max == 600 && t.header_left == 450 && t.header_min_gap == VB_MM(9));
+        CHECK_STR(style_from(a, "convention = party\n[columns]\nheader_left = 45%\nheader_left_min = 50%\n", &t),
+                  ":4: [columns] needs header_left_min <= header_left <= header_left_max, got 50.0% <= 45.0% <= 65.0%");
+        CHECK_STR(style_from(a, "convention = party\n[columns]\nheader_left_max = 5mm\n", &t),
+                  ":3: expected a fraction such as 20%, got 5mm");
+        CHECK_STR(style_from(a, "convention = party\n[columns]\nheader_min_gap = 80mm\n", &t),
+                  ":3: expected a length up to 50mm, got 80mm");
+    }
     vb_fonts *fonts = NULL;
     CHECK(vb_fonts_open("fonts", "Times New Roman", &fonts, &d));
     if (!fonts) return CHECK_DONE("header");
