@@ -613,7 +613,7 @@ static int side_widths(const hpara *hp, int n, int nrows, int32_t L, int32_t R, 
     return lines;
 }
 
-/* The gutter that keeps every row's texts `gap` apart (-1: none). */
+/* The least gutter that keeps every row's texts `gap` apart. */
 static int32_t need_gutter(int nrows, int32_t W, int32_t gap, const int32_t *a, const int32_t *b)
 {
     int32_t g = 0;

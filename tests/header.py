@@ -88,9 +88,11 @@ def unit(p):
     return p[0].lower() + p[1:] if p.startswith("Thành phố") else "tỉnh " + p
 
 
-def draw(rng, names, conv):
-    """(superior or None, issuer, place) drawn from real names."""
-    prov = rng.choice(names["provinces"] + names["old_units"])
+def draw(rng, names, conv, i):
+    """(superior or None, issuer, place) drawn from real names; the i-th
+    record names the i-th provincial unit, so that every one is tried."""
+    units = names["provinces"] + names["old_units"]
+    prov = units[i % len(units)]
     ward = rng.choice(names["wards"])
     u = unit(prov)
     if conv == "party":
@@ -276,7 +278,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vanban", required=True)
     ap.add_argument("--tmp", required=True)
-    ap.add_argument("--count", type=int, default=30, help="generated records per convention")
+    ap.add_argument("--count", type=int, default=38, help="generated records per convention (38: every unit)")
     ap.add_argument("--lo", type=int, default=8, help="documents also read through LibreOffice (0: none)")
     ap.add_argument("--seed", type=int, default=10)
     ap.add_argument("--soffice", default="soffice")
@@ -303,7 +305,7 @@ def main():
     rng = random.Random(a.seed)
     for conv in ("party", "state"):
         for i in range(a.count):
-            sup, iss, place = draw(rng, names, conv)
+            sup, iss, place = draw(rng, names, conv, i)
             date = "%d-%02d-%02d" % (rng.choice((2024, 2025, 2026)), rng.randint(1, 12), rng.randint(1, 28))
             cases.append(make_case(bases[conv], "%s-%02d" % (conv, i + 1), conv, rng.choice(types[conv]),
                                    sup, iss, place, date))

@@ -5,7 +5,8 @@
 # DOCX and read back with MuPDF, and the first HEADER_LO of them (default 8)
 # through LibreOffice too, in one soffice call: no one-line element wraps,
 # no header line leaves its column, the columns stand 8 mm apart, body
-# names wrap balanced.  HEADER_COUNT records a convention (default 30).
+# names wrap balanced.  HEADER_COUNT records a convention (default 38, so
+# that each of the 34 provinces and 4 old units names one in each).
 # A missing mutool or soffice is a visible skip, a failure under CI=true.
 . "$(dirname "$0")/lib.sh"
 t_init header
@@ -14,7 +15,7 @@ SOFFICE=${SOFFICE:-soffice}
 if T_NEED="reading the headers back" have mutool python3; then
     lo=${HEADER_LO:-8}
     T_NEED="the LibreOffice rendering of the DOCX headers" have "$SOFFICE" || lo=0
-    python3 tests/header.py --vanban "$VANBAN" --tmp "$T_TMP/h" --count "${HEADER_COUNT:-30}" --lo "$lo" \
+    python3 tests/header.py --vanban "$VANBAN" --tmp "$T_TMP/h" --count "${HEADER_COUNT:-38}" --lo "$lo" \
         --soffice "$SOFFICE" >"$T_TMP/out" 2>&1
     rc=$?
     grep -v '^header.py: ' "$T_TMP/out"
