@@ -856,6 +856,8 @@ bool vb_docx_write(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_dia
         vb_error(d, VB_EXIT_INPUT, "%s: the margins leave no text width", c.st->path ? c.st->path : "style");
         return false;
     }
+    /* a header line no column can hold fails here as in the PDF */
+    if (fonts && !vb_header_fits(doc, fonts, d)) return false;
     collect_zones(&c);
 
     /* the parts, always in this order */

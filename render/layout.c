@@ -43,6 +43,8 @@ typedef struct lctx {
     vb_diag *d;
     vb_arena *a;
     bool ok;
+    bool hdr_fitted;           /* the header's columns, fitted once (fit_header) */
+    int32_t hdr_left, hdr_right_x;
 } lctx;
 
 #define GROW(arr, n, cap) do { if ((n) == (cap)) { (cap) = (cap) ? (cap) * 2 : 16; \
@@ -483,6 +485,44 @@ static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
 
 /* ---- rows ---- */
 
+typedef struct span { int32_t a, b; } span;   /* an open interval (a, b) */
+static int cmp_span(const void *x, const void *y)
+{
+    int32_t a = ((const span *)x)->a, b = ((const span *)y)->a;
+    return a < b ? -1 : a > b;
+}
+static int cmp_i32(const void *x, const void *y)
+{
+    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* ---- fitting the header's columns ----
+ *
+ * All header rows share one split: the left cell is [0, L], the right
+ * [L + g, W].  Lines are centred in their cells, so on a row whose widest
+ * left line is a and widest right line b the texts stand
+ * (W - a - b + g) / 2 apart, whatever L is: the gutter g is only needed
+ * when the texts themselves are close.  A nowrap line (title, motto,
+ * number, date) must fit its cell whole; body names wrap, balanced.  Of
+ * the splits that fit, the fitter takes the one with the fewest lines,
+ * then the one nearest the rule file's header_left, then the narrowest
+ * gutter.  The widest line of a balanced name only changes at the widths
+ * where it gains a line, so only those widths are tried; the split taken
+ * is then checked with the lines stack_para will really make. */
+
+#define HDR_STEPS 8            /* line counts tried for one body name */
+#define HDR_PARAS 32           /* header paragraphs fitted (more: the rest just wrap) */
+
+typedef struct hpara {
+    const vb_para *p;
+    int row, cell;
+    bool hard;                 /* nowrap */
+    int n;                     /* steps known */
+    int32_t need[HDR_STEPS];   /* the cell width that sets it in lines[i] lines */
+    int lines[HDR_STEPS];      /*   (need falls as lines grow) */
+} hpara;
+
 static int32_t natural_width(lctx *c, const vb_para *p)
 {
     para_lines pl = {0};
@@ -490,6 +530,246 @@ static int32_t natural_width(lctx *c, const vb_para *p)
     int32_t w = pl.widest + p->zone->indent_left + p->zone->indent_right + p->zone->indent_first;
     pl_free(&pl);
     return w;
+}
+
+/* The widths at which a body name gains a line, down to `floor`. */
+static void wrap_steps(lctx *c, hpara *h, int32_t floor)
+{
+    const vb_zone *z = h->p->zone;
+    int32_t ind = z->indent_left + z->indent_right + z->indent_first;
+    h->need[0] = natural_width(c, h->p);
+    h->lines[0] = 1;
+    h->n = 1;
+    int32_t w = h->need[0] - 1;
+    /* balanced lines gain one at each step; a breaker that is not
+     * balanced may keep its count over several: go on narrowing */
+    for (int guard = 0; !h->hard && h->n < HDR_STEPS && w >= floor && guard < 4 * HDR_STEPS; guard++) {
+        para_lines pl = {0};
+        break_lines(c, h->p, w, &pl);
+        int32_t need = pl.widest + ind;
+        int nl = pl.nl;
+        pl_free(&pl);
+        if (need > w) break;           /* a word wider than the cell was cut */
+        if (nl > h->lines[h->n - 1]) {
+            h->need[h->n] = need;
+            h->lines[h->n] = nl;
+            h->n++;
+        }
+        w = need - 1;
+    }
+}
+
+/* Width and lines of a paragraph in a cell `w` wide. */
+static int32_t hp_width(const hpara *h, int32_t w, int *lines)
+{
+    *lines = 1;
+    if (h->hard) return h->need[0];    /* too wide or not: it never wraps */
+    for (int i = 0; i < h->n; i++)
+        if (h->need[i] <= w) { *lines = h->lines[i]; return h->need[i]; }
+    /* narrower than its last step: it fills the cell, with more lines than
+     * counted (a word cut), which the line count makes the last resort */
+    *lines = h->lines[h->n - 1] + 100;
+    return w;
+}
+
+/* The record field a paragraph's text came from (its first value), and
+ * that value, for a message. */
+static const char *para_src(lctx *c, const vb_para *p, const char **value)
+{
+    for (const vb_run *r = p->runs; r; r = r->next)
+        if (r->src) { *value = r->text; return r->src; }
+    vb_buf b = {0};
+    for (const vb_run *r = p->runs; r; r = r->next) vb_buf_puts(&b, r->text);
+    *value = vb_strdup(c->a, vb_buf_cstr(&b));
+    vb_buf_free(&b);
+    return vb_sprintf(c->a, "template text in zone %s", p->zone->name);
+}
+
+typedef struct hfit { bool ok; int lines; int32_t dev, L, g; } hfit;
+
+static bool hfit_better(const hfit *a, const hfit *b)
+{
+    if (!b->ok) return a->ok;
+    if (!a->ok) return false;
+    if (a->lines != b->lines) return a->lines < b->lines;
+    if (a->dev != b->dev) return a->dev < b->dev;
+    if (a->g != b->g) return a->g < b->g;
+    return a->L < b->L;
+}
+
+/* With the left cell L wide: the widest line of each side of each row and
+ * the lines of body names. */
+static int side_widths(const hpara *hp, int n, int nrows, int32_t L, int32_t R, int32_t *a, int32_t *b)
+{
+    int lines = 0;
+    for (int r = 0; r < nrows; r++) a[r] = b[r] = -1;
+    for (int i = 0; i < n; i++) {
+        int nl;
+        int32_t w = hp_width(&hp[i], hp[i].cell ? R : L, &nl);
+        int32_t *side = hp[i].cell ? b : a;
+        if (w > side[hp[i].row]) side[hp[i].row] = w;
+        if (!hp[i].hard) lines += nl;
+    }
+    return lines;
+}
+
+/* The least gutter that keeps every row's texts `gap` apart. */
+static int32_t need_gutter(int nrows, int32_t W, int32_t gap, const int32_t *a, const int32_t *b)
+{
+    int32_t g = 0;
+    for (int r = 0; r < nrows; r++) {
+        if (a[r] < 0 || b[r] < 0) continue;   /* one cell empty: no neighbour */
+        int32_t need = 2 * gap - (W - a[r] - b[r]);
+        if (need > g) g = need;
+    }
+    return g;
+}
+
+/* The split as laid out: every paragraph broken in its cell as stack_para
+ * will break it, fitting its cell, the rows' texts `gap` apart. */
+static bool split_holds(lctx *c, const hpara *hp, int n, int nrows, int32_t W, int32_t gap, int32_t L, int32_t g,
+                        int32_t *a, int32_t *b)
+{
+    for (int r = 0; r < nrows; r++) a[r] = b[r] = -1;
+    for (int i = 0; i < n; i++) {
+        int32_t colw = hp[i].cell ? W - L - g : L, w = hp[i].need[0];
+        if (!hp[i].hard) {
+            const vb_zone *z = hp[i].p->zone;
+            para_lines pl = {0};
+            break_lines(c, hp[i].p, colw, &pl);
+            w = pl.widest + z->indent_left + z->indent_right + z->indent_first;
+            pl_free(&pl);
+        }
+        if (w > colw) return false;
+        int32_t *side = hp[i].cell ? b : a;
+        if (w > side[hp[i].row]) side[hp[i].row] = w;
+    }
+    return need_gutter(nrows, W, gap, a, b) <= g;
+}
+
+static int cmp_hfit(const void *x, const void *y)
+{
+    const hfit *a = x, *b = y;
+    return hfit_better(a, b) ? -1 : hfit_better(b, a) ? 1 : 0;
+}
+
+static void fit_header(lctx *c)
+{
+    const vb_style *st = c->doc->style;
+    int32_t W = st->page_w - st->margin_left - st->margin_right;
+    int32_t def = (int32_t)((int64_t)W * st->header_left / 1000), gap = st->header_min_gap;
+    int32_t Lmin = (int32_t)((int64_t)W * st->header_left_min / 1000);
+    int32_t Lmax = (int32_t)((int64_t)W * st->header_left_max / 1000);
+    if (Lmax <= Lmin) Lmax = W;        /* a style built in code, without bounds */
+    c->hdr_fitted = true;
+    c->hdr_left = c->hdr_right_x = def;
+    hpara hp[HDR_PARAS];
+    int n = 0, nrows = 0;
+    int32_t lh = 0, rh = 0;            /* the widest nowrap line of each side */
+    for (const vb_block *b = c->doc->first; b; b = b->next) {
+        if (b->kind != VB_BLOCK_ROW || b->row->kind != VB_ROW_HEADER) continue;
+        for (int k = 0; k < 2; k++)
+            for (const vb_para *p = b->row->cell[k]; p && n < HDR_PARAS; p = p->next) {
+                hp[n] = (hpara){ .p = p, .row = nrows, .cell = k, .hard = p->zone->nowrap };
+                wrap_steps(c, &hp[n], W / 10);
+                if (hp[n].hard) { int32_t *h = k ? &rh : &lh; if (hp[n].need[0] > *h) *h = hp[n].need[0]; }
+                n++;
+            }
+        nrows++;
+    }
+    if (!n || !c->ok) return;
+    int32_t *a = vb_alloc(c->a, (size_t)nrows * 2 * sizeof *a), *bw = a + nrows;
+    /* the left widths where a body name gains or loses a line bound the
+     * intervals over which nothing on the left changes */
+    int32_t cand[HDR_PARAS * HDR_STEPS + 2];
+    int nc = 0;
+    cand[nc++] = Lmin;
+    for (int i = 0; i < n; i++)
+        if (!hp[i].cell)
+            for (int s = 0; s < hp[i].n; s++)
+                if (hp[i].need[s] > Lmin && hp[i].need[s] <= Lmax) cand[nc++] = hp[i].need[s];
+    qsort(cand, (size_t)nc, sizeof *cand, cmp_i32);
+    hfit *fits = vb_alloc(c->a, (size_t)nc * sizeof *fits);
+    int nf = 0;
+    for (int j = 0; j < nc; j++) {
+        if (j && cand[j] == cand[j - 1]) continue;
+        int32_t lo = cand[j] > lh ? cand[j] : lh;
+        int32_t hi = Lmax;
+        for (int k = j + 1; k < nc; k++) if (cand[k] > cand[j]) { hi = cand[k] - 1 < Lmax ? cand[k] - 1 : Lmax; break; }
+        if (lo > hi) continue;
+        /* right body names (rare) wrap in what the gutter leaves: settle g */
+        int32_t g = 0;
+        for (int it = 0; it < 4; it++) {
+            side_widths(hp, n, nrows, lo, W - lo - g, a, bw);
+            int32_t g2 = need_gutter(nrows, W, gap, a, bw);
+            if (g2 <= g) break;
+            g = g2;
+        }
+        int32_t rneed = rh;
+        for (int r = 0; r < nrows; r++) if (bw[r] > rneed) rneed = bw[r];
+        if (W - g - rneed < hi) hi = W - g - rneed;
+        if (lo > hi) continue;
+        int32_t L = def < lo ? lo : def > hi ? hi : def;
+        /* what is laid out at L must keep the gap and fit */
+        int lines = side_widths(hp, n, nrows, L, W - L - g, a, bw);
+        bool holds = need_gutter(nrows, W, gap, a, bw) <= g;
+        for (int r = 0; r < nrows; r++) if (bw[r] > W - L - g || a[r] > L) holds = false;
+        if (!holds) continue;
+        fits[nf++] = (hfit){ true, lines, L > def ? L - def : def - L, L, g };
+    }
+    /* the best split whose real lines keep what the steps promised */
+    qsort(fits, (size_t)nf, sizeof *fits, cmp_hfit);
+    for (int i = 0; i < nf; i++)
+        if (split_holds(c, hp, n, nrows, W, gap, fits[i].L, fits[i].g, a, bw)) {
+            c->hdr_left = fits[i].L;
+            c->hdr_right_x = fits[i].L + fits[i].g;
+            return;
+        }
+    if (nf) {
+        /* the steps said it fits and no split holds: the breaker is not
+         * balanced; a name a little wider than promised beats no document */
+        c->hdr_left = fits[0].L;
+        c->hdr_right_x = fits[0].L + fits[0].g;
+        return;
+    }
+    /* Nothing fits.  Name the widest nowrap line of the side that cannot
+     * have it, and the most that side can give. */
+    int32_t Lfloor = lh > Lmin ? lh : Lmin;
+    for (int i = 0; i < n; i++)
+        if (!hp[i].cell && !hp[i].hard && hp[i].need[hp[i].n - 1] > Lfloor) Lfloor = hp[i].need[hp[i].n - 1];
+    const hpara *culprit = NULL;
+    int32_t most = 0, over = 0;
+    const char *side = "right";
+    side_widths(hp, n, nrows, Lfloor, W - Lfloor, a, bw);
+    for (int i = 0; i < n; i++) {
+        if (!hp[i].hard || !hp[i].cell) continue;
+        /* beside the left cell at its narrowest, its texts filling it */
+        int32_t can = W - Lfloor;
+        int32_t al = a[hp[i].row];
+        if (al >= 0 && W - (al + Lfloor) / 2 - gap < can) can = W - (al + Lfloor) / 2 - gap;
+        if (hp[i].need[0] - can > over) { culprit = &hp[i]; most = can; over = hp[i].need[0] - can; }
+    }
+    if (!culprit) {
+        side = "left";
+        int32_t can = Lmax < W - rh - gap ? Lmax : W - rh - gap;
+        for (int i = 0; i < n; i++)
+            if (hp[i].hard && !hp[i].cell && hp[i].need[0] - can > over) {
+                culprit = &hp[i]; most = can; over = hp[i].need[0] - can;
+            }
+    }
+    if (culprit) {
+        const char *value, *src = para_src(c, culprit->p, &value);
+        /* a giant value is cut in the message, at a code point */
+        size_t cut = 0;
+        for (int k = 0; value[cut] && k < 80; k++) { int32_t cp; cut += (size_t)vb_utf8_next(value + cut, &cp); }
+        vb_error(c->d, VB_EXIT_INPUT, "%s: \"%.*s%s\": its %s line needs %.1f mm, the %s column can give at most %.1f mm",
+                 src, (int)cut, value, value[cut] ? "…" : "", culprit->p->zone->name, vb_to_mm(culprit->need[0]), side,
+                 vb_to_mm(most > 0 ? most : 0));
+    } else {
+        vb_error(c->d, VB_EXIT_INPUT, "the header does not fit: its left column needs %.1f mm and its right %.1f mm, "
+                 "%.1f mm apart, in a text width of %.1f mm", vb_to_mm(Lfloor), vb_to_mm(rh), vb_to_mm(gap), vb_to_mm(W));
+    }
+    c->ok = false;
 }
 
 /* The columns of a row (see vb_row_columns). */
@@ -501,39 +781,9 @@ static void columns(lctx *c, const vb_row *row, int32_t *left, int32_t *right_x)
         *left = *right_x = (int32_t)((int64_t)W * st->signature_left / 1000);
         return;
     }
-    /* all header rows of the document share their columns; "hard" widths
-     * are those of lines that must not wrap */
-    int32_t lw = 0, rw = 0, lh = 0, rh = 0;
-    for (const vb_block *b = c->doc->first; b; b = b->next) {
-        if (b->kind != VB_BLOCK_ROW || b->row->kind != VB_ROW_HEADER) continue;
-        for (int k = 0; k < 2; k++)
-            for (const vb_para *p = b->row->cell[k]; p; p = p->next) {
-                int32_t w = natural_width(c, p);
-                int32_t *all = k ? &rw : &lw, *hard = k ? &rh : &lh;
-                if (w > *all) *all = w;
-                if (p->zone->nowrap && w > *hard) *hard = w;
-            }
-    }
-    int32_t def = (int32_t)((int64_t)W * st->header_left / 1000), gap = st->header_min_gap;
-    if (lw + rw + gap <= W) {
-        if ((W - lw - rw) / 2 >= gap) {
-            /* room to spare: centred columns near the rule file's share */
-            *left = def < lw ? lw : def > W - rw ? W - rw : def;
-            *right_x = *left;
-        } else {
-            /* tight: each column as wide as its text, the rest between */
-            *left = lw;
-            *right_x = W - rw;
-        }
-        return;
-    }
-    /* not everything fits on one line: lines that must not wrap keep their
-     * width, the others wrap; the columns stand `gap` apart */
-    int32_t l = lw < W - rh - gap ? lw : W - rh - gap;
-    if (l < W / 5) l = W / 5;
-    if (lh > l && lh <= W - rh - gap) l = lh;
-    *left = l;
-    *right_x = l + gap <= W - rh ? l + gap : W - rh;
+    if (!c->hdr_fitted) fit_header(c);
+    *left = c->hdr_left;
+    *right_x = c->hdr_right_x;
 }
 
 static int32_t left_width(lctx *c, const vb_row *row)
@@ -541,18 +791,6 @@ static int32_t left_width(lctx *c, const vb_row *row)
     int32_t l, r;
     columns(c, row, &l, &r);
     return l;
-}
-
-typedef struct span { int32_t a, b; } span;   /* an open interval (a, b) */
-static int cmp_span(const void *x, const void *y)
-{
-    int32_t a = ((const span *)x)->a, b = ((const span *)y)->a;
-    return a < b ? -1 : a > b;
-}
-static int cmp_i32(const void *x, const void *y)
-{
-    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
-    return a < b ? -1 : a > b;
 }
 
 static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
@@ -870,4 +1108,14 @@ int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *font
     vb_arena_free(a);
     vb_diag_free(&d);
     return len;
+}
+
+bool vb_header_fits(const vb_doc *doc, const vb_fonts *fonts, vb_diag *d)
+{
+    vb_arena *a = vb_arena_new();
+    lctx c = { .doc = doc, .fonts = fonts, .d = d, .a = a, .ok = true };
+    fit_header(&c);
+    if (c.bi) ubrk_close(c.bi);
+    vb_arena_free(a);
+    return c.ok;
 }

@@ -56,17 +56,23 @@ void vb_layout_dump(const vb_layout *l, FILE *out);
 int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts,
                        int32_t column_width);
 
-/* Width in mpt of the left column of a row.  Header rows share one set of
- * widths, fitted to the measured text so that no header line wraps when
- * both columns can hold their longest line; signature rows use the style's
- * signature_left.  Both backends use this, so PDF and DOCX agree. */
+/* Width in mpt of the left column of a row.  Header rows share one split,
+ * fitted so that every nowrap line (title, motto, number, date line) is
+ * one line in its column and the texts of the two columns stand at least
+ * header_min_gap apart; body names wrap balanced, as few lines as can be,
+ * the split as near header_left as that allows (within header_left_min and
+ * header_left_max).  Signature rows use the style's signature_left.  Both
+ * backends use this, so PDF and DOCX agree. */
 int32_t vb_row_left_width(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts);
 /* Both columns: the left cell is [0, *left_w] and the right cell
- * [*right_x, text width], from the left margin.  When the two header
- * columns are long there is a gutter between them (right_x > left_w) so
- * that they stand at least header_min_gap apart; otherwise right_x ==
- * left_w. */
+ * [*right_x, text width], from the left margin.  right_x > left_w when the
+ * texts need a gutter to keep header_min_gap. */
 void vb_row_columns(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts,
                     int32_t *left_w, int32_t *right_x);
+/* Whether the header can be fitted; if not (a place name too long for any
+ * column) adds the error (VB_EXIT_INPUT) naming the record field and the
+ * widths, as vb_layout_run does.  For the DOCX writer, which lays out
+ * nothing itself. */
+bool vb_header_fits(const vb_doc *doc, const vb_fonts *fonts, vb_diag *d);
 
 #endif

@@ -17,6 +17,7 @@ typedef struct sctx {
     int line;
     vb_diag *d;
     bool ok;
+    int columns_line;          /* of the last header_left* key, for the range check */
 } sctx;
 
 static void serr(sctx *c, const char *fmt, const char *arg)
@@ -168,9 +169,18 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
         if (!dst) { serr(c, "unknown [page] key ", k); return; }
         if (!parse_len(v, dst) || *dst < 0 || *dst > VB_MM(2000)) serr(c, "expected a length such as 20mm, got ", v);
     } else if (!strcmp(sect, "columns")) {
-        if (!strcmp(k, "header_left")) { if (!parse_frac(v, &s->header_left)) serr(c, "expected a fraction such as 40%, got ", v); }
+        if (!strcmp(k, "header_left")) {
+            if (!parse_frac(v, &s->header_left)) serr(c, "expected a fraction such as 40%, got ", v);
+            else c->columns_line = c->line;
+        }
         else if (!strcmp(k, "signature_left")) { if (!parse_frac(v, &s->signature_left)) serr(c, "expected a fraction such as 45%, got ", v); }
-        else if (!strcmp(k, "header_min_gap")) { if (!parse_len(v, &s->header_min_gap)) serr(c, "expected a length, got ", v); }
+        else if (!strcmp(k, "header_left_min") || !strcmp(k, "header_left_max")) {
+            if (!parse_frac(v, !strcmp(k, "header_left_min") ? &s->header_left_min : &s->header_left_max)) serr(c, "expected a fraction such as 20%, got ", v);
+            else c->columns_line = c->line;
+        }
+        else if (!strcmp(k, "header_min_gap")) {
+            if (!parse_len(v, &s->header_min_gap) || s->header_min_gap > VB_MM(50)) serr(c, "expected a length up to 50mm, got ", v);
+        }
         else serr(c, "unknown [columns] key ", k);
     } else if (!strcmp(sect, "numbering")) {
         const char *val = vb_strdup(c->a, v);
@@ -206,11 +216,12 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
     s->margin_top = VB_MM(20); s->margin_bottom = VB_MM(20);
     s->margin_left = VB_MM(30); s->margin_right = VB_MM(15);
     s->page_number_y = VB_MM(12); s->page_number_from = 2;
-    s->header_left = 420; s->signature_left = 450; s->header_min_gap = VB_MM(3);
+    s->header_left = 420; s->signature_left = 450; s->header_min_gap = VB_MM(8);
+    s->header_left_min = 200; s->header_left_max = 650;
     s->num_h1 = "%R. "; s->num_h2 = "%d. "; s->num_h3 = "%a) "; s->num_article = "Điều %d. ";
     s->blank = "…………"; s->end_mark = ".";
 
-    sctx c = { a, path, 0, d, true };
+    sctx c = { a, path, 0, d, true, 0 };
     size_t cap = 16;
     s->zones = vb_alloc(a, cap * sizeof *s->zones);
     char sect[64] = "";
@@ -276,6 +287,14 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
             buf[o] = 0;
             z->docx_style = z->docx_name = vb_strdup(a, buf);
         }
+    }
+    if (c.ok && !(s->header_left_min <= s->header_left && s->header_left <= s->header_left_max)) {
+        /* named at the last of the three keys the file sets */
+        c.line = c.columns_line;
+        char got[96];
+        snprintf(got, sizeof got, "%.1f%% <= %.1f%% <= %.1f%%", s->header_left_min / 10.0, s->header_left / 10.0,
+                 s->header_left_max / 10.0);
+        serr(&c, "[columns] needs header_left_min <= header_left <= header_left_max, got ", got);
     }
     if (s->margin_left + s->margin_right >= s->page_w - VB_MM(20) || s->margin_top + s->margin_bottom >= s->page_h - VB_MM(20)) {
         vb_error(d, VB_EXIT_INPUT, "%s: margins leave no room for text", path);

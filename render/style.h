@@ -60,7 +60,10 @@ typedef struct vb_style {
     int32_t page_number_from;  /* first page that shows its number (2) */
     /* [columns]: the two-column header and signature rows */
     int32_t header_left;       /* permille of the text width for the left column */
-    int32_t header_min_gap;    /* least space between the two columns, mpt */
+    int32_t header_left_min;   /* the fitter moves the split within these */
+    int32_t header_left_max;   /*   (permille) */
+    int32_t header_min_gap;    /* least clear space between the texts of the
+                                  two columns on one line, mpt */
     int32_t signature_left;    /* permille for the left cell of signature rows */
     /* [numbering]: formats for vb_numfmt ("%R- ", "%d. ", "%a) ", "Điều %d. ") */
     const char *num_h1, *num_h2, *num_h3, *num_article;
