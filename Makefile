@@ -1,5 +1,5 @@
 # vanban — see README.md.  Dependencies come from Debian packages through
-# pkg-config (libharu ships no .pc: -lhpdf).
+# pkg-config.
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
@@ -9,7 +9,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-function-declaration
 CPPFLAGS += -DVB_DATADIR='"$(PREFIX)/share/vanban"' $(PKG_CFLAGS)
-override LDLIBS += $(PKG_LIBS) -lhpdf -lpthread -lm
+override LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 # B is the build folder and BIN the binary: `make check` builds a second,
 # sanitized tree in build-san/ so the normal one is untouched.

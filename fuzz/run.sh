@@ -68,7 +68,7 @@ for t in $targets; do
   echo "fuzz: link $bin"
   # shellcheck disable=SC2086
   $cc $CFLAGS "${DEFS[@]}" $pkg_cflags -Ifuzz "$src" "${objs[@]}" -o "$bin" \
-      $pkg_libs -lhpdf -lpthread -lm || { echo "fuzz: link of $t failed" >&2; exit 2; }
+      $pkg_libs -lpthread -lm || { echo "fuzz: link of $t failed" >&2; exit 2; }
 done
 [ "${FUZZ_BUILD_ONLY:-}" = 1 ] && { echo "fuzz: built ($targets) in $out/"; exit 0; }
 
