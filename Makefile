@@ -2,6 +2,7 @@
 # pkg-config.
 PREFIX  ?= /usr/local
 DESTDIR ?=
+MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
 PKGS     = freetype2 fontconfig libzip libdeflate jansson libutf8proc harfbuzz harfbuzz-subset icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -19,13 +20,21 @@ SRC   := $(filter-out render/main.c,$(wildcard render/*.c))
 OBJ   := $(SRC:render/%.c=$(B)/%.o)
 UNIT  := $(wildcard tests/unit/*.c)
 
-.PHONY: all test check bench install uninstall clean samples fuzz units
+.PHONY: all test check bench install uninstall clean samples fuzz units FORCE
 all: $(BIN)
 
 $(B)/%.o: render/%.c $(wildcard render/*.h) | $(B)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(B):
 	mkdir -p $(B)
+
+# engine.c has the data folder ($(PREFIX)/share/vanban) built in: a stamp
+# that changes with PREFIX rebuilds it, so `make install PREFIX=/usr` after
+# a plain `make` installs a binary that finds its data.
+$(B)/datadir.stamp: FORCE | $(B)
+	@echo '$(PREFIX)/share/vanban' | cmp -s - $@ || echo '$(PREFIX)/share/vanban' > $@
+$(B)/engine.o: $(B)/datadir.stamp
+FORCE:
 
 $(B)/libvanban.a: $(OBJ)
 	rm -f $@; ar rcs $@ $^
@@ -62,12 +71,13 @@ bench: vanban
 	tools/bench.sh
 
 install: vanban
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vanban
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vanban $(DESTDIR)$(MANDIR)/man1
 	install -m 755 vanban $(DESTDIR)$(PREFIX)/bin/vanban
 	cp -r templates fonts $(DESTDIR)$(PREFIX)/share/vanban/
+	install -m 644 docs/vanban.1 $(DESTDIR)$(MANDIR)/man1/vanban.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/vanban
+	rm -f $(DESTDIR)$(PREFIX)/bin/vanban $(DESTDIR)$(MANDIR)/man1/vanban.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/vanban
 
 clean:
