@@ -1,7 +1,8 @@
 # vanban — see README.md.  Dependencies come from Debian packages through
-# pkg-config (libharu ships no .pc: -lhpdf).
+# pkg-config.
 PREFIX  ?= /usr/local
 DESTDIR ?=
+MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
 PKGS     = freetype2 fontconfig libzip libdeflate jansson libutf8proc harfbuzz harfbuzz-subset icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -9,7 +10,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-function-declaration
 CPPFLAGS += -DVB_DATADIR='"$(PREFIX)/share/vanban"' $(PKG_CFLAGS)
-override LDLIBS += $(PKG_LIBS) -lhpdf -lpthread -lm
+override LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 # B is the build folder and BIN the binary: `make check` builds a second,
 # sanitized tree in build-san/ so the normal one is untouched.
@@ -19,13 +20,21 @@ SRC   := $(filter-out render/main.c,$(wildcard render/*.c))
 OBJ   := $(SRC:render/%.c=$(B)/%.o)
 UNIT  := $(wildcard tests/unit/*.c)
 
-.PHONY: all test check bench install uninstall clean samples fuzz units
+.PHONY: all test check bench install uninstall clean samples fuzz units FORCE
 all: $(BIN)
 
 $(B)/%.o: render/%.c $(wildcard render/*.h) | $(B)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(B):
 	mkdir -p $(B)
+
+# engine.c has the data folder ($(PREFIX)/share/vanban) built in: a stamp
+# that changes with PREFIX rebuilds it, so `make install PREFIX=/usr` after
+# a plain `make` installs a binary that finds its data.
+$(B)/datadir.stamp: FORCE | $(B)
+	@echo '$(PREFIX)/share/vanban' | cmp -s - $@ || echo '$(PREFIX)/share/vanban' > $@
+$(B)/engine.o: $(B)/datadir.stamp
+FORCE:
 
 $(B)/libvanban.a: $(OBJ)
 	rm -f $@; ar rcs $@ $^
@@ -62,12 +71,13 @@ bench: vanban
 	tools/bench.sh
 
 install: vanban
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vanban
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vanban $(DESTDIR)$(MANDIR)/man1
 	install -m 755 vanban $(DESTDIR)$(PREFIX)/bin/vanban
 	cp -r templates fonts $(DESTDIR)$(PREFIX)/share/vanban/
+	install -m 644 docs/vanban.1 $(DESTDIR)$(MANDIR)/man1/vanban.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/vanban
+	rm -f $(DESTDIR)$(PREFIX)/bin/vanban $(DESTDIR)$(MANDIR)/man1/vanban.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/vanban
 
 clean:

@@ -5,7 +5,7 @@
 #   FUZZ_SECONDS=60          seconds per target (default 60)
 #   FUZZ_TARGETS="record template text render"   which targets, in order
 #   FUZZ_BUILD_ONLY=1        build and stop
-#   FUZZ_CC=clang            the compiler (needs libFuzzer: libclang-rt-14-dev)
+#   FUZZ_CC=clang            the compiler (needs libFuzzer: libclang-rt-dev)
 #
 # Everything built or written while fuzzing lives in fuzz/build/ (ignored by
 # git): objects, the four binaries, the growing corpora, logs.  Seeds are
@@ -23,7 +23,7 @@ cc=${FUZZ_CC:-clang}
 out=fuzz/build
 
 if ! command -v "$cc" >/dev/null; then
-  echo "fuzz: $cc not found; install clang and libclang-rt-14-dev (tools/setup.sh --deps)" >&2
+  echo "fuzz: $cc not found; install clang and libclang-rt-dev (tools/setup.sh --deps)" >&2
   exit 2
 fi
 # the Makefile's PKGS (so a new dependency needs no change here)
@@ -68,7 +68,7 @@ for t in $targets; do
   echo "fuzz: link $bin"
   # shellcheck disable=SC2086
   $cc $CFLAGS "${DEFS[@]}" $pkg_cflags -Ifuzz "$src" "${objs[@]}" -o "$bin" \
-      $pkg_libs -lhpdf -lpthread -lm || { echo "fuzz: link of $t failed" >&2; exit 2; }
+      $pkg_libs -lpthread -lm || { echo "fuzz: link of $t failed" >&2; exit 2; }
 done
 [ "${FUZZ_BUILD_ONLY:-}" = 1 ] && { echo "fuzz: built ($targets) in $out/"; exit 0; }
 

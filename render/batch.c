@@ -114,13 +114,27 @@ static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
 static int gate_writers;
 static bool stopping;
 
+/* "vanban batch --help"; every option listed here must be in docs/vanban.1
+ * too (tests/cli.sh compares them). */
 static void usage(FILE *f)
 {
     fputs("usage: vanban batch INPUT... -o DIR [-t TYPE,...] [-f pdf,docx] [-j N]\n"
           "                    [--report FILE.json] [--skip-done] [--shard I/N]\n"
           "                    [--data DIR] [--fonts DIR]\n"
+          "Render every record of the inputs into DIR/<id>.<type>.<format> (docs/batch.md).\n"
           "INPUT is a .json record, a .jsonl file (one record a line) or a folder of them.\n"
-          "Writes DIR/<id>.<type>.<format>; see docs/batch.md.\n", f);
+          "  -o, --output DIR      the output folder (made if missing)\n"
+          "  -t, --type T1,T2      document types (default: every one the record holds)\n"
+          "  -f, --format F1,F2    pdf, docx or pdf,docx (default: pdf)\n"
+          "  -j, --jobs N          workers (default: one a core)\n"
+          "      --report FILE     a JSON report of every record and document\n"
+          "      --skip-done       keep outputs already there, render the rest\n"
+          "      --shard I/N       only the records whose index is I-1 modulo N\n"
+          "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
+          "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
+          "  --                    every later argument is an input\n"
+          "  -h, --help            this help\n"
+          "Exit status: 0 ok, 1 a record failed, 2 usage, 3 output or system error.\n", f);
 }
 
 static int usage_error(const char *fmt, const char *arg)

@@ -13,17 +13,89 @@
 
 int vb_batch_main(int argc, char **argv);
 
-static void usage(FILE *f)
+/* Each command's usage, printed by "vanban COMMAND --help" (stdout, exit 0)
+ * and after a usage error (stderr, exit 2).  Every option listed here must
+ * be in docs/vanban.1 too: tests/cli.sh compares them. */
+static const char usage_top[] =
+    "usage: vanban COMMAND [OPTION]... [ARG]...\n"
+    "Formal Vietnamese documents (Decree 30/2020/ND-CP, Guide 36-HD/VPTW) from JSON records.\n"
+    "Commands:\n"
+    "  render   one record into one PDF or DOCX document\n"
+    "  check    validate records and lay out their documents, writing nothing\n"
+    "  batch    many records into a folder, in parallel\n"
+    "  fonts    the font files used\n"
+    "  types    the document types of each convention\n"
+    "  help     the usage of a command: vanban help COMMAND, or vanban COMMAND --help\n"
+    "Options:\n"
+    "  -h, --help      this help\n"
+    "      --version   the version\n"
+    "Exit status: 0 ok, 1 bad input, 2 usage, 3 output or system error.\n"
+    "See vanban(1) for files and environment (VANBAN_DATA, SOURCE_DATE_EPOCH).\n";
+
+static const char usage_render[] =
+    "usage: vanban render RECORD.json -t TYPE [-o OUT.pdf|OUT.docx] [-f pdf|docx]\n"
+    "                     [--dump model|layout] [--data DIR] [--fonts DIR]\n"
+    "Render one record as one document, written atomically.\n"
+    "  -t, --type TYPE       the document: resolution, minutes, ... (vanban types)\n"
+    "  -o, --output FILE     where to write; .pdf or .docx gives the format\n"
+    "  -f, --format FORMAT   pdf or docx, whatever the extension\n"
+    "      --dump WHAT       print the document model or the layout to stdout (model, layout)\n"
+    "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
+    "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
+    "  -h, --help            this help\n"
+    "Exit status: 0 ok, 1 bad input, 2 usage, 3 output or system error.\n";
+
+static const char usage_check[] =
+    "usage: vanban check RECORD.json... [--data DIR] [--fonts DIR]\n"
+    "Validate each record and build and lay out every document it holds, writing nothing;\n"
+    "prints \"RECORD: ok (TYPES)\" for each good one.\n"
+    "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
+    "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
+    "  -h, --help            this help\n"
+    "Exit status: 0 all good, 1 a bad record, 2 usage, 3 a file that cannot be read.\n";
+
+static const char usage_fonts[] =
+    "usage: vanban fonts [--data DIR] [--fonts DIR]\n"
+    "Print the font file used for each face (regular, bold, italic, bold italic).\n"
+    "      --data DIR        the folder holding templates/ and fonts/ (default: $VANBAN_DATA)\n"
+    "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
+    "  -h, --help            this help\n"
+    "Exit status: 0 ok, 2 usage, 3 a face not found.\n";
+
+static const char usage_types[] =
+    "usage: vanban types [--data DIR]\n"
+    "Print the document types of each convention (party, state), one line each.\n"
+    "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
+    "  -h, --help            this help\n"
+    "Exit status: 0 ok, 2 usage, 3 no templates folder.\n";
+
+static bool is_help(const char *a) { return !strcmp(a, "-h") || !strcmp(a, "--help"); }
+
+/* A usage error: the message, then the command's usage, on stderr. */
+static int usage_error(const char *cmd, const char *usage, const char *fmt, const char *arg)
 {
-    fputs("usage: vanban render RECORD.json -t TYPE [-o OUT.pdf|OUT.docx] [-f pdf|docx]\n"
-          "                     [--dump model|layout] [--data DIR] [--fonts DIR]\n"
-          "       vanban check RECORD.json... [--data DIR] [--fonts DIR]\n"
-          "       vanban batch INPUT... -o DIR [-t T1,T2] [-f pdf,docx] [-j N] [--report FILE.json]\n"
-          "                     [--skip-done] [--shard I/N] [--data DIR] [--fonts DIR]\n"
-          "       vanban fonts [--fonts DIR]\n"
-          "       vanban types\n"
-          "TYPE is a template name: resolution, minutes, … (vanban types lists them).\n"
-          "Exit status: 0 ok, 1 bad input, 2 usage, 3 output or system error.\n", f);
+    fprintf(stderr, "vanban %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    fputs(usage, stderr);
+    return VB_EXIT_USAGE;
+}
+
+/* Options of fonts and types: only --data and --fonts (when `fonts_ok`),
+ * each with a value.  Returns -1 to go on, else the exit code. */
+static int data_options(int argc, char **argv, const char *cmd, const char *usage, bool fonts_ok,
+                        const char **data, const char **fonts)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) { fputs(usage, stdout); return 0; }
+        const char **dst = !strcmp(a, "--data") ? data : fonts_ok && !strcmp(a, "--fonts") ? fonts : NULL;
+        if (!dst && a[0] == '-' && a[1]) return usage_error(cmd, usage, "unknown option %s", a);
+        if (!dst) return usage_error(cmd, usage, "takes no arguments, got \"%s\"", a);
+        if (i + 1 >= argc) return usage_error(cmd, usage, "%s needs a value", a);
+        *dst = argv[++i];
+    }
+    return -1;
 }
 
 static void on_signal(int sig)
@@ -57,19 +129,20 @@ static int cmd_render(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
+        if (is_help(a)) { fputs(usage_render, stdout); return 0; }
         if (!strcmp(a, "-t") || !strcmp(a, "--type")) dst = &type;
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &outp;
         else if (!strcmp(a, "-f") || !strcmp(a, "--format")) dst = &fmt;
         else if (!strcmp(a, "--dump")) dst = &dump;
         else if (!strcmp(a, "--data")) dst = &data;
         else if (!strcmp(a, "--fonts")) dst = &fonts;
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "vanban render: unknown option %s\n", a); usage(stderr); return VB_EXIT_USAGE; }
+        else if (a[0] == '-' && a[1]) return usage_error("render", usage_render, "unknown option %s", a);
         else if (!in) { in = a; continue; }
         else { fprintf(stderr, "vanban render: one record at a time (use vanban batch for many)\n"); return VB_EXIT_USAGE; }
         if (i + 1 >= argc) { fprintf(stderr, "vanban render: %s needs a value\n", a); return VB_EXIT_USAGE; }
         *dst = argv[++i];
     }
-    if (!in) { fprintf(stderr, "vanban render: no record given\n"); usage(stderr); return VB_EXIT_USAGE; }
+    if (!in) return usage_error("render", usage_render, "no record given%s", "");
     if (!type) { fprintf(stderr, "vanban render: say which document with -t (resolution, minutes, …)\n"); return VB_EXIT_USAGE; }
     if (dump && strcmp(dump, "model") && strcmp(dump, "layout")) { fprintf(stderr, "vanban render: --dump takes model or layout\n"); return VB_EXIT_USAGE; }
     if (!outp && !dump) { fprintf(stderr, "vanban render: say where to write with -o FILE.pdf or FILE.docx\n"); return VB_EXIT_USAGE; }
@@ -121,14 +194,15 @@ static int cmd_check(int argc, char **argv)
     const char *data = NULL, *fonts = NULL;
     int nfiles = 0;
     for (int i = 1; i < argc; i++) {
-        if ((!strcmp(argv[i], "--data") || !strcmp(argv[i], "--fonts")) && i + 1 < argc) {
+        if (is_help(argv[i])) { fputs(usage_check, stdout); return 0; }
+        if (!strcmp(argv[i], "--data") || !strcmp(argv[i], "--fonts")) {
+            if (i + 1 >= argc) return usage_error("check", usage_check, "%s needs a value", argv[i]);
             if (argv[i][2] == 'd') data = argv[++i]; else fonts = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "vanban check: unknown option %s\n", argv[i]);
-            return VB_EXIT_USAGE;
+            return usage_error("check", usage_check, "unknown option %s", argv[i]);
         } else nfiles++;
     }
-    if (!nfiles) { fprintf(stderr, "vanban check: no record given\n"); return VB_EXIT_USAGE; }
+    if (!nfiles) return usage_error("check", usage_check, "no record given%s", "");
     int code = 0;
     vb_engine *e = NULL;
     for (int i = 1; i < argc; i++) {
@@ -178,10 +252,8 @@ static int cmd_check(int argc, char **argv)
 static int cmd_fonts(int argc, char **argv)
 {
     const char *fonts = NULL, *data = NULL;
-    for (int i = 1; i + 1 < argc; i++) {
-        if (!strcmp(argv[i], "--fonts")) fonts = argv[++i];
-        else if (!strcmp(argv[i], "--data")) data = argv[++i];
-    }
+    int rc = data_options(argc, argv, "fonts", usage_fonts, true, &data, &fonts);
+    if (rc >= 0) return rc;
     vb_diag d;
     vb_diag_init(&d);
     vb_engine *e = NULL;
@@ -198,11 +270,13 @@ static int cmd_fonts(int argc, char **argv)
 
 static int cmd_types(int argc, char **argv)
 {
-    (void)argc; (void)argv;
+    const char *data = NULL;
+    int rc = data_options(argc, argv, "types", usage_types, false, &data, NULL);
+    if (rc >= 0) return rc;
     vb_diag d;
     vb_diag_init(&d);
     vb_engine *e = NULL;
-    if (!vb_engine_open(NULL, NULL, &e, &d)) return finish(&d, d.exit_code);
+    if (!vb_engine_open(data, NULL, &e, &d)) return finish(&d, d.exit_code);
     for (int c = 0; c < 2; c++) {
         const char **t;
         size_t n = vb_engine_types(e, (vb_convention)c, &t);
@@ -214,19 +288,32 @@ static int cmd_types(int argc, char **argv)
     return finish(&d, 0);
 }
 
+/* Run command cmd with its arguments (argv[0] is the command's name). */
+static int run(const char *cmd, int argc, char **argv)
+{
+    if (!strcmp(cmd, "render")) return cmd_render(argc, argv);
+    if (!strcmp(cmd, "check")) return cmd_check(argc, argv);
+    if (!strcmp(cmd, "batch")) return vb_batch_main(argc, argv);
+    if (!strcmp(cmd, "fonts")) return cmd_fonts(argc, argv);
+    if (!strcmp(cmd, "types")) return cmd_types(argc, argv);
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) { printf("vanban %s\n", VB_VERSION); return 0; }
+    if (is_help(cmd)) { fputs(usage_top, stdout); return 0; }
+    fprintf(stderr, "vanban: unknown command \"%s\"\n", cmd);
+    fputs(usage_top, stderr);
+    return VB_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     vb_install_signals();
-    if (argc < 2) { usage(stderr); return VB_EXIT_USAGE; }
-    const char *cmd = argv[1];
-    if (!strcmp(cmd, "render")) return cmd_render(argc - 1, argv + 1);
-    if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
-    if (!strcmp(cmd, "batch")) return vb_batch_main(argc - 1, argv + 1);
-    if (!strcmp(cmd, "fonts")) return cmd_fonts(argc - 1, argv + 1);
-    if (!strcmp(cmd, "types")) return cmd_types(argc - 1, argv + 1);
-    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) { printf("vanban %s\n", VB_VERSION); return 0; }
-    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) { usage(stdout); return 0; }
-    fprintf(stderr, "vanban: unknown command \"%s\"\n", cmd);
-    usage(stderr);
-    return VB_EXIT_USAGE;
+    if (argc < 2) { fputs(usage_top, stderr); return VB_EXIT_USAGE; }
+    if (!strcmp(argv[1], "help")) {
+        if (argc == 2) { fputs(usage_top, stdout); return 0; }
+        if (argc > 3) return usage_error("help", usage_top, "takes one command, got \"%s\" too", argv[3]);
+        /* "vanban help render" is "vanban render --help" */
+        char help[] = "--help";
+        char *args[] = { argv[2], help, NULL };
+        return run(argv[2], 2, args);
+    }
+    return run(argv[1], argc - 1, argv + 1);
 }

@@ -1,70 +1,42 @@
-/* pdf.c — the PDF backend: lay the document out and draw the pages with
- * libharu (2.3.0).
+/* pdf.c — the PDF backend: lay the document out, then write every object
+ * of the file ourselves through pdfobj.c (header, numbered objects,
+ * streams, cross-reference table, trailer).  No PDF library: the fonts and
+ * the page content were always ours, and the file structure is small
+ * enough to own, so nothing here depends on a library's internals, and
+ * later additions (incremental updates for signatures, XMP metadata) write
+ * into a structure we control.
  *
- * libharu is used without longjmp: its error handler only records the first
- * error in a context struct, and every call's status is checked; a failure
- * becomes one diagnostic "pdf: libharu error 0x%04X (detail %u)".
- *
- * libharu writes the file: header, catalogue, page tree, information
- * dictionary, every object and stream (Flate-compressed), cross-reference
- * table and trailer.  Two things we make ourselves with its object API,
- * because its own versions are slow or wrong for us:
- *
- *  - Fonts.  libharu 2.3.0's UTF-8 CID fonts look up all 65,536 BMP code
- *    points in the font and write a 128 KiB CIDToGIDMap for every font of
- *    every document (most of the time of a whole render went there), and
- *    its ToUnicode stream is not a valid ToUnicode CMap.  Here each face is
- *    subset with HarfBuzz (vb_font_subset) to the code points the document
- *    sets, and written as a Type0 font with Identity-H encoding over a
- *    CIDFontType2: CIDs 1..n are the face's code points in increasing
- *    order, so the CIDToGIDMap stream is 2(n+1) bytes, /W lists the n
- *    widths (whole units of 1/1000 em, as MuPDF reads only integers; the
- *    content stream places every word exactly all the same), /ToUnicode
- *    maps every CID back to its one code point, and FontFile2 is the subset.
+ *  - Fonts.  Each face is subset with HarfBuzz (vb_font_subset) to the
+ *    code points the document sets, and written as a Type0 font with
+ *    Identity-H encoding over a CIDFontType2: CIDs 1..n are the face's code
+ *    points in increasing order, so the CIDToGIDMap stream is 2(n+1) bytes,
+ *    /W lists the n widths (whole units of 1/1000 em, as MuPDF reads only
+ *    integers; the content stream places every word exactly all the same),
+ *    /ToUnicode maps every CID back to its one code point, and FontFile2 is
+ *    the subset.
  *  - Page content.  A line's words go into one TJ array with the pen
  *    moved exactly to each word's place, rules are "x y m x y l S":
  *    integer milli-points printed exactly, so positions are those of the
  *    layout to the thousandth of a point.
  *
- * Output is reproducible: no /ID (only written with encryption), dates come
- * from the document (or SOURCE_DATE_EPOCH), subset tags are a hash of the
- * face and its code points, and object order follows the layout. */
+ * Objects: 1 catalogue, 2 page tree, 3 information dictionary, then per
+ * face its six objects, one resource dictionary shared by every page, and
+ * per page the page and its content stream.
+ *
+ * Output is reproducible: /ID is a hash of the file, dates come from the
+ * document (or SOURCE_DATE_EPOCH), subset tags are a hash of the face and
+ * its code points, and object order follows the layout. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <hpdf.h>
-#include <libdeflate.h>
-
 #include "backend.h"
 #include "layout.h"
+#include "pdfobj.h"
+#include "text.h"
 
 #define BMP_WORDS (0x10000 / 64)
-
-typedef struct pdf_ctx {
-    HPDF_STATUS err;            /* first libharu error, 0 if none */
-    HPDF_STATUS detail;
-} pdf_ctx;
-
-static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
-{
-    pdf_ctx *c = user;
-    if (c->err == 0) { c->err = error_no ? error_no : 0xFFFF; c->detail = detail_no; }
-}
-
-/* Record a libharu failure as the diagnostic (once). */
-static void hpdf_fail(pdf_ctx *c, vb_diag *d, HPDF_STATUS st)
-{
-    if (c->err == 0) { c->err = st ? st : 0xFFFF; c->detail = 0; }
-    vb_error(d, VB_EXIT_SYSTEM, "pdf: libharu error 0x%04X (detail %u)",
-             (unsigned)c->err, (unsigned)c->detail);
-}
-
-/* Evaluate a libharu call; on failure report and jump to `fail`. */
-#define HPDF_TRY(call) do { HPDF_STATUS st_ = (call); \
-    if (st_ != HPDF_OK || ctx.err) { hpdf_fail(&ctx, d, st_); goto fail; } } while (0)
-#define HPDF_NEED(ptr) do { if (!(ptr) || ctx.err) { hpdf_fail(&ctx, d, 0); goto fail; } } while (0)
 
 /* ---- code point sets ---- */
 
@@ -105,21 +77,6 @@ static unsigned cid_of(const cpset *s, uint32_t cp)
 
 /* ---- numbers ---- */
 
-/* v thousandths, printed exactly and shortest: 14000 -> "14", -1500 -> "-1.5" */
-static void put_milli(vb_buf *b, int64_t v)
-{
-    char tmp[32];
-    int n = 0;
-    if (v < 0) { tmp[n++] = '-'; v = -v; }
-    n += snprintf(tmp + n, sizeof tmp - (size_t)n, "%lld", (long long)(v / 1000));
-    int frac = (int)(v % 1000);
-    if (frac) {
-        tmp[n++] = '.';
-        for (int div = 100; frac && div; div /= 10) { tmp[n++] = (char)('0' + frac / div); frac %= div; }
-    }
-    vb_buf_add(b, tmp, (size_t)n);
-}
-
 /* font units -> glyph-space units (1/1000 em), rounded */
 static int32_t em_units(int64_t units, int32_t upem)
 {
@@ -134,68 +91,8 @@ typedef struct pdf_face {
     uint32_t *cps;             /* the same, sorted; CID i+1 is cps[i] */
     size_t n;
     int64_t *w;                /* width of CID i+1 in 1/1,000,000 em (/W * 1000) */
-    vb_buf wtext;              /* "/W [1 [...]]" written by the CIDFont's hook */
-    HPDF_Dict font;            /* the Type0 font dictionary */
+    uint32_t font;             /* the Type0 font's object number, 0 if unused */
 } pdf_face;
-
-/* The widths as one line of text (dict->attr) rather than an array of a
- * few hundred libharu number objects per face. */
-static HPDF_STATUS write_widths(HPDF_Dict dict, HPDF_Stream stream)
-{
-    return HPDF_Stream_WriteStr(stream, (const char *)dict->attr);
-}
-
-/* ---- streams ----
- * We compress streams ourselves, with libdeflate: libharu deflates with
- * zlib at level 6, and zlib took a third of a whole render even at level
- * 4; libdeflate makes the same zlib-format streams two to three times as
- * fast, a little smaller.  libharu then stores the bytes as they are
- * (filter NONE drops any /Filter key at write time), and the dictionary's
- * write hook adds the /Filter. */
-#define PDF_DEFLATE_LEVEL 6
-
-typedef struct pdf_w {
-    HPDF_Doc pdf;
-    struct libdeflate_compressor *z;   /* one per document */
-    void *zbuf;
-    size_t zcap;
-} pdf_w;
-
-static void pdf_w_free(pdf_w *w)
-{
-    if (w->z) libdeflate_free_compressor(w->z);
-    free(w->zbuf);
-}
-
-static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream stream)
-{
-    (void)dict;
-    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
-}
-
-/* Put data, deflated, into the stream dictionary s. */
-static bool put_deflated(pdf_w *w, HPDF_Dict s, const void *data, size_t len)
-{
-    if (!w->z && !(w->z = libdeflate_alloc_compressor(PDF_DEFLATE_LEVEL))) vb_oom();
-    size_t cap = libdeflate_zlib_compress_bound(w->z, len);
-    if (cap > w->zcap) {
-        w->zbuf = vb_xrealloc(w->zbuf, cap);
-        w->zcap = cap;
-    }
-    size_t n = libdeflate_zlib_compress(w->z, data, len, w->zbuf, cap);
-    if (n == 0) return false;
-    s->filter = HPDF_STREAM_FILTER_NONE;
-    s->write_fn = write_flate_key;
-    return HPDF_Stream_Write(s->stream, w->zbuf, (HPDF_UINT)n) == HPDF_OK;
-}
-
-/* A new stream object holding data, deflated. */
-static HPDF_Dict new_stream(pdf_w *w, const void *data, size_t len)
-{
-    HPDF_Dict s = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
-    if (!s || !put_deflated(w, s, data, len)) return NULL;
-    return s;
-}
 
 /* The ToUnicode CMap: CID i+1 -> cps[i].  Runs of consecutive code points
  * below U+0100 become bfrange lines when the CIDs do not cross a multiple
@@ -259,25 +156,13 @@ static void subset_tag(const char *psname, const uint32_t *cps, size_t n, char t
     tag[6] = 0;
 }
 
-/* A new dictionary that is an object of its own, with /Type and, when
- * given, /Subtype. */
-static HPDF_Dict new_object(HPDF_Doc pdf, const char *type, const char *subtype)
+/* Embed face k: subset, FontFile2, descriptor, CIDToGIDMap,
+ * CIDFontType2 with its widths, ToUnicode and the Type0 font, whose
+ * number goes into pf->font.  False, with a diagnostic, when subsetting
+ * fails. */
+static bool embed_face(vb_pdf_file *pf_file, const vb_fonts *fonts, vb_face k, pdf_face *pf,
+                       vb_diag *d)
 {
-    HPDF_Dict o = HPDF_Dict_New(pdf->mmgr);
-    if (!o || HPDF_Xref_Add(pdf->xref, o) != HPDF_OK ||
-        HPDF_Dict_AddName(o, "Type", type) != HPDF_OK ||
-        (subtype && HPDF_Dict_AddName(o, "Subtype", subtype) != HPDF_OK))
-        return NULL;
-    return o;
-}
-
-/* Embed face k: subset, FontFile2, descriptor, CIDFontType2, ToUnicode and
- * the Type0 font.  False on failure: subsetting adds a diagnostic, a
- * libharu failure adds none (the caller reports it). */
-static bool embed_face(pdf_w *w, const vb_fonts *fonts, vb_face k, pdf_face *pf, vb_diag *d)
-{
-    HPDF_Doc pdf = w->pdf;
-    HPDF_MMgr mm = pdf->mmgr;
     vb_buf ttf = { 0 }, b = { 0 };
     uint16_t *gids = vb_xmalloc((pf->n ? pf->n : 1) * sizeof *gids);
     bool ok = false;
@@ -293,32 +178,27 @@ static bool embed_face(pdf_w *w, const vb_fonts *fonts, vb_face k, pdf_face *pf,
     for (char *c = name; *c; c++)            /* keep the name a plain PDF name */
         if (*c <= ' ' || *c >= 0x7F || strchr("()<>[]{}/%#", *c)) *c = '-';
 
-    HPDF_Dict file = new_stream(w, ttf.data, ttf.len);
-    if (!file || HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)ttf.len) != HPDF_OK) goto out;
+    uint32_t file = vb_pdf_obj_new(pf_file);
+    char entries[48];
+    snprintf(entries, sizeof entries, "/Length1 %zu", ttf.len);
+    vb_pdf_stream(pf_file, file, entries, ttf.data, ttf.len);
 
-    HPDF_Dict desc = new_object(pdf, "FontDescriptor", NULL);
-    if (!desc) goto out;
+    uint32_t desc = vb_pdf_obj_new(pf_file);
+    vb_buf *o = vb_pdf_obj_begin(pf_file, desc);
     /* flags: 1 fixed pitch, 2 serif, 4 symbolic (the glyphs are not all in
      * the standard Latin set), 64 italic */
-    HPDF_INT32 flags = 4 | (fd.fixed_pitch ? 1 : 0) | (fd.serif ? 2 : 0) | (fd.italic ? 64 : 0);
-    HPDF_Array bbox = HPDF_Array_New(mm);
-    if (!bbox) goto out;
+    int flags = 4 | (fd.fixed_pitch ? 1 : 0) | (fd.serif ? 2 : 0) | (fd.italic ? 64 : 0);
     /* StemV is not in TrueType; the usual estimate from the weight class */
     int32_t stemv = 50 + (fd.weight / 65) * (fd.weight / 65);
-    if (HPDF_Dict_AddName(desc, "FontName", name) != HPDF_OK ||
-        HPDF_Dict_AddNumber(desc, "Flags", flags) != HPDF_OK ||
-        HPDF_Dict_Add(desc, "FontBBox", bbox) != HPDF_OK ||
-        HPDF_Array_AddNumber(bbox, em_units(fd.bbox[0], fd.upem)) != HPDF_OK ||
-        HPDF_Array_AddNumber(bbox, em_units(fd.bbox[1], fd.upem)) != HPDF_OK ||
-        HPDF_Array_AddNumber(bbox, em_units(fd.bbox[2], fd.upem)) != HPDF_OK ||
-        HPDF_Array_AddNumber(bbox, em_units(fd.bbox[3], fd.upem)) != HPDF_OK ||
-        HPDF_Dict_AddReal(desc, "ItalicAngle", (HPDF_REAL)(fd.italic_angle / 1000.0)) != HPDF_OK ||
-        HPDF_Dict_AddNumber(desc, "Ascent", em_units(fd.ascent, fd.upem)) != HPDF_OK ||
-        HPDF_Dict_AddNumber(desc, "Descent", em_units(fd.descent, fd.upem)) != HPDF_OK ||
-        HPDF_Dict_AddNumber(desc, "CapHeight", em_units(fd.cap_height, fd.upem)) != HPDF_OK ||
-        HPDF_Dict_AddNumber(desc, "StemV", stemv) != HPDF_OK ||
-        HPDF_Dict_Add(desc, "FontFile2", file) != HPDF_OK)
-        goto out;
+    vb_buf_printf(o, "<< /Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] "
+                  "/ItalicAngle ", name, flags,
+                  (int)em_units(fd.bbox[0], fd.upem), (int)em_units(fd.bbox[1], fd.upem),
+                  (int)em_units(fd.bbox[2], fd.upem), (int)em_units(fd.bbox[3], fd.upem));
+    vb_pdf_milli(o, fd.italic_angle);
+    vb_buf_printf(o, " /Ascent %d /Descent %d /CapHeight %d /StemV %d /FontFile2 %u 0 R >>",
+                  (int)em_units(fd.ascent, fd.upem), (int)em_units(fd.descent, fd.upem),
+                  (int)em_units(fd.cap_height, fd.upem), (int)stemv, (unsigned)file);
+    vb_pdf_obj_end(pf_file);
 
     /* CIDToGIDMap: two bytes, big-endian, per CID from 0 */
     size_t maplen = 2 * (pf->n + 1);
@@ -327,48 +207,37 @@ static bool embed_face(pdf_w *w, const vb_fonts *fonts, vb_face k, pdf_face *pf,
         map[2 * (i + 1)] = (unsigned char)(gids[i] >> 8);
         map[2 * (i + 1) + 1] = (unsigned char)(gids[i] & 0xFF);
     }
-    HPDF_Dict cidmap = new_stream(w, map, maplen);
+    uint32_t cidmap = vb_pdf_obj_new(pf_file);
+    vb_pdf_stream(pf_file, cidmap, NULL, map, maplen);
     free(map);
-    if (!cidmap) goto out;
 
-    HPDF_Dict cid = new_object(pdf, "Font", "CIDFontType2");
-    HPDF_Dict sysinfo = HPDF_Dict_New(mm);
-    if (!cid || !sysinfo) goto out;
-    if (HPDF_Dict_AddName(cid, "BaseFont", name) != HPDF_OK ||
-        HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo) != HPDF_OK ||
-        HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL)) != HPDF_OK ||
-        HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL)) != HPDF_OK ||
-        HPDF_Dict_AddNumber(sysinfo, "Supplement", 0) != HPDF_OK ||
-        HPDF_Dict_Add(cid, "FontDescriptor", desc) != HPDF_OK ||
-        HPDF_Dict_Add(cid, "CIDToGIDMap", cidmap) != HPDF_OK)
-        goto out;
+    uint32_t cid = vb_pdf_obj_new(pf_file);
+    o = vb_pdf_obj_begin(pf_file, cid);
+    vb_buf_printf(o, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s "
+                  "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+                  "/FontDescriptor %u 0 R /CIDToGIDMap %u 0 R\n/W [1 [",
+                  name, (unsigned)desc, (unsigned)cidmap);
     pf->w = vb_xmalloc((pf->n ? pf->n : 1) * sizeof *pf->w);
-    vb_buf_puts(&pf->wtext, "/W [1 [");
     for (size_t i = 0; i < pf->n; i++) {
         int32_t adv = vb_font_advance(fonts, k, pf->cps[i]);
         if (adv < 0) adv = vb_font_advance(fonts, k, 0x20);   /* U+00A0 as measured */
         pf->w[i] = (int64_t)em_units(adv, fd.upem) * 1000;
-        if (i) vb_buf_putc(&pf->wtext, ' ');
-        put_milli(&pf->wtext, pf->w[i]);
+        if (i) vb_buf_putc(o, ' ');
+        vb_pdf_milli(o, pf->w[i]);
     }
-    vb_buf_puts(&pf->wtext, "]]\012");
-    cid->attr = (void *)vb_buf_cstr(&pf->wtext);
-    cid->write_fn = write_widths;
+    vb_buf_puts(o, "]] >>");
+    vb_pdf_obj_end(pf_file);
 
     tounicode_cmap(&b, pf->cps, pf->n);
-    HPDF_Dict tu = new_stream(w, b.data, b.len);
-    if (!tu) goto out;
+    uint32_t tu = vb_pdf_obj_new(pf_file);
+    vb_pdf_stream(pf_file, tu, NULL, b.data, b.len);
 
-    HPDF_Dict t0 = new_object(pdf, "Font", "Type0");
-    HPDF_Array desc_fonts = HPDF_Array_New(mm);
-    if (!t0 || !desc_fonts) goto out;
-    if (HPDF_Dict_AddName(t0, "BaseFont", name) != HPDF_OK ||
-        HPDF_Dict_AddName(t0, "Encoding", "Identity-H") != HPDF_OK ||
-        HPDF_Dict_Add(t0, "DescendantFonts", desc_fonts) != HPDF_OK ||
-        HPDF_Array_Add(desc_fonts, cid) != HPDF_OK ||
-        HPDF_Dict_Add(t0, "ToUnicode", tu) != HPDF_OK)
-        goto out;
-    pf->font = t0;
+    pf->font = vb_pdf_obj_new(pf_file);
+    o = vb_pdf_obj_begin(pf_file, pf->font);
+    vb_buf_printf(o, "<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H "
+                  "/DescendantFonts [%u 0 R] /ToUnicode %u 0 R >>",
+                  name, (unsigned)cid, (unsigned)tu);
+    vb_pdf_obj_end(pf_file);
     ok = true;
 out:
     free(gids);
@@ -431,7 +300,7 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
             ? (num + f->size / 2) / f->size : -((-num + f->size / 2) / f->size);
         const pdf_face *pf = &faces[f->face];
         if (in_tj && same_font && y == ty && target >= pen) {
-            if (target != pen) put_milli(b, pen - target);
+            if (target != pen) vb_pdf_milli(b, pen - target);
             vb_buf_putc(b, '(');
             pen = target + put_codes(b, pf, f->text);
             vb_buf_putc(b, ')');
@@ -440,13 +309,13 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
         if (in_tj) { vb_buf_puts(b, "] TJ\n"); in_tj = false; }
         if (!same_font) {
             vb_buf_printf(b, "/F%d ", (int)f->face + 1);
-            put_milli(b, f->size);
+            vb_pdf_milli(b, f->size);
             vb_buf_puts(b, " Tf\n");
             cur_face = (int)f->face; cur_size = f->size;
         }
-        put_milli(b, x - tx);
+        vb_pdf_milli(b, x - tx);
         vb_buf_putc(b, ' ');
-        put_milli(b, y - ty);
+        vb_pdf_milli(b, y - ty);
         vb_buf_puts(b, " Td [(");
         tx = x; ty = y;
         pen = put_codes(b, pf, f->text);
@@ -459,68 +328,32 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
     for (size_t ri = 0; ri < pg->nrules; ri++) {
         const vb_line_seg *r = &pg->rules[ri];
         if (r->width != cur_width) {
-            put_milli(b, r->width);
+            vb_pdf_milli(b, r->width);
             vb_buf_puts(b, " w\n");
             cur_width = r->width;
         }
         int64_t y = (int64_t)page_h - r->y;
-        put_milli(b, r->x1); vb_buf_putc(b, ' '); put_milli(b, y); vb_buf_puts(b, " m ");
-        put_milli(b, r->x2); vb_buf_putc(b, ' '); put_milli(b, y); vb_buf_puts(b, " l S\n");
+        vb_pdf_milli(b, r->x1); vb_buf_putc(b, ' '); vb_pdf_milli(b, y); vb_buf_puts(b, " m ");
+        vb_pdf_milli(b, r->x2); vb_buf_putc(b, ' '); vb_pdf_milli(b, y); vb_buf_puts(b, " l S\n");
     }
     return true;
 }
 
 /* ---- the document ---- */
 
-static HPDF_Date unix_to_date(int64_t t)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    HPDF_Date dt = { 1970, 1, 1, 0, 0, 0, 'Z', 0, 0 };
-    if (gmtime_r(&tt, &tm) && tm.tm_year + 1900 >= 1 && tm.tm_year + 1900 <= 9999) {
-        dt.year = tm.tm_year + 1900; dt.month = tm.tm_mon + 1; dt.day = tm.tm_mday;
-        dt.hour = tm.tm_hour; dt.minutes = tm.tm_min; dt.seconds = tm.tm_sec;
-    }
-    return dt;
-}
-
-static inline HPDF_REAL pt(int32_t v) { return (HPDF_REAL)(v / 1000.0); }
-
-/* A text string for the information dictionary: UTF-16BE with its byte
- * order mark (written by libharu as a hex string), so any Vietnamese title
- * reads back exactly; libharu's own UTF-8 encoder would cost a 65,536-entry
- * table per document for four short strings. */
-static void utf16_text(vb_buf *b, const char *s)
-{
-    b->len = 0;
-    vb_buf_add(b, "\xFE\xFF", 2);
-    while (*s) {
-        int32_t cp;
-        s += vb_utf8_next(s, &cp);
-        unsigned u[2];
-        int n = 1;
-        if (cp >= 0x10000) {
-            u[0] = 0xD800 + (((unsigned)cp - 0x10000) >> 10);
-            u[1] = 0xDC00 + (((unsigned)cp - 0x10000) & 0x3FF);
-            n = 2;
-        } else u[0] = (unsigned)cp;
-        for (int i = 0; i < n; i++) {
-            char two[2] = { (char)(u[i] >> 8), (char)(u[i] & 0xFF) };
-            vb_buf_add(b, two, 2);
-        }
-    }
-}
+/* ISO 32000-1, Annex C.2: readers take pages of 3 to 14,400 units a side. */
+#define PDF_PAGE_MIN (3 * VB_PT)
+#define PDF_PAGE_MAX (14400 * VB_PT)
 
 /* Draw a laid-out document into a PDF; appends the file to out. */
 static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fonts *fonts,
                              vb_buf *out, vb_diag *d)
 {
-    pdf_ctx ctx = { 0, 0 };
-    HPDF_Doc pdf = NULL;
     cpset *used = vb_xcalloc(VB_FACE_COUNT, sizeof *used);
     pdf_face faces[VB_FACE_COUNT] = { { 0 } };
     vb_buf content = { 0 };
-    pdf_w w = { 0 };
+    vb_pdf_file f = { 0 };
+    uint32_t *kids = NULL;
     size_t out_len0 = out->len;
     bool ok = false;
 
@@ -530,29 +363,38 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
         vb_error(d, VB_EXIT_SYSTEM, "pdf: the layout has no pages");
         goto fail;
     }
+    if (page_w < PDF_PAGE_MIN || page_h < PDF_PAGE_MIN || page_w > PDF_PAGE_MAX || page_h > PDF_PAGE_MAX) {
+        vb_buf_puts(&content, "pdf: a page of ");
+        vb_pdf_milli(&content, page_w);
+        vb_buf_puts(&content, " x ");
+        vb_pdf_milli(&content, page_h);
+        vb_error(d, VB_EXIT_SYSTEM, "%s pt is outside the 3 to 14400 pt a side PDF readers take",
+                 vb_buf_cstr(&content));
+        goto fail;
+    }
 
     /* 1. code points per face */
     for (size_t pi = 0; pi < l->npages; pi++) {
         const vb_page *pg = &l->pages[pi];
         for (size_t fi = 0; fi < pg->nfrags; fi++) {
-            const vb_frag *f = &pg->frags[fi];
-            if ((unsigned)f->face >= VB_FACE_COUNT) {
-                vb_error(d, VB_EXIT_SYSTEM, "pdf: fragment with an invalid face %d", (int)f->face);
+            const vb_frag *fr = &pg->frags[fi];
+            if ((unsigned)fr->face >= VB_FACE_COUNT) {
+                vb_error(d, VB_EXIT_SYSTEM, "pdf: fragment with an invalid face %d", (int)fr->face);
                 goto fail;
             }
-            for (const char *s = f->text; s && *s;) {
+            for (const char *s = fr->text; s && *s;) {
                 int32_t scp;
                 s += vb_utf8_next(s, &scp);
                 uint32_t cp = (uint32_t)scp;
                 if (cp > 0xFFFF) {
                     char ch[5] = { 0 };
                     vb_utf8_put((int32_t)cp, ch);
-                    if (!vb_font_check(fonts, f->face, ch, NULL, d)) goto fail;
+                    if (!vb_font_check(fonts, fr->face, ch, NULL, d)) goto fail;
                     vb_error(d, VB_EXIT_INPUT, "U+%04X '%s' is outside the Basic Multilingual Plane, "
                              "which the PDF writer cannot set", (unsigned)cp, ch);
                     goto fail;
                 }
-                cpset_add(&used[f->face], cp);
+                cpset_add(&used[fr->face], cp);
             }
         }
     }
@@ -569,94 +411,83 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
             }
     }
 
-    /* 2. the document */
-    pdf = HPDF_New(on_hpdf_error, &ctx);
-    HPDF_NEED(pdf);
-    w.pdf = pdf;
+    /* 2. catalogue and information dictionary */
+    vb_pdf_file_begin(&f, out);
+    uint32_t catalog = vb_pdf_obj_new(&f), pages = vb_pdf_obj_new(&f), info = vb_pdf_obj_new(&f);
+    vb_buf *o = vb_pdf_obj_begin(&f, catalog);
+    vb_buf_printf(o, "<< /Type /Catalog /Pages %u 0 R >>", (unsigned)pages);
+    vb_pdf_obj_end(&f);
 
-    for (int k = 0; k < VB_FACE_COUNT; k++) {
-        if (!faces[k].n) continue;
-        size_t n0 = d->n;
-        if (!embed_face(&w, fonts, (vb_face)k, &faces[k], d)) {
-            if (d->n == n0) hpdf_fail(&ctx, d, 0);
-            goto fail;
-        }
-    }
-
-    /* the information dictionary; ASCII first, which makes pdf->info */
-    HPDF_TRY(HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "vanban " VB_VERSION));
+    o = vb_pdf_obj_begin(&f, info);
+    vb_buf_puts(o, "<< /Creator (vanban " VB_VERSION ") /Producer (vanban " VB_VERSION ")");
     int64_t when;
     if (!vb_source_date(&when)) when = doc ? doc->date : 0;
     if (when > 0) {
-        HPDF_Date dt = unix_to_date(when);
-        HPDF_TRY(HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt));
-        HPDF_TRY(HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt));
+        size_t mark = o->len;
+        vb_buf_puts(o, "\n/CreationDate ");
+        if (vb_pdf_date(o, when)) {
+            vb_buf_puts(o, " /ModDate ");
+            vb_pdf_date(o, when);
+        } else o->len = mark;
     }
     if (doc) {
-        HPDF_NEED(pdf->info);
-        struct { const char *key, *v; } info[] = {
+        struct { const char *key, *v; } items[] = {
             { "Title", doc->title }, { "Author", doc->author },
             { "Subject", doc->subject }, { "Keywords", doc->keywords },
         };
-        for (size_t i = 0; i < sizeof info / sizeof info[0]; i++)
-            if (info[i].v && *info[i].v) {
-                utf16_text(&content, info[i].v);
-                HPDF_TRY(HPDF_Dict_Add(pdf->info, info[i].key,
-                                       HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)content.data,
-                                                       (HPDF_UINT)content.len)));
+        for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+            if (items[i].v && *items[i].v) {
+                vb_buf_printf(o, "\n/%s ", items[i].key);
+                vb_pdf_text(o, items[i].v);
             }
     }
+    vb_buf_puts(o, " >>");
+    vb_pdf_obj_end(&f);
 
-    /* 3. pages */
+    /* 3. fonts, and the resources every page shares */
+    for (int k = 0; k < VB_FACE_COUNT; k++)
+        if (faces[k].n && !embed_face(&f, fonts, (vb_face)k, &faces[k], d)) goto fail;
+    uint32_t res = vb_pdf_obj_new(&f);
+    o = vb_pdf_obj_begin(&f, res);
+    vb_buf_puts(o, "<< /Font <<");
+    for (int k = 0; k < VB_FACE_COUNT; k++)
+        if (faces[k].font) vb_buf_printf(o, " /F%d %u 0 R", k + 1, (unsigned)faces[k].font);
+    vb_buf_puts(o, " >> >>");
+    vb_pdf_obj_end(&f);
+
+    /* 4. pages */
+    kids = vb_xmalloc(l->npages * sizeof *kids);
     for (size_t pi = 0; pi < l->npages; pi++) {
-        const vb_page *pg = &l->pages[pi];
-        HPDF_Page page = HPDF_AddPage(pdf);
-        HPDF_NEED(page);
-        HPDF_TRY(HPDF_Page_SetWidth(page, pt(page_w)));
-        HPDF_TRY(HPDF_Page_SetHeight(page, pt(page_h)));
-        HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
-        HPDF_NEED(res);
-        HPDF_Dict fontres = HPDF_Dict_New(pdf->mmgr);
-        HPDF_NEED(fontres);
-        HPDF_TRY(HPDF_Dict_Add(res, "Font", fontres));
-        for (int k = 0; k < VB_FACE_COUNT; k++)
-            if (faces[k].font) {
-                char key[8];
-                snprintf(key, sizeof key, "F%d", k + 1);
-                HPDF_TRY(HPDF_Dict_Add(fontres, key, faces[k].font));
-            }
         content.len = 0;
-        if (!page_content(pg, page_h, faces, &content, d)) goto fail;
-        HPDF_Dict contents = HPDF_Dict_GetItem(page, "Contents", HPDF_OCLASS_DICT);
-        HPDF_NEED(contents && contents->stream);
-        if (!put_deflated(&w, contents, content.data, content.len)) HPDF_NEED(NULL);
+        if (!page_content(&l->pages[pi], page_h, faces, &content, d)) goto fail;
+        kids[pi] = vb_pdf_obj_new(&f);
+        uint32_t c = vb_pdf_obj_new(&f);
+        o = vb_pdf_obj_begin(&f, kids[pi]);
+        vb_buf_printf(o, "<< /Type /Page /Parent %u 0 R /MediaBox [0 0 ", (unsigned)pages);
+        vb_pdf_milli(o, page_w);
+        vb_buf_putc(o, ' ');
+        vb_pdf_milli(o, page_h);
+        vb_buf_printf(o, "] /Resources %u 0 R /Contents %u 0 R >>", (unsigned)res, (unsigned)c);
+        vb_pdf_obj_end(&f);
+        vb_pdf_stream(&f, c, NULL, content.data, content.len);
     }
+    o = vb_pdf_obj_begin(&f, pages);
+    vb_buf_puts(o, "<< /Type /Pages /Kids [");
+    for (size_t pi = 0; pi < l->npages; pi++) vb_buf_printf(o, "%s%u 0 R", pi ? " " : "", (unsigned)kids[pi]);
+    vb_buf_printf(o, "] /Count %zu >>", l->npages);
+    vb_pdf_obj_end(&f);
 
-    /* 4. save and copy out */
-    HPDF_TRY(HPDF_SaveToStream(pdf));
-    HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
-    HPDF_NEED(size);
-    HPDF_TRY(HPDF_ResetStream(pdf));
-    HPDF_UINT32 got = 0;
-    while (got < size) {
-        HPDF_BYTE chunk[8192];
-        HPDF_UINT32 n = size - got < sizeof chunk ? size - got : (HPDF_UINT32)sizeof chunk;
-        HPDF_STATUS st = HPDF_ReadFromStream(pdf, chunk, &n);
-        if (n > 0) { vb_buf_add(out, chunk, n); got += n; }
-        if (st == HPDF_STREAM_EOF && got == size) { ctx.err = 0; break; }
-        if (st != HPDF_OK || n == 0) { hpdf_fail(&ctx, d, st); goto fail; }
-    }
-    ok = true;
+    /* 5. cross-reference table and trailer */
+    ok = vb_pdf_file_end(&f, catalog, info, d);
 
 fail:
     if (!ok) out->len = out_len0;
-    if (pdf) HPDF_Free(pdf);
-    pdf_w_free(&w);
+    vb_pdf_file_free(&f);
     for (int k = 0; k < VB_FACE_COUNT; k++) {
         free(faces[k].cps);
         free(faces[k].w);
-        vb_buf_free(&faces[k].wtext);
     }
+    free(kids);
     free(used);
     vb_buf_free(&content);
     return ok;

@@ -69,7 +69,7 @@ else
         drv=$T_TMP/replay-$t
         # shellcheck disable=SC2086
         if ! "$CC" -std=c11 -D_GNU_SOURCE -O1 -g "${san[@]}" -DVB_FUZZ_REPO="\"$T_ROOT\"" \
-                -Irender -Ifuzz "fuzz/fuzz_$t.c" fuzz/replay.c "$lib" $pkg_flags -lhpdf -lpthread -lm \
+                -Irender -Ifuzz "fuzz/fuzz_$t.c" fuzz/replay.c "$lib" $pkg_flags -lpthread -lm \
                 -o "$drv" >"$T_TMP/cc.log" 2>&1; then
             fail "replay driver for fuzz/fuzz_$t.c does not build" "$(head -20 "$T_TMP/cc.log")"
             continue

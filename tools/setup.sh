@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up vanban on Debian 12 (run as root, or with sudo available):
+# Set up vanban on Debian 12 or 13 (run as root, or with sudo available):
 # install the Debian packages the build, the fonts and the tests need,
 # build the binary and render every sample into out/.
 #   tools/setup.sh            everything
@@ -7,10 +7,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD_PKGS="build-essential pkg-config libhpdf-dev libzip-dev libdeflate-dev libfreetype-dev libfontconfig-dev
+BUILD_PKGS="build-essential pkg-config libzip-dev libdeflate-dev libfreetype-dev libfontconfig-dev
   libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev fonts-liberation2"
 TEST_PKGS="qpdf poppler-utils mupdf-tools ghostscript jing libxml2-utils unzip zip python3 python3-docx
-  valgrind clang libclang-rt-14-dev libreoffice-writer-nogui time"
+  valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc"
+# libclang-rt-dev (libFuzzer and the sanitizer runtimes for fuzz/) follows
+# the release's default clang, like the clang package itself: 14 on Debian
+# 12, 19 on Debian 13.  A release without that metapackage gets the
+# versioned one of its default clang (rt_pkg below), never a fixed number.
+
+# The versioned runtime package of the default clang: "1:19.0-63" -> libclang-rt-19-dev.
+rt_pkg() {
+  local v
+  v=$(apt-cache policy clang 2>/dev/null | sed -n 's/^ *Candidate: *\([0-9]*:\)\{0,1\}\([0-9]*\).*/\2/p')
+  [ -n "$v" ] && echo "libclang-rt-$v-dev"
+}
 
 missing=()
 for p in $BUILD_PKGS $TEST_PKGS; do
@@ -21,6 +32,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
+  for i in "${!missing[@]}"; do
+    if [ "${missing[$i]}" = libclang-rt-dev ] &&
+       ! apt-cache show libclang-rt-dev 2>/dev/null | grep -q '^Package:'; then
+      missing[$i]=$(rt_pkg) || { echo "setup: no libclang-rt package for this release's clang" >&2; exit 1; }
+    fi
+  done
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 [ "${1:-}" = "--deps" ] && exit 0
