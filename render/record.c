@@ -78,7 +78,9 @@ static const field schema[] = {
     F("issuer.code", T_TEXT, F_REQ,
       "Short code used in document numbers, e.g. `ĐUK`, `HĐND`."),
     F("place", T_TEXT, F_REQ_RES,
-      "Place name of the date line (\"Hải Phòng, ngày …\")."),
+      "Place name of the date line (\"Hải Phòng, ngày …\"), which is never wrapped: "
+      "a place too long for the header's right column is an error naming its width "
+      "(about 120 mm for the whole line)."),
 
     F("meeting", T_OBJ, 0,
       "The meeting; the minutes (biên bản) are built from it."),
