@@ -10,8 +10,10 @@
 #include "layout.h"
 #include "text.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
 
@@ -24,7 +26,10 @@ typedef struct word {
     int32_t space;             /* width of the space after it (0 at the end) */
     bool glue;                 /* no line break after it ("khóa III )") */
 } word;
-typedef struct line { int w0, nw; int32_t natural; int32_t avail; int32_t indent; bool last; } line;
+typedef struct line {
+    int w0, nw; int32_t natural; int32_t avail; int32_t indent; bool last;
+    bool shrink;               /* total fit: its spaces may be narrower than natural */
+} line;
 
 typedef struct para_lines {
     piece *pieces; int np, capp;
@@ -42,6 +47,7 @@ typedef struct lctx {
     const vb_fonts *fonts;
     vb_diag *d;
     vb_arena *a;
+    vb_buf *stats;             /* VANBAN_LINE_STATS is set: what justified lines did */
     bool ok;
 } lctx;
 
@@ -257,7 +263,7 @@ static void greedy(lctx *c, const vb_para *p, int32_t colw, int32_t cap, para_li
             }
         }
         GROW(pl->lines, pl->nl, pl->capl);
-        pl->lines[pl->nl++] = (line){ i, j - i, wsum, avail, indent, j == pl->nw };
+        pl->lines[pl->nl++] = (line){ i, j - i, wsum, avail, indent, j == pl->nw, false };
         int32_t x = indent;
         if (z->align == VB_ALIGN_CENTER) x += (avail - wsum) / 2;
         else if (z->align == VB_ALIGN_RIGHT) x += avail - wsum;
@@ -266,10 +272,162 @@ static void greedy(lctx *c, const vb_para *p, int32_t colw, int32_t cap, para_li
     }
 }
 
+/* ---- total fit (Knuth–Plass) for justified paragraphs ----
+ *
+ * Every way of breaking the paragraph at its opportunities is a path of
+ * lines; each line has demerits from how far its spaces must stretch or
+ * shrink, and the path of least total demerits is taken: dynamic
+ * programming over (first word of a line, fitness class of the line
+ * before), n words x (words per line) steps. */
+
+enum { FIT_TIGHT, FIT_DECENT, FIT_LOOSE, FIT_VERY_LOOSE, NFIT };
+#define TF_LINE_PENALTY 10          /* per line, squared with the badness as TeX does */
+#define TF_ADJ_DEMERITS 10000       /* neighbours two or more fitness classes apart */
+#define TF_SHORT_LAST 50000         /* a last line of one short word: worse than 2 loose lines */
+/* A line beyond the stretch limit, or a forced break inside glue, is taken
+ * only where no path avoids it: its demerits outweigh any number of
+ * ordinary lines. */
+#define TF_OVER 10000000000LL
+/* second pass, when the first gave more lines than greedy: every line
+ * costs more than anything else, so the fewest lines win */
+#define TF_FEWEST 10000000000000LL
+
+static bool short_last_line(int32_t last_word_width, int words_on_line, int32_t measure)
+{
+    return words_on_line == 1 && (int64_t)last_word_width * 4 < measure;
+}
+
+/* Demerits of a line that is not the last: natural width nat, spaces
+ * summing to sp, measure avail.  -1: it cannot shrink that far. */
+static int64_t line_demerits(const vb_style *st, int32_t nat, int32_t sp, int32_t avail, int *fit)
+{
+    int64_t diff = (int64_t)avail - nat;
+    int64_t lim = (int64_t)sp * (diff >= 0 ? st->space_stretch : st->space_shrink) / 1000;
+    if (diff < 0 && -diff > lim) return -1;
+    if (diff > lim) {
+        /* too loose (or one word alone on a line): the looser the worse */
+        int64_t r = sp > 0 ? diff * 1000 / sp : 1000000;
+        *fit = FIT_VERY_LOOSE;
+        return TF_OVER + (r < 1000000 ? r : 1000000) * 1000;
+    }
+    int64_t r = lim > 0 ? diff * 1000 / lim : 0;           /* -1000 … 1000 */
+    int64_t ar = r < 0 ? -r : r;
+    int64_t bad = ar * ar * ar / 10000000;                 /* 100 |r|³ */
+    *fit = r < -500 ? FIT_TIGHT : r <= 500 ? FIT_DECENT : FIT_LOOSE;
+    return (TF_LINE_PENALTY + bad) * (TF_LINE_PENALTY + bad);
+}
+
+typedef struct tf_node { int64_t dem; int prev, prev_fit; } tf_node;
+
+static void tf_relax(tf_node *node, int i, int j, int fit, int64_t dem)
+{
+    for (int f = 0; f < NFIT; f++) {
+        const tf_node *from = &node[i * NFIT + f];
+        if (from->dem < 0) continue;
+        int64_t t = from->dem + dem + (abs(fit - f) > 1 ? TF_ADJ_DEMERITS : 0);
+        tf_node *to = &node[j * NFIT + fit];
+        if (to->dem < 0 || t < to->dem) *to = (tf_node){ t, i, f };
+    }
+}
+
+/* One pass over the words of pl: the first word of every line into
+ * starts[] (in order), returning the number of lines. */
+static int tf_pass(const para_lines *pl, const vb_style *st, int32_t first, int32_t base, int64_t line_pen,
+                   tf_node *node, int *starts)
+{
+    int n = pl->nw;
+    for (int k = 0; k < (n + 1) * NFIT; k++) node[k] = (tf_node){ -1, -1, -1 };
+    node[FIT_DECENT].dem = 0;
+    for (int i = 0; i < n; i++) {
+        bool reached = false;
+        for (int f = 0; f < NFIT; f++) reached |= node[i * NFIT + f].dem >= 0;
+        if (!reached) continue;
+        int32_t avail = i == 0 ? first : base, nat = 0, sp = 0;
+        int fitj = i + 1;              /* greedy's fallback: the most words that fit */
+        int over_j = -1;               /* the least loose line beyond the stretch limit */
+        int64_t over_dem = 0;
+        bool any = false;
+        for (int j = i + 1; j <= n; j++) {
+            if (j > i + 1) { nat += pl->words[j - 2].space; sp += pl->words[j - 2].space; }
+            nat += pl->words[j - 1].width;
+            if (nat <= avail) fitj = j;
+            /* wider than the measure even fully shrunk: so is every longer line */
+            if (j > i + 1 && nat - (int64_t)sp * st->space_shrink / 1000 > avail) break;
+            if (j < n && pl->words[j - 1].glue) continue;
+            int fit = FIT_DECENT;
+            int64_t dem;
+            if (j == n) {
+                /* the last line is set ragged, at its natural width */
+                if (nat > avail) break;
+                dem = TF_LINE_PENALTY * TF_LINE_PENALTY;
+                if (i > 0 && short_last_line(pl->words[i].width, n - i, base)) dem += TF_SHORT_LAST;
+            } else if ((dem = line_demerits(st, nat, sp, avail, &fit)) < 0) continue;
+            if (dem >= TF_OVER) { over_j = j; over_dem = dem; continue; }
+            any = true;
+            tf_relax(node, i, j, fit, dem + line_pen);
+        }
+        /* Lines past the stretch limit only where no line from here keeps
+         * within it (most candidates from a word are such loose lines:
+         * leaving them out is most of the speed); the least loose one. */
+        if (!any && over_j > 0) tf_relax(node, i, over_j, FIT_VERY_LOOSE, over_dem + line_pen);
+        /* nowhere to break (a glued run wider than the line): as greedy does */
+        else if (!any) tf_relax(node, i, fitj, FIT_VERY_LOOSE, TF_OVER * 10 + line_pen);
+    }
+    int best = -1;
+    for (int f = 0; f < NFIT; f++)
+        if (node[n * NFIT + f].dem >= 0 && (best < 0 || node[n * NFIT + f].dem < node[n * NFIT + best].dem)) best = f;
+    int nl = 0;
+    for (int j = n, f = best; j > 0; ) {
+        const tf_node *t = &node[j * NFIT + f];
+        starts[nl++] = t->prev;
+        j = t->prev; f = t->prev_fit;
+    }
+    for (int a = 0, b = nl - 1; a < b; a++, b--) { int t = starts[a]; starts[a] = starts[b]; starts[b] = t; }
+    return nl;
+}
+
+/* Re-break pl (already broken by greedy(), which also cut the words too
+ * wide for their line) by total fit.  Never more lines than greedy: when
+ * the best paragraph is longer, the one with the fewest lines is taken,
+ * and greedy's own when even that is longer. */
+static void total_fit(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
+{
+    const vb_zone *z = p->zone;
+    const vb_style *st = c->doc->style;
+    int32_t base = colw - z->indent_left - z->indent_right;
+    if (base < VB_MM(10)) base = VB_MM(10);
+    int32_t first = base - z->indent_first;
+    if (first < VB_MM(10)) first = VB_MM(10);
+    int n = pl->nw;
+    tf_node *node = vb_xmalloc((size_t)(n + 1) * NFIT * sizeof *node);
+    int *starts = vb_xmalloc((size_t)(n + 1) * sizeof *starts);
+    int nl = tf_pass(pl, st, first, base, 0, node, starts);
+    if (nl > pl->nl) nl = tf_pass(pl, st, first, base, TF_FEWEST, node, starts);
+    if (nl <= pl->nl) {
+        pl->nl = 0;
+        pl->widest = 0;
+        for (int k = 0; k < nl; k++) {
+            int w0 = starts[k], w1 = k + 1 < nl ? starts[k + 1] : n;
+            int32_t nat = pl->words[w0].width;
+            for (int q = w0 + 1; q < w1; q++) nat += pl->words[q - 1].space + pl->words[q].width;
+            int32_t avail = k == 0 ? first : base;
+            GROW(pl->lines, pl->nl, pl->capl);
+            pl->lines[pl->nl++] = (line){ w0, w1 - w0, nat, avail, z->indent_left + (k == 0 ? z->indent_first : 0), w1 == n, true };
+            /* a shrunk line is as wide as the measure */
+            int32_t shown = nat > avail && w1 < n ? avail : nat;
+            if (shown > pl->widest) { pl->widest = shown; pl->widest_x = pl->lines[k].indent; }
+        }
+    }
+    free(node);
+    free(starts);
+}
+
 static void break_lines(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
 {
     split_words(c, p, pl);
     greedy(c, p, colw, 0, pl);
+    if (p->zone->align == VB_ALIGN_JUSTIFY && pl->nl > 1 && c->doc->style->breaking == VB_BREAK_TOTAL_FIT)
+        total_fit(c, p, colw, pl);
     /* A centred title that wraps is balanced: the narrowest measure that
      * keeps the same number of lines ("HỘI ĐỒNG NHÂN DÂN / TỈNH NAM ĐỊNH",
      * not a long line and an orphaned word). */
@@ -347,9 +505,11 @@ static void emit_line(lctx *c, const vb_para *p, const para_lines *pl, int li, i
     int gaps = 0;
     for (int k = 0; k + 1 < ln->nw; k++) if (pl->words[ln->w0 + k].space > 0) gaps++;
     bool justify = z->align == VB_ALIGN_JUSTIFY && !ln->last && gaps > 0;
-    int32_t extra = justify ? ln->avail - ln->natural : 0, per = 0, rem = 0;
-    if (justify && extra > 0) { per = extra / gaps; rem = extra % gaps; }
-    else extra = 0;
+    /* extra < 0: total fit shrank the spaces; the remainder goes one mpt
+     * a gap to the first gaps, either way */
+    int32_t extra = justify ? ln->avail - ln->natural : 0, per = 0, rem = 0, step = 1;
+    if (justify && (extra > 0 || (extra < 0 && ln->shrink))) { per = extra / gaps; rem = extra % gaps; }
+    if (rem < 0) { rem = -rem; step = -1; }
     int32_t x = x0 + ln->indent;
     if (z->align == VB_ALIGN_CENTER) x += (ln->avail - ln->natural) / 2;
     else if (z->align == VB_ALIGN_RIGHT) x += ln->avail - ln->natural;
@@ -383,7 +543,7 @@ static void emit_line(lctx *c, const vb_para *p, const para_lines *pl, int li, i
             }
             if (space_after) {
                 vb_buf_putc(&acc, ' ');
-                int32_t gap = w->space + (justify ? per + (gap_no < rem ? 1 : 0) : 0);
+                int32_t gap = w->space + (justify ? per + (gap_no < rem ? step : 0) : 0);
                 gap_no++;
                 if (justify) {
                     add_frag(c, fl, acc_x, y, z, acc_face, acc.data, acc.len - 1, true, acc_w);
@@ -447,6 +607,29 @@ static void take_frags(lctx *c, box *b, fr_list *fl)
     fl->n = fl->nr = 0;
 }
 
+/* For VANBAN_LINE_STATS (tools/bench.sh): "L S" for every justified line
+ * but the last, S the stretch of its spaces in 1/10000 of their natural
+ * width (negative: shrunk), as emit_line sets it; "P 1" for a paragraph of
+ * two lines or more whose last line is one short word, "P 0" otherwise. */
+static void line_stats(lctx *c, const vb_para *p, const para_lines *pl, int32_t colw)
+{
+    if (p->zone->align != VB_ALIGN_JUSTIFY || pl->nl == 0) return;
+    for (int i = 0; i + 1 < pl->nl; i++) {
+        const line *ln = &pl->lines[i];
+        int64_t sp = 0;
+        for (int k = 0; k + 1 < ln->nw; k++) sp += pl->words[ln->w0 + k].space;
+        if (sp == 0) continue;             /* nothing to justify with: left-aligned */
+        int64_t extra = (int64_t)ln->avail - ln->natural;
+        if (extra < 0 && !ln->shrink) extra = 0;
+        vb_buf_printf(c->stats, "L %lld\n", (long long)(extra * 10000 / sp));
+    }
+    if (pl->nl > 1) {
+        const line *ln = &pl->lines[pl->nl - 1];
+        int32_t base = colw - p->zone->indent_left - p->zone->indent_right;
+        vb_buf_printf(c->stats, "P %d\n", short_last_line(pl->words[ln->w0].width, ln->nw, base));
+    }
+}
+
 /* A body paragraph becomes one box per line. */
 static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
 {
@@ -455,6 +638,7 @@ static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
     int32_t colw = st->page_w - st->margin_left - st->margin_right;
     para_lines pl = {0};
     break_lines(c, p, colw, &pl);
+    if (c->stats) line_stats(c, p, &pl, colw);
     int32_t pitch = line_pitch(c, z), bl = line_baseline(c, z, pitch);
     int first = bs->n;
     for (int i = 0; i < pl.nl; i++) {
@@ -736,6 +920,9 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     l->page_w = st->page_w;
     l->page_h = st->page_h;
     lctx c = { .doc = doc, .fonts = fonts, .d = d, .a = l->arena, .ok = true };
+    vb_buf stats = {0};
+    const char *stats_path = getenv("VANBAN_LINE_STATS");
+    if (stats_path && *stats_path) c.stats = &stats;
     boxes bs = {0};
     fr_list fl = {0};
     for (const vb_block *b = doc->first; b && c.ok; b = b->next, c.block++) {
@@ -745,7 +932,7 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     }
     free(fl.f); free(fl.r);
     if (c.bi) ubrk_close(c.bi);
-    if (!c.ok) { free(bs.b); vb_layout_free(l); return false; }
+    if (!c.ok) { free(bs.b); vb_buf_free(&stats); vb_layout_free(l); return false; }
 
     /* cut into pages */
     int32_t top = st->margin_top, bottom = st->page_h - st->margin_bottom;
@@ -768,6 +955,7 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
         if (l->npages == VB_MAX_PAGES) {
             vb_error(d, VB_EXIT_INPUT, "the document would have more than %d pages; split the record", VB_MAX_PAGES);
             free(bs.b);
+            vb_buf_free(&stats);
             vb_layout_free(l);
             return false;
         }
@@ -784,6 +972,14 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     }
     free(bs.b);
     if (l->npages == 0) new_page(l);
+    if (c.stats) {
+        /* one write a document, appended: batch workers share the file */
+        int fd = open(stats_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0 || write(fd, stats.data, stats.len) != (ssize_t)stats.len)
+            vb_warn(d, "VANBAN_LINE_STATS: cannot write %s", stats_path);
+        if (fd >= 0) close(fd);
+        vb_buf_free(&stats);
+    }
 
     /* page numbers: from page_number_from, centred over the text block */
     const vb_zone *pz = vb_style_zone(st, "page_number");

@@ -417,6 +417,7 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
     int32_t cur_size = -1;
     int64_t tx = 0, ty = 0;                /* origin of the current text line */
     int64_t pen = 0;                       /* pen from tx, in size/1e6 pt */
+    int32_t prev_end = 0;                  /* where the last fragment's own width ends, mpt */
     for (size_t fi = 0; fi < pg->nfrags; fi++) {
         const vb_frag *f = &pg->frags[fi];
         if (!f->text || !*f->text) continue;
@@ -425,16 +426,21 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
             return false;
         }
         if (!in_text) { vb_buf_puts(b, "BT\n"); in_text = true; tx = ty = 0; }
+        int32_t end = f->x + f->width;
         bool same_font = (int)f->face == cur_face && f->size == cur_size;
         int64_t x = f->x, y = (int64_t)page_h - f->y;
         int64_t num = (x - tx) * 1000000, target = num >= 0
             ? (num + f->size / 2) / f->size : -((-num + f->size / 2) / f->size);
         const pdf_face *pf = &faces[f->face];
-        if (in_tj && same_font && y == ty && target >= pen) {
+        /* the pen may also go back, into the trailing space of the word
+         * before, when total fit set that space narrower than natural: as
+         * long as the words do not overlap */
+        if (in_tj && same_font && y == ty && (target >= pen || f->x >= prev_end)) {
             if (target != pen) put_milli(b, pen - target);
             vb_buf_putc(b, '(');
             pen = target + put_codes(b, pf, f->text);
             vb_buf_putc(b, ')');
+            prev_end = end;
             continue;
         }
         if (in_tj) { vb_buf_puts(b, "] TJ\n"); in_tj = false; }
@@ -451,6 +457,7 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
         tx = x; ty = y;
         pen = put_codes(b, pf, f->text);
         vb_buf_putc(b, ')');
+        prev_end = end;
         in_tj = true;
     }
     if (in_tj) vb_buf_puts(b, "] TJ\n");

@@ -182,7 +182,20 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
     } else if (!strcmp(sect, "text")) {
         if (!strcmp(k, "blank")) s->blank = vb_strdup(c->a, v);
         else if (!strcmp(k, "end_mark")) s->end_mark = vb_strdup(c->a, v);
-        else serr(c, "unknown [text] key ", k);
+        else if (!strcmp(k, "breaking")) {
+            if (!strcmp(v, "total-fit")) s->breaking = VB_BREAK_TOTAL_FIT;
+            else if (!strcmp(v, "greedy")) s->breaking = VB_BREAK_GREEDY;
+            else serr(c, "breaking takes total-fit or greedy; got ", v);
+        } else if (!strcmp(k, "space_stretch")) {
+            /* the limit of a good line, not of every line: a line that
+             * cannot be set within it still stretches further */
+            if (!parse_frac(v, &s->space_stretch))
+                serr(c, "space_stretch takes a share of the space from 0% to 100%, got ", v);
+        } else if (!strcmp(k, "space_shrink")) {
+            /* words must never touch: a space keeps at least half its width */
+            if (!parse_frac(v, &s->space_shrink) || s->space_shrink > 500)
+                serr(c, "space_shrink takes a share of the space from 0% to 50%, got ", v);
+        } else serr(c, "unknown [text] key ", k);
     } else if (!strcmp(sect, "")) {
         if (!strcmp(k, "name")) s->name = vb_strdup(c->a, v);
         else if (!strcmp(k, "font")) s->font_family = vb_strdup(c->a, v);
@@ -209,6 +222,7 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
     s->header_left = 420; s->signature_left = 450; s->header_min_gap = VB_MM(3);
     s->num_h1 = "%R. "; s->num_h2 = "%d. "; s->num_h3 = "%a) "; s->num_article = "Điều %d. ";
     s->blank = "…………"; s->end_mark = ".";
+    s->breaking = VB_BREAK_TOTAL_FIT; s->space_stretch = 500; s->space_shrink = 200;
 
     sctx c = { a, path, 0, d, true };
     size_t cap = 16;

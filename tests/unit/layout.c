@@ -27,6 +27,49 @@ static char *words(vb_arena *a, int n)
     return s;
 }
 
+/* FNV-1a of the layout dump of 40 generated documents of body paragraphs
+ * and headings (with glue, hyphens and a giant word), laid out with the
+ * style as it is: pins the greedy breaker to its output before total fit. */
+static unsigned long long dump_hash(const vb_style *st, const vb_fonts *fonts, unsigned s0)
+{
+    unsigned saved = seed;
+    seed = s0;
+    unsigned long long h = 1469598103934665603ull;
+    const vb_zone *body = vb_style_zone(st, "body"), *h1 = vb_style_zone(st, "heading1");
+    for (int n = 0; n < 40; n++) {
+        vb_doc *doc = vb_doc_new(st);
+        int nblocks = 2 + (int)rnd(12);
+        for (int i = 0; i < nblocks; i++) {
+            bool head = rnd(4) == 0;
+            vb_para_text(doc, vb_doc_para(doc, head ? h1 : body), words(doc->arena, head ? 3 + (int)rnd(8) : 5 + (int)rnd(160)), 0);
+        }
+        if (n == 7) {
+            char *w = vb_alloc(doc->arena, 1200);
+            strcpy(w, "đầu ");
+            for (int i = 0; i < 300; i++) strcat(w, "ê");
+            strcat(w, " cuối");
+            vb_para_text(doc, vb_doc_para(doc, body), w, 0);
+        }
+        vb_layout *l = NULL;
+        vb_diag d;
+        vb_diag_init(&d);
+        if (vb_layout_run(doc, fonts, &l, &d)) {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            vb_layout_dump(l, f);
+            fclose(f);
+            for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)buf[i]) * 1099511628211ull;
+            free(buf);
+            vb_layout_free(l);
+        } else h = 0;
+        vb_diag_free(&d);
+        vb_doc_free(doc);
+    }
+    seed = saved;
+    return h;
+}
+
 /* The layout of doc fails with one message containing `want`; frees doc. */
 static void layout_fails(vb_doc *doc, const vb_fonts *fonts, const char *want)
 {
@@ -176,6 +219,9 @@ int main(void)
         for (int i = 0; i < 80000; i++) vb_para_text(doc, vb_doc_para(doc, body), "Điều", 0);
         layout_fails(doc, fonts, "more than 2000 pages");
     }
+    st.breaking = VB_BREAK_GREEDY;
+    printf("greedy hash %016llx\n", dump_hash(&st, fonts, 777));
+    st.breaking = VB_BREAK_TOTAL_FIT;
     vb_fonts_close(fonts);
     vb_diag_free(&d);
     vb_arena_free(a);
