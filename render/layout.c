@@ -283,7 +283,10 @@ static void greedy(lctx *c, const vb_para *p, int32_t colw, int32_t cap, para_li
 enum { FIT_TIGHT, FIT_DECENT, FIT_LOOSE, FIT_VERY_LOOSE, NFIT };
 #define TF_LINE_PENALTY 10          /* per line, squared with the badness as TeX does */
 #define TF_ADJ_DEMERITS 10000       /* neighbours two or more fitness classes apart */
-#define TF_SHORT_LAST 50000         /* a last line of one short word: worse than 2 loose lines */
+/* a last line of one short word: as bad as one line stretched to 1.8
+ * times space_stretch (in Vietnamese, with no hyphenation, that is often
+ * what it takes to give the last line a second word) */
+#define TF_SHORT_LAST 400000
 /* A line beyond the stretch limit, or a forced break inside glue, is taken
  * only where no path avoids it: its demerits outweigh any number of
  * ordinary lines. */
@@ -292,28 +295,37 @@ enum { FIT_TIGHT, FIT_DECENT, FIT_LOOSE, FIT_VERY_LOOSE, NFIT };
  * costs more than anything else, so the fewest lines win */
 #define TF_FEWEST 10000000000000LL
 
-static bool short_last_line(int32_t last_word_width, int words_on_line, int32_t measure)
+static bool short_last_line(int32_t last_word_width, int words_on_line, int32_t size)
 {
-    return words_on_line == 1 && (int64_t)last_word_width * 4 < measure;
+    return words_on_line == 1 && last_word_width < 4 * size;
 }
 
 /* Demerits of a line that is not the last: natural width nat, spaces
- * summing to sp, measure avail.  -1: it cannot shrink that far. */
+ * summing to sp, measure avail.  The badness is TeX's 100 r³, r the share
+ * of the space_stretch (or space_shrink) used; past space_stretch a line
+ * is very loose, past space_stretch_max it is taken only where nothing
+ * else is (TF_OVER).  -1: it cannot shrink that far. */
 static int64_t line_demerits(const vb_style *st, int32_t nat, int32_t sp, int32_t avail, int *fit)
 {
-    int64_t diff = (int64_t)avail - nat;
-    int64_t lim = (int64_t)sp * (diff >= 0 ? st->space_stretch : st->space_shrink) / 1000;
-    if (diff < 0 && -diff > lim) return -1;
-    if (diff > lim) {
-        /* too loose (or one word alone on a line): the looser the worse */
-        int64_t r = sp > 0 ? diff * 1000 / sp : 1000000;
-        *fit = FIT_VERY_LOOSE;
-        return TF_OVER + (r < 1000000 ? r : 1000000) * 1000;
+    int64_t diff = (int64_t)avail - nat, r;
+    if (diff < 0) {
+        int64_t lim = (int64_t)sp * st->space_shrink / 1000;
+        if (-diff > lim) return -1;
+        r = diff * 1000 / lim;                            /* -1000 … 0 */
+    } else {
+        int64_t norm = (int64_t)sp * st->space_stretch / 1000, max = (int64_t)sp * st->space_stretch_max / 1000;
+        if (diff > max) {
+            /* too loose (or one word alone on a line): the looser the worse */
+            int64_t q = sp > 0 ? diff * 1000 / sp : 1000000;
+            *fit = FIT_VERY_LOOSE;
+            return TF_OVER + (q < 1000000 ? q : 1000000) * 1000;
+        }
+        r = norm > 0 ? diff * 1000 / norm : diff > 0 ? 10000 : 0;
+        if (r > 10000) r = 10000;
     }
-    int64_t r = lim > 0 ? diff * 1000 / lim : 0;           /* -1000 … 1000 */
     int64_t ar = r < 0 ? -r : r;
     int64_t bad = ar * ar * ar / 10000000;                 /* 100 |r|³ */
-    *fit = r < -500 ? FIT_TIGHT : r <= 500 ? FIT_DECENT : FIT_LOOSE;
+    *fit = r < -500 ? FIT_TIGHT : r <= 500 ? FIT_DECENT : r <= 1000 ? FIT_LOOSE : FIT_VERY_LOOSE;
     return (TF_LINE_PENALTY + bad) * (TF_LINE_PENALTY + bad);
 }
 
@@ -332,7 +344,7 @@ static void tf_relax(tf_node *node, int i, int j, int fit, int64_t dem)
 
 /* One pass over the words of pl: the first word of every line into
  * starts[] (in order), returning the number of lines. */
-static int tf_pass(const para_lines *pl, const vb_style *st, int32_t first, int32_t base, int64_t line_pen,
+static int tf_pass(const para_lines *pl, const vb_style *st, int32_t size, int32_t first, int32_t base, int64_t line_pen,
                    tf_node *node, int *starts)
 {
     int n = pl->nw;
@@ -360,7 +372,7 @@ static int tf_pass(const para_lines *pl, const vb_style *st, int32_t first, int3
                 /* the last line is set ragged, at its natural width */
                 if (nat > avail) break;
                 dem = TF_LINE_PENALTY * TF_LINE_PENALTY;
-                if (i > 0 && short_last_line(pl->words[i].width, n - i, base)) dem += TF_SHORT_LAST;
+                if (i > 0 && short_last_line(pl->words[i].width, n - i, size)) dem += TF_SHORT_LAST;
             } else if ((dem = line_demerits(st, nat, sp, avail, &fit)) < 0) continue;
             if (dem >= TF_OVER) { over_j = j; over_dem = dem; continue; }
             any = true;
@@ -401,8 +413,8 @@ static void total_fit(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
     int n = pl->nw;
     tf_node *node = vb_xmalloc((size_t)(n + 1) * NFIT * sizeof *node);
     int *starts = vb_xmalloc((size_t)(n + 1) * sizeof *starts);
-    int nl = tf_pass(pl, st, first, base, 0, node, starts);
-    if (nl > pl->nl) nl = tf_pass(pl, st, first, base, TF_FEWEST, node, starts);
+    int nl = tf_pass(pl, st, z->size, first, base, 0, node, starts);
+    if (nl > pl->nl) nl = tf_pass(pl, st, z->size, first, base, TF_FEWEST, node, starts);
     if (nl <= pl->nl) {
         pl->nl = 0;
         pl->widest = 0;
@@ -610,8 +622,9 @@ static void take_frags(lctx *c, box *b, fr_list *fl)
 /* For VANBAN_LINE_STATS (tools/bench.sh): "L S" for every justified line
  * but the last, S the stretch of its spaces in 1/10000 of their natural
  * width (negative: shrunk), as emit_line sets it; "P 1" for a paragraph of
- * two lines or more whose last line is one short word, "P 0" otherwise. */
-static void line_stats(lctx *c, const vb_para *p, const para_lines *pl, int32_t colw)
+ * two lines or more whose last line is one short word, "P 0" otherwise,
+ * then its number of lines. */
+static void line_stats(lctx *c, const vb_para *p, const para_lines *pl)
 {
     if (p->zone->align != VB_ALIGN_JUSTIFY || pl->nl == 0) return;
     for (int i = 0; i + 1 < pl->nl; i++) {
@@ -625,8 +638,7 @@ static void line_stats(lctx *c, const vb_para *p, const para_lines *pl, int32_t 
     }
     if (pl->nl > 1) {
         const line *ln = &pl->lines[pl->nl - 1];
-        int32_t base = colw - p->zone->indent_left - p->zone->indent_right;
-        vb_buf_printf(c->stats, "P %d\n", short_last_line(pl->words[ln->w0].width, ln->nw, base));
+        vb_buf_printf(c->stats, "P %d %d\n", short_last_line(pl->words[ln->w0].width, ln->nw, p->zone->size), pl->nl);
     }
 }
 
@@ -638,7 +650,7 @@ static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
     int32_t colw = st->page_w - st->margin_left - st->margin_right;
     para_lines pl = {0};
     break_lines(c, p, colw, &pl);
-    if (c->stats) line_stats(c, p, &pl, colw);
+    if (c->stats) line_stats(c, p, &pl);
     int32_t pitch = line_pitch(c, z), bl = line_baseline(c, z, pitch);
     int first = bs->n;
     for (int i = 0; i < pl.nl; i++) {

@@ -187,10 +187,13 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
             else if (!strcmp(v, "greedy")) s->breaking = VB_BREAK_GREEDY;
             else serr(c, "breaking takes total-fit or greedy; got ", v);
         } else if (!strcmp(k, "space_stretch")) {
-            /* the limit of a good line, not of every line: a line that
-             * cannot be set within it still stretches further */
-            if (!parse_frac(v, &s->space_stretch))
-                serr(c, "space_stretch takes a share of the space from 0% to 100%, got ", v);
+            if (!parse_frac(v, &s->space_stretch) || s->space_stretch == 0)
+                serr(c, "space_stretch takes a share of the space from 0.1% to 100%, got ", v);
+        } else if (!strcmp(k, "space_stretch_max")) {
+            /* the limit of every line that can keep within it; a line
+             * that cannot (one long word) still stretches further */
+            if (!parse_frac(v, &s->space_stretch_max))
+                serr(c, "space_stretch_max takes a share of the space from 0% to 100%, got ", v);
         } else if (!strcmp(k, "space_shrink")) {
             /* words must never touch: a space keeps at least half its width */
             if (!parse_frac(v, &s->space_shrink) || s->space_shrink > 500)
@@ -222,7 +225,7 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
     s->header_left = 420; s->signature_left = 450; s->header_min_gap = VB_MM(3);
     s->num_h1 = "%R. "; s->num_h2 = "%d. "; s->num_h3 = "%a) "; s->num_article = "Điều %d. ";
     s->blank = "…………"; s->end_mark = ".";
-    s->breaking = VB_BREAK_TOTAL_FIT; s->space_stretch = 500; s->space_shrink = 200;
+    s->breaking = VB_BREAK_TOTAL_FIT; s->space_stretch = 500; s->space_stretch_max = 1000; s->space_shrink = 200;
 
     sctx c = { a, path, 0, d, true };
     size_t cap = 16;
@@ -290,6 +293,10 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
             buf[o] = 0;
             z->docx_style = z->docx_name = vb_strdup(a, buf);
         }
+    }
+    if (s->space_stretch_max < s->space_stretch) {
+        vb_error(d, VB_EXIT_INPUT, "%s: space_stretch_max is less than space_stretch", path);
+        c.ok = false;
     }
     if (s->margin_left + s->margin_right >= s->page_w - VB_MM(20) || s->margin_top + s->margin_bottom >= s->page_h - VB_MM(20)) {
         vb_error(d, VB_EXIT_INPUT, "%s: margins leave no room for text", path);

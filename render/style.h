@@ -73,7 +73,8 @@ typedef struct vb_style {
      * badness, Knuth–Plass) or greedy (line by line, as Word and
      * LibreOffice do); how far a word space may grow and shrink there */
     vb_breaking breaking;
-    int32_t space_stretch;     /* permille of the natural space (500) */
+    int32_t space_stretch;     /* permille of the natural space (500): badness 100 */
+    int32_t space_stretch_max; /* permille (1000): beyond, only where unavoidable */
     int32_t space_shrink;      /* permille of the natural space (200) */
     /* zones */
     vb_zone *zones;

@@ -11,7 +11,7 @@ import sys
 stretch, last1, paras = [], 0, 0
 with open(sys.argv[1]) as f:
     for ln in f:
-        kind, v = ln.split()
+        kind, v = ln.split()[:2]
         if kind == "L":
             stretch.append(int(v) / 100.0)      # per cent
         elif kind == "P":
