@@ -15,6 +15,7 @@ typedef struct sctx {
     vb_arena *a;
     const char *path;
     int line;
+    int stretch_line;          /* where space_stretch(_max) was last set, for the check of both */
     vb_diag *d;
     bool ok;
 } sctx;
@@ -187,9 +188,11 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
             else if (!strcmp(v, "greedy")) s->breaking = VB_BREAK_GREEDY;
             else serr(c, "breaking takes total-fit or greedy; got ", v);
         } else if (!strcmp(k, "space_stretch")) {
+            c->stretch_line = c->line;
             if (!parse_frac(v, &s->space_stretch) || s->space_stretch == 0)
                 serr(c, "space_stretch takes a share of the space from 0.1% to 100%, got ", v);
         } else if (!strcmp(k, "space_stretch_max")) {
+            c->stretch_line = c->line;
             /* the limit of every line that can keep within it; a line
              * that cannot (one long word) still stretches further */
             if (!parse_frac(v, &s->space_stretch_max))
@@ -225,9 +228,9 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
     s->header_left = 420; s->signature_left = 450; s->header_min_gap = VB_MM(3);
     s->num_h1 = "%R. "; s->num_h2 = "%d. "; s->num_h3 = "%a) "; s->num_article = "Điều %d. ";
     s->blank = "…………"; s->end_mark = ".";
-    s->breaking = VB_BREAK_TOTAL_FIT; s->space_stretch = 500; s->space_stretch_max = 1000; s->space_shrink = 200;
+    s->breaking = VB_BREAK_TOTAL_FIT; s->space_stretch = 500; s->space_stretch_max = 1000; s->space_shrink = 300;
 
-    sctx c = { a, path, 0, d, true };
+    sctx c = { a, path, 0, 0, d, true };
     size_t cap = 16;
     s->zones = vb_alloc(a, cap * sizeof *s->zones);
     char sect[64] = "";
@@ -295,7 +298,8 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
         }
     }
     if (s->space_stretch_max < s->space_stretch) {
-        vb_error(d, VB_EXIT_INPUT, "%s: space_stretch_max is less than space_stretch", path);
+        vb_error(d, VB_EXIT_INPUT, "%s:%d: space_stretch_max (%g%%) is less than space_stretch (%g%%)", path,
+                 c.stretch_line, s->space_stretch_max / 10.0, s->space_stretch / 10.0);
         c.ok = false;
     }
     if (s->margin_left + s->margin_right >= s->page_w - VB_MM(20) || s->margin_top + s->margin_bottom >= s->page_h - VB_MM(20)) {
