@@ -108,16 +108,22 @@ static unsigned cid_of(const cpset *s, uint32_t cp)
 /* v thousandths, printed exactly and shortest: 14000 -> "14", -1500 -> "-1.5" */
 static void put_milli(vb_buf *b, int64_t v)
 {
-    char tmp[32];
-    int n = 0;
-    if (v < 0) { tmp[n++] = '-'; v = -v; }
-    n += snprintf(tmp + n, sizeof tmp - (size_t)n, "%lld", (long long)(v / 1000));
-    int frac = (int)(v % 1000);
+    /* by hand, not snprintf: a page has thousands of these, and snprintf
+     * was most of the time of writing the page content */
+    char tmp[32], *e = tmp + sizeof tmp, *q = e;
+    bool neg = v < 0;
+    uint64_t u = neg ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int frac = (int)(u % 1000);
+    u /= 1000;
     if (frac) {
-        tmp[n++] = '.';
-        for (int div = 100; frac && div; div /= 10) { tmp[n++] = (char)('0' + frac / div); frac %= div; }
+        int digits = 3;
+        while (frac % 10 == 0) { frac /= 10; digits--; }
+        for (int k = 0; k < digits; k++) { *--q = (char)('0' + frac % 10); frac /= 10; }
+        *--q = '.';
     }
-    vb_buf_add(b, tmp, (size_t)n);
+    do { *--q = (char)('0' + u % 10); u /= 10; } while (u);
+    if (neg) *--q = '-';
+    vb_buf_add(b, q, (size_t)(e - q));
 }
 
 /* font units -> glyph-space units (1/1000 em), rounded */
@@ -385,21 +391,31 @@ out:
 static int64_t put_codes(vb_buf *b, const pdf_face *pf, const char *text)
 {
     int64_t adv = 0;
+    size_t n = strlen(text);
+    /* at most 4 bytes a code point (two, each escaped): room made once,
+     * then written straight into the buffer */
+    if (b->len + 4 * n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + 4 * n + 1) cap *= 2;
+        b->data = vb_xrealloc(b->data, cap);
+        b->cap = cap;
+    }
+    char *o = b->data + b->len;
     for (const char *s = text; *s;) {
         int32_t cp;
-        s += vb_utf8_next(s, &cp);
+        if ((unsigned char)*s < 0x80) cp = *s++;
+        else s += vb_utf8_next(s, &cp);
         unsigned cid = cid_of(pf->set, (uint32_t)cp);
         if (cid) adv += pf->w[cid - 1];
-        char e[4];
-        int k = 0;
         for (int sh = 8; sh >= 0; sh -= 8) {
             unsigned char c = (unsigned char)(cid >> sh);
-            if (c == '(' || c == ')' || c == '\\') { e[k++] = '\\'; e[k++] = (char)c; }
-            else if (c == '\r') { e[k++] = '\\'; e[k++] = 'r'; }
-            else e[k++] = (char)c;
+            if (c == '(' || c == ')' || c == '\\') { *o++ = '\\'; *o++ = (char)c; }
+            else if (c == '\r') { *o++ = '\\'; *o++ = 'r'; }
+            else *o++ = (char)c;
         }
-        vb_buf_add(b, e, (size_t)k);
     }
+    b->len = (size_t)(o - b->data);
+    b->data[b->len] = 0;
     return adv;
 }
 
