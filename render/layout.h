@@ -42,6 +42,11 @@ typedef struct vb_layout {
  * clear error instead of running on (a 4 MiB record makes about 1,000). */
 #define VB_MAX_PAGES 2000
 
+/* Line-break opportunities always from ICU, never from the fast path for
+ * plain text (for tests that compare the two; not thread-safe to change
+ * while layouts run). */
+extern bool vb_break_icu_only;
+
 /* Lay the document out.  Fails (VB_EXIT_INPUT) when a character is not in
  * the font, naming it and the font file, or past VB_MAX_PAGES pages. */
 bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb_diag *d);
