@@ -158,7 +158,10 @@ static HPDF_STATUS write_widths(HPDF_Dict dict, HPDF_Stream stream)
  * fast, a little smaller.  libharu then stores the bytes as they are
  * (filter NONE drops any /Filter key at write time), and the dictionary's
  * write hook adds the /Filter. */
-#define PDF_DEFLATE_LEVEL 6
+/* Level 4, not 6: measured on 40 bench documents' streams, page content
+ * deflates 38% faster for 3.7% more bytes, fonts 21% faster for 0.8%
+ * more (a whole document: about 8% less time, 2% more bytes). */
+#define PDF_DEFLATE_LEVEL 4
 
 typedef struct pdf_w {
     HPDF_Doc pdf;
