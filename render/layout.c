@@ -82,7 +82,8 @@ static bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || 
  * through ICU, as LibreOffice and Word use): no break at a space before
  * ")" or ",", a break after the hyphen of "Rịa-Vũng".  Marks bytes of
  * `text` where a line may start. */
-/* Most paragraphs are letters, digits, spaces and , . ; : only.  There
+/* Most paragraphs are letters, digits, spaces and , . ; : only (and a
+ * dash alone, a percent after a number).  There
  * UAX #14 allows a break after each run of spaces (LB18) unless , . ; :
  * follows (LB13: no break before IS), and nowhere else (LB23, LB25, LB29
  * keep letters, digits and those signs together): the marks ICU gives,
@@ -106,8 +107,16 @@ static bool plain_marks(const char *text, size_t len, unsigned char *m)
             i += (size_t)n;
             continue;
         }
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-              ch == ' ' || ch == ',' || ch == '.' || ch == ';' || ch == ':')) return false;
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                  ch == ' ' || ch == ',' || ch == '.' || ch == ';' || ch == ':';
+        char nx = i + 1 < len ? text[i + 1] : ' ';
+        /* a dash standing alone ("- Căn cứ", "kinh tế - xã hội"), and a
+         * percent after a digit ("42,7%;"): both as common as they are
+         * simple (SP ÷ HY, NU × PO) */
+        if (ch == '-') ok = (i == 0 || text[i - 1] == ' ') && nx == ' ';
+        if (ch == '%') ok = i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9' &&
+                            (nx == ' ' || nx == ',' || nx == '.' || nx == ';' || nx == ':');
+        if (!ok) return false;
         i++;
     }
     m[0] = m[len] = 1;

@@ -270,7 +270,9 @@ static void breaking_checks(vb_style *st, const vb_fonts *fonts)
 static void plain_breaks_check(const vb_style *st, const vb_fonts *fonts)
 {
     static const char *TOK[] = { "Đảng", "bộ", "ủy", "ĐƯỜNG", "Nguyễn", "2022", "1.500", "3,5", "a:b", ",", ".", ";",
-        ":", ",đã", ".Ban", "năm,", "việc.", "hội;", "sau:", "12:30", "x.y.z", "ĂÂÊÔƠƯ", "ẞ", "Ṁ", "Ƚ" };
+        ":", ",đã", ".Ban", "năm,", "việc.", "hội;", "sau:", "12:30", "x.y.z", "ĂÂÊÔƠƯ", "ẞ", "Ṁ", "Ƚ",
+        /* these go to ICU: a dash or percent elsewhere than alone / after a digit */
+        "-", "- -", "42,7%", "20%;", "100%.", "%", "a%", "%5", "5%%", "-5", "5-", "2023-2027", "Rịa-Vũng", "x-" };
     unsigned saved = seed;
     seed = 31337;
     int same = 0, runs = 0;
