@@ -19,8 +19,6 @@
 
 /* ---- words and lines ---- */
 
-bool vb_break_icu_only;
-
 typedef struct piece { const char *text; size_t len; vb_face face; int32_t width; bool ul; } piece;
 typedef struct word {
     int first, npieces;        /* into the piece array */
@@ -45,6 +43,7 @@ typedef struct lctx {
     int32_t block, line;       /* what is being laid out, for vb_frag */
     UBreakIterator *bi;        /* Unicode line breaking (ICU), opened lazily */
     bool bi_failed;
+    bool icu_only;             /* never the fast path (vb_break_opportunities) */
     const vb_doc *doc;
     const vb_fonts *fonts;
     vb_diag *d;
@@ -130,7 +129,7 @@ static bool plain_marks(const char *text, size_t len, unsigned char *m)
 static unsigned char *break_marks(lctx *c, const char *text, size_t len)
 {
     unsigned char *m = vb_xcalloc(len + 1, 1);
-    if (!vb_break_icu_only && plain_marks(text, len, m)) return m;
+    if (!c->icu_only && plain_marks(text, len, m)) return m;
     UErrorCode err = U_ZERO_ERROR;
     if (!c->bi && !c->bi_failed) {
         c->bi = ubrk_open(UBRK_LINE, "vi", NULL, 0, &err);
@@ -1084,6 +1083,15 @@ void vb_layout_dump(const vb_layout *l, FILE *out)
             fprintf(out, "  rule x%7.2f-%7.2f y%7.2f w%.2fpt\n", vb_to_mm(r->x1), vb_to_mm(r->x2), vb_to_mm(r->y), vb_to_pt(r->width));
         }
     }
+}
+
+void vb_break_opportunities(const char *text, size_t len, bool icu_only, unsigned char *marks)
+{
+    lctx c = { .icu_only = icu_only };
+    unsigned char *m = break_marks(&c, text, len);
+    memcpy(marks, m, len + 1);
+    free(m);
+    if (c.bi) ubrk_close(c.bi);
 }
 
 int32_t vb_row_left_width(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts)

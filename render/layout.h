@@ -42,10 +42,13 @@ typedef struct vb_layout {
  * clear error instead of running on (a 4 MiB record makes about 1,000). */
 #define VB_MAX_PAGES 2000
 
-/* Line-break opportunities always from ICU, never from the fast path for
- * plain text (for tests that compare the two; not thread-safe to change
- * while layouts run). */
-extern bool vb_break_icu_only;
+/* Where a line may start in text[0..len] (NUL-terminated): marks[i] = 1
+ * at each break opportunity, marks[0] and marks[len] included (len + 1
+ * bytes).  From the Unicode rules through ICU, or, for plain text
+ * (letters, digits, spaces, , . ; :, a dash alone, a percent after a
+ * digit) and icu_only false, from a fast path that must agree with ICU;
+ * tests compare the two. */
+void vb_break_opportunities(const char *text, size_t len, bool icu_only, unsigned char *marks);
 
 /* Lay the document out.  Fails (VB_EXIT_INPUT) when a character is not in
  * the font, naming it and the font file, or past VB_MAX_PAGES pages. */
