@@ -170,6 +170,7 @@ static void split_words(lctx *c, const vb_para *p, para_lines *pl)
 
     bool in_word = false;
     int32_t space_w = 0;
+    int space_face = -1;
     size_t g = 0;                      /* offset of s in the whole paragraph */
     for (const vb_run *r = p->runs; r; r = r->next) {
         unsigned fl = vb_run_flags(p, r);
@@ -182,7 +183,8 @@ static void split_words(lctx *c, const vb_para *p, para_lines *pl)
                 g += (size_t)(e - s);
                 s = e;
                 if (in_word) {
-                    measure(c, p, r->src, face, " ", 1, &space_w);
+                    /* the space of each face measured once a paragraph */
+                    if (space_face != (int)face) { measure(c, p, r->src, face, " ", 1, &space_w); space_face = (int)face; }
                     pl->words[pl->nw - 1].space = space_w;
                     pl->words[pl->nw - 1].glue = !brk[g];
                     in_word = false;
