@@ -392,28 +392,38 @@ static void tf_relax(tf_node *node, int i, int j, int fit, int64_t dem)
 }
 
 /* One pass over the words of pl: the first word of every line into
- * starts[] (in order), returning the number of lines. */
+ * starts[] (in order), returning the number of lines.  pos[k] and spc[k]
+ * are the widths of words and spaces before word k (so a line's natural
+ * width is a difference), ok_before[j] the last break at or before j. */
 static int tf_pass(const para_lines *pl, const vb_style *st, int32_t size, int32_t first, int32_t base, int64_t line_pen,
-                   tf_node *node, int *starts)
+                   tf_node *node, int *starts, const int64_t *pos, const int64_t *spc, const int *ok_before)
 {
     int n = pl->nw;
     for (int k = 0; k < (n + 1) * NFIT; k++) node[k] = (tf_node){ -1, -1, -1 };
     node[FIT_DECENT].dem = 0;
+    int lo = 1;                        /* the first line from i not past space_stretch_max */
     for (int i = 0; i < n; i++) {
         bool reached = false;
         for (int f = 0; f < NFIT; f++) reached |= node[i * NFIT + f].dem >= 0;
         if (!reached) continue;
-        int32_t avail = i == 0 ? first : base, nat = 0, sp = 0;
-        int fitj = i + 1;              /* greedy's fallback: the most words that fit */
-        int over_j = -1;               /* the least loose line beyond the stretch limit */
-        int64_t over_dem = 0;
+        int32_t avail = i == 0 ? first : base;
+#define TF_NAT(j) (pos[j] - pos[i] - pl->words[(j) - 1].space)
+#define TF_SP(j) (spc[j] - spc[i] - pl->words[(j) - 1].space)
+        /* the lines from i that are too loose come first and are skipped
+         * (most candidates are: skipping them is most of the speed); lo
+         * only moves forward, as the lines from a later word are shorter
+         * (word 0 has its own measure, so its successor starts afresh) */
+        if (i == 1 || lo <= i) lo = i + 1;
+        while (lo <= n && avail - TF_NAT(lo) > TF_SP(lo) * st->space_stretch_max / 1000) lo++;
+        int start = lo <= n ? lo : n;
+        int fitj = start - 1 > i ? start - 1 : i + 1;   /* greedy's fallback: the most words that fit */
+        int over_j = ok_before[start - 1];              /* the least loose line beyond the limit */
         bool any = false;
-        for (int j = i + 1; j <= n; j++) {
-            if (j > i + 1) { nat += pl->words[j - 2].space; sp += pl->words[j - 2].space; }
-            nat += pl->words[j - 1].width;
+        for (int j = start; j <= n; j++) {
+            int64_t nat = TF_NAT(j), sp = TF_SP(j);
             if (nat <= avail) fitj = j;
             /* wider than the measure even fully shrunk: so is every longer line */
-            if (j > i + 1 && nat - (int64_t)sp * st->space_shrink / 1000 > avail) break;
+            if (j > i + 1 && nat - sp * st->space_shrink / 1000 > avail) break;
             if (j < n && pl->words[j - 1].glue) continue;
             int fit = FIT_DECENT;
             int64_t dem;
@@ -422,17 +432,21 @@ static int tf_pass(const para_lines *pl, const vb_style *st, int32_t size, int32
                 if (nat > avail) break;
                 dem = TF_LINE_PENALTY * TF_LINE_PENALTY;
                 if (i > 0 && short_last_line(pl->words[i].width, n - i, size)) dem += TF_SHORT_LAST;
-            } else if ((dem = line_demerits(st, nat, sp, avail, &fit)) < 0) continue;
-            if (dem >= TF_OVER) { over_j = j; over_dem = dem; continue; }
+            } else if ((dem = line_demerits(st, (int32_t)nat, (int32_t)sp, avail, &fit)) < 0) continue;
+            if (dem >= TF_OVER) { over_j = j; continue; }
             any = true;
             tf_relax(node, i, j, fit, dem + line_pen);
         }
         /* Lines past the stretch limit only where no line from here keeps
-         * within it (most candidates from a word are such loose lines:
-         * leaving them out is most of the speed); the least loose one. */
-        if (!any && over_j > 0) tf_relax(node, i, over_j, FIT_VERY_LOOSE, over_dem + line_pen);
+         * within it: the least loose one. */
+        int fit;
+        if (!any && over_j > i)
+            tf_relax(node, i, over_j, FIT_VERY_LOOSE,
+                     line_demerits(st, (int32_t)TF_NAT(over_j), (int32_t)TF_SP(over_j), avail, &fit) + line_pen);
         /* nowhere to break (a glued run wider than the line): as greedy does */
         else if (!any) tf_relax(node, i, fitj, FIT_VERY_LOOSE, TF_OVER * 10 + line_pen);
+#undef TF_NAT
+#undef TF_SP
     }
     int best = -1;
     for (int f = 0; f < NFIT; f++)
@@ -462,8 +476,20 @@ static void total_fit(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
     int n = pl->nw;
     tf_node *node = vb_xmalloc((size_t)(n + 1) * NFIT * sizeof *node);
     int *starts = vb_xmalloc((size_t)(n + 1) * sizeof *starts);
-    int nl = tf_pass(pl, st, z->size, first, base, 0, node, starts);
-    if (nl > pl->nl) nl = tf_pass(pl, st, z->size, first, base, TF_FEWEST, node, starts);
+    int64_t *pos = vb_xmalloc((size_t)(n + 1) * sizeof *pos), *spc = vb_xmalloc((size_t)(n + 1) * sizeof *spc);
+    int *ok_before = vb_xmalloc((size_t)(n + 1) * sizeof *ok_before);
+    pos[0] = spc[0] = 0;
+    ok_before[0] = 0;
+    for (int k = 0; k < n; k++) {
+        pos[k + 1] = pos[k] + pl->words[k].width + pl->words[k].space;
+        spc[k + 1] = spc[k] + pl->words[k].space;
+        ok_before[k + 1] = k + 1 == n || !pl->words[k].glue ? k + 1 : ok_before[k];
+    }
+    int nl = tf_pass(pl, st, z->size, first, base, 0, node, starts, pos, spc, ok_before);
+    if (nl > pl->nl) nl = tf_pass(pl, st, z->size, first, base, TF_FEWEST, node, starts, pos, spc, ok_before);
+    free(pos);
+    free(spc);
+    free(ok_before);
     if (nl <= pl->nl) {
         pl->nl = 0;
         pl->widest = 0;
