@@ -1,8 +1,9 @@
 /* layout.c — typesetting the model into pages.
  *
- * Three steps.  (1) Every paragraph is broken into lines (greedy, at
- * spaces, with FreeType widths); a word wider than the line is split
- * between characters.  (2) Lines and rows become boxes with "may break
+ * Three steps.  (1) Every paragraph is broken into lines at its Unicode
+ * break opportunities, with FreeType widths: greedily, then, for justified
+ * zones under `breaking = total-fit`, again by total fit (Knuth–Plass,
+ * below); a word wider than the line is split between characters.  (2) Lines and rows become boxes with "may break
  * after" flags that encode orphans, widows, keep-with-next and the
  * signature row's keep-with-previous.  (3) Boxes are cut into pages, going
  * back to the last allowed break when a box does not fit, then placed.

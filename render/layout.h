@@ -1,7 +1,10 @@
 /* layout.h — our own typesetting of a document model into pages.
  *
- * Lines are broken at spaces with FreeType metrics and justified by widening
- * word spaces (the last line of a paragraph is left-aligned); headings keep
+ * Lines are broken at spaces with FreeType metrics, justified paragraphs
+ * by total fit or greedily as the rule file says, and justified by
+ * widening word spaces (or, under total fit, narrowing them; the last line
+ * of a paragraph is left-aligned); VANBAN_LINE_STATS=FILE appends what
+ * every justified line did to FILE (docs/batch.md); headings keep
  * with the next lines; no single widow or orphan line; the signature row is
  * never alone on a page.  All positions are integer mpt from the top-left
  * corner of the page; y is the text baseline. */
