@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *WORDS[] = { "Đảng", "bộ", "Khối", "doanh", "nghiệp", "thực", "hiện", "nhiệm", "vụ", "năm",
     "2022", "phát", "triển", "sản", "xuất", "kinh", "doanh,", "bảo", "đảm", "an", "sinh", "xã", "hội;",
@@ -181,11 +182,53 @@ static void breaking_checks(vb_style *st, const vb_fonts *fonts)
             }
             vb_diag e;
             vb_diag_init(&e);
+            /* the first document also writes its line statistics (below) */
+            if (d == 0) { unlink("/tmp/vb-unit-linestats"); setenv("VANBAN_LINE_STATS", "/tmp/vb-unit-linestats", 1); }
             CHECK(vb_layout_run(doc, fonts, &lay[mode], &e));
+            if (d == 0) unsetenv("VANBAN_LINE_STATS");
+            if (d == 0 && mode == 0) rename("/tmp/vb-unit-linestats", "/tmp/vb-unit-linestats-tf");
             vb_diag_free(&e);
             vb_doc_free(doc);
         }
         if (!lay[0] || !lay[1]) { vb_layout_free(lay[0]); vb_layout_free(lay[1]); free(ps); continue; }
+        /* VANBAN_LINE_STATS tells what the PDF gets: each "L S" is the stretch of
+         * a justified line's spaces measured back from the fragments (within
+         * rounding: the remainder of a line goes one mpt a gap), each "P R N" a
+         * paragraph's lines and whether it ends on one short word */
+        if (d == 0) {
+            FILE *sf = fopen("/tmp/vb-unit-linestats-tf", "r");
+            CHECK(sf != NULL);
+            int nlrec = 0, nprec = 0, lbad = 0, pbad = 0;
+            for (int b = 0; sf && b < nb; b++) {
+                static bline tl[64];
+                int nt = lines_of(lay[0], b, tl, 64);
+                for (int i = 0; i + 1 < nt; i++) {
+                    const bline *ln = &tl[i];
+                    if (ln->n < 2) continue;
+                    int64_t ext = 0;
+                    for (int k = 1; k < ln->n; k++) ext += ln->x[k] - (ln->x[k - 1] + wid[ln->w[k - 1]]) - sp;
+                    long long got = 0;
+                    if (fscanf(sf, " L %lld", &got) != 1) { lbad++; break; }
+                    nlrec++;
+                    long long want = ext * 10000 / ((int64_t)(ln->n - 1) * sp);
+                    if (llabs(got - want) > 2) { lbad++; if (lbad < 4) fprintf(stderr, "got %lld want %lld n %d\n", got, want, ln->n); }
+                }
+                if (nt > 1) {
+                    int r = -1, lines = -1;
+                    if (fscanf(sf, " P %d %d", &r, &lines) != 2) { pbad++; continue; }
+                    nprec++;
+                    bool runt = tl[nt - 1].n == 1 && is_runt(tl[nt - 1].w[0], wid, size);
+                    if (lines != nt || r != runt) pbad++;
+                }
+            }
+            long long extra;
+            if (sf) { CHECK(fscanf(sf, " L %lld", &extra) != 1); fclose(sf); }
+            unlink("/tmp/vb-unit-linestats-tf");
+            unlink("/tmp/vb-unit-linestats");
+            if (!(nlrec > 4 && lbad == 0)) fprintf(stderr, "line stats: %d records, %d bad\n", nlrec, lbad);
+            CHECK(nlrec > 4 && lbad == 0);
+            CHECK(nprec > 1 && pbad == 0);
+        }
         for (int b = 0; b < nb; b++) {
             static bline tl[64], gl[64];
             int nt = lines_of(lay[0], b, tl, 64), ng = lines_of(lay[1], b, gl, 64);
