@@ -1,8 +1,9 @@
 /* layout.c — typesetting the model into pages.
  *
- * Three steps.  (1) Every paragraph is broken into lines (greedy, at
- * spaces, with FreeType widths); a word wider than the line is split
- * between characters.  (2) Lines and rows become boxes with "may break
+ * Three steps.  (1) Every paragraph is broken into lines at its Unicode
+ * break opportunities, with FreeType widths: greedily, then, for justified
+ * zones under `breaking = total-fit`, again by total fit (Knuth–Plass,
+ * below); a word wider than the line is split between characters.  (2) Lines and rows become boxes with "may break
  * after" flags that encode orphans, widows, keep-with-next and the
  * signature row's keep-with-previous.  (3) Boxes are cut into pages, going
  * back to the last allowed break when a box does not fit, then placed.
@@ -10,8 +11,10 @@
 #include "layout.h"
 #include "text.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
 
@@ -24,7 +27,10 @@ typedef struct word {
     int32_t space;             /* width of the space after it (0 at the end) */
     bool glue;                 /* no line break after it ("khóa III )") */
 } word;
-typedef struct line { int w0, nw; int32_t natural; int32_t avail; int32_t indent; bool last; } line;
+typedef struct line {
+    int w0, nw; int32_t natural; int32_t avail; int32_t indent; bool last;
+    bool shrink;               /* total fit: its spaces may be narrower than natural */
+} line;
 
 typedef struct para_lines {
     piece *pieces; int np, capp;
@@ -38,10 +44,12 @@ typedef struct lctx {
     int32_t block, line;       /* what is being laid out, for vb_frag */
     UBreakIterator *bi;        /* Unicode line breaking (ICU), opened lazily */
     bool bi_failed;
+    bool icu_only;             /* never the fast path (vb_break_opportunities) */
     const vb_doc *doc;
     const vb_fonts *fonts;
     vb_diag *d;
     vb_arena *a;
+    vb_buf *stats;             /* VANBAN_LINE_STATS is set: what justified lines did */
     bool ok;
     bool hdr_fitted;           /* the header's columns, fitted once (fit_header) */
     int32_t hdr_left, hdr_right_x;
@@ -76,9 +84,55 @@ static bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || 
  * through ICU, as LibreOffice and Word use): no break at a space before
  * ")" or ",", a break after the hyphen of "Rịa-Vũng".  Marks bytes of
  * `text` where a line may start. */
+/* Most paragraphs are letters, digits, spaces and , . ; : only (and a
+ * dash alone, a percent after a number).  There
+ * UAX #14 allows a break after each run of spaces (LB18) unless , . ; :
+ * follows (LB13: no break before IS), and nowhere else (LB23, LB25, LB29
+ * keep letters, digits and those signs together): the marks ICU gives,
+ * at a fraction of its cost (ICU was a tenth of a whole render).  Any
+ * other character (brackets, hyphens, slashes, quotes, tabs, no-break
+ * spaces, ellipses…) and ICU decides.  tests/unit/layout.c compares the
+ * two on every paragraph it makes. */
+static bool is_plain_letter(int32_t cp)
+{
+    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x1E00 && cp <= 0x1EFF);
+}
+
+static bool plain_marks(const char *text, size_t len, unsigned char *m)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch >= 0x80) {
+            int32_t cp;
+            int n = vb_utf8_next(text + i, &cp);
+            if (!is_plain_letter(cp) || i + (size_t)n > len) return false;
+            i += (size_t)n;
+            continue;
+        }
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                  ch == ' ' || ch == ',' || ch == '.' || ch == ';' || ch == ':';
+        char nx = i + 1 < len ? text[i + 1] : ' ';
+        /* a dash standing alone ("- Căn cứ", "kinh tế - xã hội"), and a
+         * percent after a digit ("42,7%;"): both as common as they are
+         * simple (SP ÷ HY, NU × PO) */
+        if (ch == '-') ok = (i == 0 || text[i - 1] == ' ') && nx == ' ';
+        if (ch == '%') ok = i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9' &&
+                            (nx == ' ' || nx == ',' || nx == '.' || nx == ';' || nx == ':');
+        if (!ok) return false;
+        i++;
+    }
+    m[0] = m[len] = 1;
+    for (size_t i = 1; i < len; i++) {
+        char nx = text[i];
+        m[i] = text[i - 1] == ' ' && nx != ' ' && nx != ',' && nx != '.' && nx != ';' && nx != ':';
+    }
+    return true;
+}
+
 static unsigned char *break_marks(lctx *c, const char *text, size_t len)
 {
     unsigned char *m = vb_xcalloc(len + 1, 1);
+    if (!c->icu_only && plain_marks(text, len, m)) return m;
     UErrorCode err = U_ZERO_ERROR;
     if (!c->bi && !c->bi_failed) {
         c->bi = ubrk_open(UBRK_LINE, "vi", NULL, 0, &err);
@@ -119,6 +173,7 @@ static void split_words(lctx *c, const vb_para *p, para_lines *pl)
 
     bool in_word = false;
     int32_t space_w = 0;
+    int space_face = -1;
     size_t g = 0;                      /* offset of s in the whole paragraph */
     for (const vb_run *r = p->runs; r; r = r->next) {
         unsigned fl = vb_run_flags(p, r);
@@ -131,7 +186,8 @@ static void split_words(lctx *c, const vb_para *p, para_lines *pl)
                 g += (size_t)(e - s);
                 s = e;
                 if (in_word) {
-                    measure(c, p, r->src, face, " ", 1, &space_w);
+                    /* the space of each face measured once a paragraph */
+                    if (space_face != (int)face) { measure(c, p, r->src, face, " ", 1, &space_w); space_face = (int)face; }
                     pl->words[pl->nw - 1].space = space_w;
                     pl->words[pl->nw - 1].glue = !brk[g];
                     in_word = false;
@@ -259,7 +315,7 @@ static void greedy(lctx *c, const vb_para *p, int32_t colw, int32_t cap, para_li
             }
         }
         GROW(pl->lines, pl->nl, pl->capl);
-        pl->lines[pl->nl++] = (line){ i, j - i, wsum, avail, indent, j == pl->nw };
+        pl->lines[pl->nl++] = (line){ i, j - i, wsum, avail, indent, j == pl->nw, false };
         int32_t x = indent;
         if (z->align == VB_ALIGN_CENTER) x += (avail - wsum) / 2;
         else if (z->align == VB_ALIGN_RIGHT) x += avail - wsum;
@@ -268,10 +324,200 @@ static void greedy(lctx *c, const vb_para *p, int32_t colw, int32_t cap, para_li
     }
 }
 
+/* ---- total fit (Knuth–Plass) for justified paragraphs ----
+ *
+ * Every way of breaking the paragraph at its opportunities is a path of
+ * lines; each line has demerits from how far its spaces must stretch or
+ * shrink, and the path of least total demerits is taken: dynamic
+ * programming over (first word of a line, fitness class of the line
+ * before), n words x (words per line) steps. */
+
+enum { FIT_TIGHT, FIT_DECENT, FIT_LOOSE, FIT_VERY_LOOSE, NFIT };
+#define TF_LINE_PENALTY 10          /* per line, squared with the badness as TeX does */
+#define TF_ADJ_DEMERITS 10000       /* neighbours two or more fitness classes apart */
+/* a last line of one short word: as bad as one line stretched to 1.8
+ * times space_stretch (in Vietnamese, with no hyphenation, that is often
+ * what it takes to give the last line a second word) */
+#define TF_SHORT_LAST 400000
+/* A line beyond the stretch limit, or a forced break inside glue, is taken
+ * only where no path avoids it: its demerits outweigh any number of
+ * ordinary lines. */
+#define TF_OVER 10000000000LL
+/* second pass, when the first gave more lines than greedy: every line
+ * costs more than anything else, so the fewest lines win */
+#define TF_FEWEST 10000000000000LL
+
+static bool short_last_line(int32_t last_word_width, int words_on_line, int32_t size)
+{
+    return words_on_line == 1 && last_word_width < 4 * size;
+}
+
+/* Demerits of a line that is not the last: natural width nat, spaces
+ * summing to sp, measure avail.  The badness is TeX's 100 r³, r the share
+ * of the space_stretch (or space_shrink) used; past space_stretch a line
+ * is very loose, past space_stretch_max it is taken only where nothing
+ * else is (TF_OVER).  -1: it cannot shrink that far. */
+static int64_t line_demerits(const vb_style *st, int32_t nat, int32_t sp, int32_t avail, int *fit)
+{
+    int64_t diff = (int64_t)avail - nat, r;
+    if (diff < 0) {
+        int64_t lim = (int64_t)sp * st->space_shrink / 1000;
+        if (-diff > lim) return -1;
+        r = diff * 1000 / lim;                            /* -1000 … 0 */
+    } else {
+        int64_t norm = (int64_t)sp * st->space_stretch / 1000, max = (int64_t)sp * st->space_stretch_max / 1000;
+        if (diff > max) {
+            /* too loose (or one word alone on a line): the looser the worse */
+            int64_t q = sp > 0 ? diff * 1000 / sp : 1000000;
+            *fit = FIT_VERY_LOOSE;
+            return TF_OVER + (q < 1000000 ? q : 1000000) * 1000;
+        }
+        r = norm > 0 ? diff * 1000 / norm : diff > 0 ? 10000 : 0;
+        if (r > 10000) r = 10000;
+    }
+    int64_t ar = r < 0 ? -r : r;
+    int64_t bad = ar * ar * ar / 10000000;                 /* 100 |r|³ */
+    *fit = r < -500 ? FIT_TIGHT : r <= 500 ? FIT_DECENT : r <= 1000 ? FIT_LOOSE : FIT_VERY_LOOSE;
+    return (TF_LINE_PENALTY + bad) * (TF_LINE_PENALTY + bad);
+}
+
+typedef struct tf_node { int64_t dem; int prev, prev_fit; } tf_node;
+
+static void tf_relax(tf_node *node, int i, int j, int fit, int64_t dem)
+{
+    for (int f = 0; f < NFIT; f++) {
+        const tf_node *from = &node[i * NFIT + f];
+        if (from->dem < 0) continue;
+        int64_t t = from->dem + dem + (abs(fit - f) > 1 ? TF_ADJ_DEMERITS : 0);
+        tf_node *to = &node[j * NFIT + fit];
+        if (to->dem < 0 || t < to->dem) *to = (tf_node){ t, i, f };
+    }
+}
+
+/* One pass over the words of pl: the first word of every line into
+ * starts[] (in order), returning the number of lines.  pos[k] and spc[k]
+ * are the widths of words and spaces before word k (so a line's natural
+ * width is a difference), ok_before[j] the last break at or before j. */
+static int tf_pass(const para_lines *pl, const vb_style *st, int32_t size, int32_t first, int32_t base, int64_t line_pen,
+                   tf_node *node, int *starts, const int64_t *pos, const int64_t *spc, const int *ok_before)
+{
+    int n = pl->nw;
+    for (int k = 0; k < (n + 1) * NFIT; k++) node[k] = (tf_node){ -1, -1, -1 };
+    node[FIT_DECENT].dem = 0;
+    int lo = 1;                        /* the first line from i not past space_stretch_max */
+    for (int i = 0; i < n; i++) {
+        bool reached = false;
+        for (int f = 0; f < NFIT; f++) reached |= node[i * NFIT + f].dem >= 0;
+        if (!reached) continue;
+        int32_t avail = i == 0 ? first : base;
+#define TF_NAT(j) (pos[j] - pos[i] - pl->words[(j) - 1].space)
+#define TF_SP(j) (spc[j] - spc[i] - pl->words[(j) - 1].space)
+        /* the lines from i that are too loose come first and are skipped
+         * (most candidates are: skipping them is most of the speed); lo
+         * only moves forward, as the lines from a later word are shorter
+         * (word 0 has its own measure, so its successor starts afresh) */
+        if (i == 1 || lo <= i) lo = i + 1;
+        while (lo <= n && avail - TF_NAT(lo) > TF_SP(lo) * st->space_stretch_max / 1000) lo++;
+        int start = lo <= n ? lo : n;
+        int fitj = start - 1 > i ? start - 1 : i + 1;   /* greedy's fallback: the most words that fit */
+        int over_j = ok_before[start - 1];              /* the least loose line beyond the limit */
+        bool any = false;
+        for (int j = start; j <= n; j++) {
+            int64_t nat = TF_NAT(j), sp = TF_SP(j);
+            if (nat <= avail) fitj = j;
+            /* wider than the measure even fully shrunk: so is every longer line */
+            if (j > i + 1 && nat - sp * st->space_shrink / 1000 > avail) break;
+            if (j < n && pl->words[j - 1].glue) continue;
+            int fit = FIT_DECENT;
+            int64_t dem;
+            if (j == n) {
+                /* the last line is set ragged, at its natural width */
+                if (nat > avail) break;
+                dem = TF_LINE_PENALTY * TF_LINE_PENALTY;
+                if (i > 0 && short_last_line(pl->words[i].width, n - i, size)) dem += TF_SHORT_LAST;
+            } else if ((dem = line_demerits(st, (int32_t)nat, (int32_t)sp, avail, &fit)) < 0) continue;
+            if (dem >= TF_OVER) { over_j = j; continue; }
+            any = true;
+            tf_relax(node, i, j, fit, dem + line_pen);
+        }
+        /* Lines past the stretch limit only where no line from here keeps
+         * within it: the least loose one. */
+        int fit;
+        if (!any && over_j > i)
+            tf_relax(node, i, over_j, FIT_VERY_LOOSE,
+                     line_demerits(st, (int32_t)TF_NAT(over_j), (int32_t)TF_SP(over_j), avail, &fit) + line_pen);
+        /* nowhere to break (a glued run wider than the line): as greedy does */
+        else if (!any) tf_relax(node, i, fitj, FIT_VERY_LOOSE, TF_OVER * 10 + line_pen);
+#undef TF_NAT
+#undef TF_SP
+    }
+    int best = -1;
+    for (int f = 0; f < NFIT; f++)
+        if (node[n * NFIT + f].dem >= 0 && (best < 0 || node[n * NFIT + f].dem < node[n * NFIT + best].dem)) best = f;
+    int nl = 0;
+    for (int j = n, f = best; j > 0; ) {
+        const tf_node *t = &node[j * NFIT + f];
+        starts[nl++] = t->prev;
+        j = t->prev; f = t->prev_fit;
+    }
+    for (int a = 0, b = nl - 1; a < b; a++, b--) { int t = starts[a]; starts[a] = starts[b]; starts[b] = t; }
+    return nl;
+}
+
+/* Re-break pl (already broken by greedy(), which also cut the words too
+ * wide for their line) by total fit.  Never more lines than greedy: when
+ * the best paragraph is longer, the one with the fewest lines is taken,
+ * and greedy's own when even that is longer. */
+static void total_fit(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
+{
+    const vb_zone *z = p->zone;
+    const vb_style *st = c->doc->style;
+    int32_t base = colw - z->indent_left - z->indent_right;
+    if (base < VB_MM(10)) base = VB_MM(10);
+    int32_t first = base - z->indent_first;
+    if (first < VB_MM(10)) first = VB_MM(10);
+    int n = pl->nw;
+    tf_node *node = vb_xmalloc((size_t)(n + 1) * NFIT * sizeof *node);
+    int *starts = vb_xmalloc((size_t)(n + 1) * sizeof *starts);
+    int64_t *pos = vb_xmalloc((size_t)(n + 1) * sizeof *pos), *spc = vb_xmalloc((size_t)(n + 1) * sizeof *spc);
+    int *ok_before = vb_xmalloc((size_t)(n + 1) * sizeof *ok_before);
+    pos[0] = spc[0] = 0;
+    ok_before[0] = 0;
+    for (int k = 0; k < n; k++) {
+        pos[k + 1] = pos[k] + pl->words[k].width + pl->words[k].space;
+        spc[k + 1] = spc[k] + pl->words[k].space;
+        ok_before[k + 1] = k + 1 == n || !pl->words[k].glue ? k + 1 : ok_before[k];
+    }
+    int nl = tf_pass(pl, st, z->size, first, base, 0, node, starts, pos, spc, ok_before);
+    if (nl > pl->nl) nl = tf_pass(pl, st, z->size, first, base, TF_FEWEST, node, starts, pos, spc, ok_before);
+    free(pos);
+    free(spc);
+    free(ok_before);
+    if (nl <= pl->nl) {
+        pl->nl = 0;
+        pl->widest = 0;
+        for (int k = 0; k < nl; k++) {
+            int w0 = starts[k], w1 = k + 1 < nl ? starts[k + 1] : n;
+            int32_t nat = pl->words[w0].width;
+            for (int q = w0 + 1; q < w1; q++) nat += pl->words[q - 1].space + pl->words[q].width;
+            int32_t avail = k == 0 ? first : base;
+            GROW(pl->lines, pl->nl, pl->capl);
+            pl->lines[pl->nl++] = (line){ w0, w1 - w0, nat, avail, z->indent_left + (k == 0 ? z->indent_first : 0), w1 == n, true };
+            /* a shrunk line is as wide as the measure */
+            int32_t shown = nat > avail && w1 < n ? avail : nat;
+            if (shown > pl->widest) { pl->widest = shown; pl->widest_x = pl->lines[k].indent; }
+        }
+    }
+    free(node);
+    free(starts);
+}
+
 static void break_lines(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
 {
     split_words(c, p, pl);
     greedy(c, p, colw, 0, pl);
+    if (p->zone->align == VB_ALIGN_JUSTIFY && pl->nl > 1 && c->doc->style->breaking == VB_BREAK_TOTAL_FIT)
+        total_fit(c, p, colw, pl);
     /* A centred title that wraps is balanced: the narrowest measure that
      * keeps the same number of lines ("HỘI ĐỒNG NHÂN DÂN / TỈNH NAM ĐỊNH",
      * not a long line and an orphaned word). */
@@ -349,9 +595,11 @@ static void emit_line(lctx *c, const vb_para *p, const para_lines *pl, int li, i
     int gaps = 0;
     for (int k = 0; k + 1 < ln->nw; k++) if (pl->words[ln->w0 + k].space > 0) gaps++;
     bool justify = z->align == VB_ALIGN_JUSTIFY && !ln->last && gaps > 0;
-    int32_t extra = justify ? ln->avail - ln->natural : 0, per = 0, rem = 0;
-    if (justify && extra > 0) { per = extra / gaps; rem = extra % gaps; }
-    else extra = 0;
+    /* extra < 0: total fit shrank the spaces; the remainder goes one mpt
+     * a gap to the first gaps, either way */
+    int32_t extra = justify ? ln->avail - ln->natural : 0, per = 0, rem = 0, step = 1;
+    if (justify && (extra > 0 || (extra < 0 && ln->shrink))) { per = extra / gaps; rem = extra % gaps; }
+    if (rem < 0) { rem = -rem; step = -1; }
     int32_t x = x0 + ln->indent;
     if (z->align == VB_ALIGN_CENTER) x += (ln->avail - ln->natural) / 2;
     else if (z->align == VB_ALIGN_RIGHT) x += ln->avail - ln->natural;
@@ -385,7 +633,7 @@ static void emit_line(lctx *c, const vb_para *p, const para_lines *pl, int li, i
             }
             if (space_after) {
                 vb_buf_putc(&acc, ' ');
-                int32_t gap = w->space + (justify ? per + (gap_no < rem ? 1 : 0) : 0);
+                int32_t gap = w->space + (justify ? per + (gap_no < rem ? step : 0) : 0);
                 gap_no++;
                 if (justify) {
                     add_frag(c, fl, acc_x, y, z, acc_face, acc.data, acc.len - 1, true, acc_w);
@@ -449,6 +697,29 @@ static void take_frags(lctx *c, box *b, fr_list *fl)
     fl->n = fl->nr = 0;
 }
 
+/* For VANBAN_LINE_STATS (tools/bench.sh): "L S" for every justified line
+ * but the last, S the stretch of its spaces in 1/10000 of their natural
+ * width (negative: shrunk), as emit_line sets it; "P 1" for a paragraph of
+ * two lines or more whose last line is one short word, "P 0" otherwise,
+ * then its number of lines. */
+static void line_stats(lctx *c, const vb_para *p, const para_lines *pl)
+{
+    if (p->zone->align != VB_ALIGN_JUSTIFY || pl->nl == 0) return;
+    for (int i = 0; i + 1 < pl->nl; i++) {
+        const line *ln = &pl->lines[i];
+        int64_t sp = 0;
+        for (int k = 0; k + 1 < ln->nw; k++) sp += pl->words[ln->w0 + k].space;
+        if (sp == 0) continue;             /* nothing to justify with: left-aligned */
+        int64_t extra = (int64_t)ln->avail - ln->natural;
+        if (extra < 0 && !ln->shrink) extra = 0;
+        vb_buf_printf(c->stats, "L %lld\n", (long long)(extra * 10000 / sp));
+    }
+    if (pl->nl > 1) {
+        const line *ln = &pl->lines[pl->nl - 1];
+        vb_buf_printf(c->stats, "P %d %d\n", short_last_line(pl->words[ln->w0].width, ln->nw, p->zone->size), pl->nl);
+    }
+}
+
 /* A body paragraph becomes one box per line. */
 static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
 {
@@ -457,6 +728,7 @@ static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
     int32_t colw = st->page_w - st->margin_left - st->margin_right;
     para_lines pl = {0};
     break_lines(c, p, colw, &pl);
+    if (c->stats) line_stats(c, p, &pl);
     int32_t pitch = line_pitch(c, z), bl = line_baseline(c, z, pitch);
     int first = bs->n;
     for (int i = 0; i < pl.nl; i++) {
@@ -974,6 +1246,9 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     l->page_w = st->page_w;
     l->page_h = st->page_h;
     lctx c = { .doc = doc, .fonts = fonts, .d = d, .a = l->arena, .ok = true };
+    vb_buf stats = {0};
+    const char *stats_path = getenv("VANBAN_LINE_STATS");
+    if (stats_path && *stats_path) c.stats = &stats;
     boxes bs = {0};
     fr_list fl = {0};
     for (const vb_block *b = doc->first; b && c.ok; b = b->next, c.block++) {
@@ -983,7 +1258,7 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     }
     free(fl.f); free(fl.r);
     if (c.bi) ubrk_close(c.bi);
-    if (!c.ok) { free(bs.b); vb_layout_free(l); return false; }
+    if (!c.ok) { free(bs.b); vb_buf_free(&stats); vb_layout_free(l); return false; }
 
     /* cut into pages */
     int32_t top = st->margin_top, bottom = st->page_h - st->margin_bottom;
@@ -1006,6 +1281,7 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
         if (l->npages == VB_MAX_PAGES) {
             vb_error(d, VB_EXIT_INPUT, "the document would have more than %d pages; split the record", VB_MAX_PAGES);
             free(bs.b);
+            vb_buf_free(&stats);
             vb_layout_free(l);
             return false;
         }
@@ -1022,6 +1298,14 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     }
     free(bs.b);
     if (l->npages == 0) new_page(l);
+    if (c.stats) {
+        /* one write a document, appended: batch workers share the file */
+        int fd = open(stats_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0 || write(fd, stats.data, stats.len) != (ssize_t)stats.len)
+            vb_warn(d, "VANBAN_LINE_STATS: cannot write %s", stats_path);
+        if (fd >= 0) close(fd);
+        vb_buf_free(&stats);
+    }
 
     /* page numbers: from page_number_from, centred over the text block */
     const vb_zone *pz = vb_style_zone(st, "page_number");
@@ -1066,6 +1350,15 @@ void vb_layout_dump(const vb_layout *l, FILE *out)
             fprintf(out, "  rule x%7.2f-%7.2f y%7.2f w%.2fpt\n", vb_to_mm(r->x1), vb_to_mm(r->x2), vb_to_mm(r->y), vb_to_pt(r->width));
         }
     }
+}
+
+void vb_break_opportunities(const char *text, size_t len, bool icu_only, unsigned char *marks)
+{
+    lctx c = { .icu_only = icu_only };
+    unsigned char *m = break_marks(&c, text, len);
+    memcpy(marks, m, len + 1);
+    free(m);
+    if (c.bi) ubrk_close(c.bi);
 }
 
 int32_t vb_row_left_width(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts)

@@ -1,7 +1,10 @@
 /* layout.h — our own typesetting of a document model into pages.
  *
- * Lines are broken at spaces with FreeType metrics and justified by widening
- * word spaces (the last line of a paragraph is left-aligned); headings keep
+ * Lines are broken at spaces with FreeType metrics, justified paragraphs
+ * by total fit or greedily as the rule file says, and justified by
+ * widening word spaces (or, under total fit, narrowing them; the last line
+ * of a paragraph is left-aligned); VANBAN_LINE_STATS=FILE appends what
+ * every justified line did to FILE (docs/batch.md); headings keep
  * with the next lines; no single widow or orphan line; the signature row is
  * never alone on a page.  All positions are integer mpt from the top-left
  * corner of the page; y is the text baseline. */
@@ -41,6 +44,14 @@ typedef struct vb_layout {
 /* The most pages one document may have: beyond it the layout stops with a
  * clear error instead of running on (a 4 MiB record makes about 1,000). */
 #define VB_MAX_PAGES 2000
+
+/* Where a line may start in text[0..len] (NUL-terminated): marks[i] = 1
+ * at each break opportunity, marks[0] and marks[len] included (len + 1
+ * bytes).  From the Unicode rules through ICU, or, for plain text
+ * (letters, digits, spaces, , . ; :, a dash alone, a percent after a
+ * digit) and icu_only false, from a fast path that must agree with ICU;
+ * tests compare the two. */
+void vb_break_opportunities(const char *text, size_t len, bool icu_only, unsigned char *marks);
 
 /* Lay the document out.  Fails (VB_EXIT_INPUT) when a character is not in
  * the font, naming it and the font file, or past VB_MAX_PAGES pages. */

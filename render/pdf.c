@@ -254,21 +254,31 @@ out:
 static int64_t put_codes(vb_buf *b, const pdf_face *pf, const char *text)
 {
     int64_t adv = 0;
+    size_t n = strlen(text);
+    /* at most 4 bytes a code point (two, each escaped): room made once,
+     * then written straight into the buffer */
+    if (b->len + 4 * n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + 4 * n + 1) cap *= 2;
+        b->data = vb_xrealloc(b->data, cap);
+        b->cap = cap;
+    }
+    char *o = b->data + b->len;
     for (const char *s = text; *s;) {
         int32_t cp;
-        s += vb_utf8_next(s, &cp);
+        if ((unsigned char)*s < 0x80) cp = *s++;
+        else s += vb_utf8_next(s, &cp);
         unsigned cid = cid_of(pf->set, (uint32_t)cp);
         if (cid) adv += pf->w[cid - 1];
-        char e[4];
-        int k = 0;
         for (int sh = 8; sh >= 0; sh -= 8) {
             unsigned char c = (unsigned char)(cid >> sh);
-            if (c == '(' || c == ')' || c == '\\') { e[k++] = '\\'; e[k++] = (char)c; }
-            else if (c == '\r') { e[k++] = '\\'; e[k++] = 'r'; }
-            else e[k++] = (char)c;
+            if (c == '(' || c == ')' || c == '\\') { *o++ = '\\'; *o++ = (char)c; }
+            else if (c == '\r') { *o++ = '\\'; *o++ = 'r'; }
+            else *o++ = (char)c;
         }
-        vb_buf_add(b, e, (size_t)k);
     }
+    b->len = (size_t)(o - b->data);
+    b->data[b->len] = 0;
     return adv;
 }
 
@@ -286,6 +296,7 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
     int32_t cur_size = -1;
     int64_t tx = 0, ty = 0;                /* origin of the current text line */
     int64_t pen = 0;                       /* pen from tx, in size/1e6 pt */
+    int32_t prev_end = 0;                  /* where the last fragment's own width ends, mpt */
     for (size_t fi = 0; fi < pg->nfrags; fi++) {
         const vb_frag *f = &pg->frags[fi];
         if (!f->text || !*f->text) continue;
@@ -294,16 +305,21 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
             return false;
         }
         if (!in_text) { vb_buf_puts(b, "BT\n"); in_text = true; tx = ty = 0; }
+        int32_t end = f->x + f->width;
         bool same_font = (int)f->face == cur_face && f->size == cur_size;
         int64_t x = f->x, y = (int64_t)page_h - f->y;
         int64_t num = (x - tx) * 1000000, target = num >= 0
             ? (num + f->size / 2) / f->size : -((-num + f->size / 2) / f->size);
         const pdf_face *pf = &faces[f->face];
-        if (in_tj && same_font && y == ty && target >= pen) {
+        /* the pen may also go back, into the trailing space of the word
+         * before, when total fit set that space narrower than natural: as
+         * long as the words do not overlap */
+        if (in_tj && same_font && y == ty && (target >= pen || f->x >= prev_end)) {
             if (target != pen) vb_pdf_milli(b, pen - target);
             vb_buf_putc(b, '(');
             pen = target + put_codes(b, pf, f->text);
             vb_buf_putc(b, ')');
+            prev_end = end;
             continue;
         }
         if (in_tj) { vb_buf_puts(b, "] TJ\n"); in_tj = false; }
@@ -320,6 +336,7 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
         tx = x; ty = y;
         pen = put_codes(b, pf, f->text);
         vb_buf_putc(b, ')');
+        prev_end = end;
         in_tj = true;
     }
     if (in_tj) vb_buf_puts(b, "] TJ\n");

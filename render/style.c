@@ -15,6 +15,7 @@ typedef struct sctx {
     vb_arena *a;
     const char *path;
     int line;
+    int stretch_line;          /* where space_stretch(_max) was last set, for the check of both */
     vb_diag *d;
     bool ok;
     int columns_line;          /* of the last header_left* key, for the range check */
@@ -192,7 +193,25 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
     } else if (!strcmp(sect, "text")) {
         if (!strcmp(k, "blank")) s->blank = vb_strdup(c->a, v);
         else if (!strcmp(k, "end_mark")) s->end_mark = vb_strdup(c->a, v);
-        else serr(c, "unknown [text] key ", k);
+        else if (!strcmp(k, "breaking")) {
+            if (!strcmp(v, "total-fit")) s->breaking = VB_BREAK_TOTAL_FIT;
+            else if (!strcmp(v, "greedy")) s->breaking = VB_BREAK_GREEDY;
+            else serr(c, "breaking takes total-fit or greedy; got ", v);
+        } else if (!strcmp(k, "space_stretch")) {
+            c->stretch_line = c->line;
+            if (!parse_frac(v, &s->space_stretch) || s->space_stretch == 0)
+                serr(c, "space_stretch takes a share of the space from 0.1% to 100%, got ", v);
+        } else if (!strcmp(k, "space_stretch_max")) {
+            c->stretch_line = c->line;
+            /* the limit of every line that can keep within it; a line
+             * that cannot (one long word) still stretches further */
+            if (!parse_frac(v, &s->space_stretch_max))
+                serr(c, "space_stretch_max takes a share of the space from 0% to 100%, got ", v);
+        } else if (!strcmp(k, "space_shrink")) {
+            /* words must never touch: a space keeps at least half its width */
+            if (!parse_frac(v, &s->space_shrink) || s->space_shrink > 500)
+                serr(c, "space_shrink takes a share of the space from 0% to 50%, got ", v);
+        } else serr(c, "unknown [text] key ", k);
     } else if (!strcmp(sect, "")) {
         if (!strcmp(k, "name")) s->name = vb_strdup(c->a, v);
         else if (!strcmp(k, "font")) s->font_family = vb_strdup(c->a, v);
@@ -220,8 +239,9 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
     s->header_left_min = 200; s->header_left_max = 650;
     s->num_h1 = "%R. "; s->num_h2 = "%d. "; s->num_h3 = "%a) "; s->num_article = "Điều %d. ";
     s->blank = "…………"; s->end_mark = ".";
+    s->breaking = VB_BREAK_TOTAL_FIT; s->space_stretch = 500; s->space_stretch_max = 1000; s->space_shrink = 300;
 
-    sctx c = { a, path, 0, d, true, 0 };
+    sctx c = { a, path, 0, 0, d, true, 0 };
     size_t cap = 16;
     s->zones = vb_alloc(a, cap * sizeof *s->zones);
     char sect[64] = "";
@@ -295,6 +315,11 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
         snprintf(got, sizeof got, "%.1f%% <= %.1f%% <= %.1f%%", s->header_left_min / 10.0, s->header_left / 10.0,
                  s->header_left_max / 10.0);
         serr(&c, "[columns] needs header_left_min <= header_left <= header_left_max, got ", got);
+    }
+    if (s->space_stretch_max < s->space_stretch) {
+        vb_error(d, VB_EXIT_INPUT, "%s:%d: space_stretch_max (%g%%) is less than space_stretch (%g%%)", path,
+                 c.stretch_line, s->space_stretch_max / 10.0, s->space_stretch / 10.0);
+        c.ok = false;
     }
     if (s->margin_left + s->margin_right >= s->page_w - VB_MM(20) || s->margin_top + s->margin_bottom >= s->page_h - VB_MM(20)) {
         vb_error(d, VB_EXIT_INPUT, "%s: margins leave no room for text", path);

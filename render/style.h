@@ -24,6 +24,8 @@ typedef enum {
     VB_RULE_FULL         /* the full width of the column */
 } vb_rule_kind;
 
+typedef enum { VB_BREAK_TOTAL_FIT, VB_BREAK_GREEDY } vb_breaking;
+
 typedef struct vb_zone {
     const char *name;          /* "body", "quoc_hieu", … (file: [zone NAME]) */
     const char *docx_style;    /* named DOCX style, e.g. "VB_NoiDung" */
@@ -70,6 +72,13 @@ typedef struct vb_style {
     /* [text] */
     const char *blank;         /* what a missing fact prints as: "…………" */
     const char *end_mark;      /* what ends the content: "./." (state) or "." */
+    /* line breaking of justified zones: total fit (the whole paragraph's
+     * badness, Knuth–Plass) or greedy (line by line, as Word and
+     * LibreOffice do); how far a word space may grow and shrink there */
+    vb_breaking breaking;
+    int32_t space_stretch;     /* permille of the natural space (500): badness 100 */
+    int32_t space_stretch_max; /* permille (1000): beyond, only where unavoidable */
+    int32_t space_shrink;      /* permille of the natural space (200) */
     /* zones */
     vb_zone *zones;
     size_t nzones;

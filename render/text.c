@@ -79,6 +79,7 @@ int vb_utf8_next(const char *s, int32_t *cp)
     int32_t dummy;
     if (!cp) cp = &dummy;
     if (!s) { *cp = 0; return 0; }
+    if ((unsigned char)*s < 0x80) { *cp = (unsigned char)*s; return 1; }   /* most text: no call */
     /* avail = 4: the decoder stops at the first non-continuation byte
      * (including the terminating NUL), so it cannot overrun. */
     int n = utf8_seq((const unsigned char *)s, 4, cp);
@@ -459,6 +460,7 @@ static int scan_next(const char *s, int32_t *cp, bool *bad)
 {
     const unsigned char *u = (const unsigned char *)s;
     *bad = false;
+    if (u[0] < 0x80) { *cp = u[0]; return 1; }     /* most text: no call */
     if (u[0] == 0xED && u[1] >= 0xA0 && u[1] <= 0xBF && u[2] >= 0x80 && u[2] <= 0xBF) {
         *cp = 0xD000 | ((int32_t)(u[1] & 0x3F) << 6) | (int32_t)(u[2] & 0x3F);
         return 3;

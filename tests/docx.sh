@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/docx.sh — the DOCX backend end to end, against readers that are not
 # ours.  For every sample record × every document type it holds (resolution,
-# minutes; `vanban check` says which):
+# minutes; `vanban check` says which), rendered with the rule files set to
+# greedy line breaking, LibreOffice's own:
 #   render     -t TYPE -o X.pdf and -o X.docx work; -f forces the format
 #   schema     ../shared/tools/validate-docx (ISO 29500 transitional, jing)
 #   styles     python-docx (Debian's python3-docx, /usr/bin/python3) opens it;
@@ -32,6 +33,13 @@ VALIDATOR=$T_ROOT/../shared/tools/validate-docx
 SDE=1700000000 SDE_ISO=2023-11-14T22:13:20Z
 
 # ---- render every sample as every type it holds ---------------------------
+# with the rule files set to greedy breaking (tests/lib.sh t_greedy_data):
+# LibreOffice breaks lines one at a time, so our PDF is compared with its
+# rendering of the DOCX under the same breaking; total fit, our default, is
+# checked by e2e.sh and tests/unit/layout.c
+GREEDY=$T_TMP/greedy
+t_greedy_data "$GREEDY" && pass "a copy of the rule files with breaking = greedy" ||
+    { fail "a copy of the rule files with breaking = greedy"; t_done; }
 
 docs=()
 for rec in samples/*.json; do
@@ -41,9 +49,9 @@ for rec in samples/*.json; do
     conv=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["convention"])' "$rec")
     for type in $have_types; do
         base=$OUT/$name.$type
-        if err=$("$VANBAN" render "$rec" -t "$type" -o "$base.pdf" 2>&1) &&
-           err=$("$VANBAN" render "$rec" -t "$type" -o "$base.docx" 2>&1) &&
-           err=$("$VANBAN" render "$rec" -t "$type" --dump model 2>&1 >"$base.model"); then
+        if err=$("$VANBAN" render "$rec" -t "$type" --data "$GREEDY" -o "$base.pdf" 2>&1) &&
+           err=$("$VANBAN" render "$rec" -t "$type" --data "$GREEDY" -o "$base.docx" 2>&1) &&
+           err=$("$VANBAN" render "$rec" -t "$type" --data "$GREEDY" --dump model 2>&1 >"$base.model"); then
             pass "render $name.$type"
             docs+=("$base")
             echo "$conv" >"$base.conv"

@@ -3,6 +3,7 @@
 # its convention (`vanban types`), through the real binary and real PDF
 # readers.  For each one:
 #   golden    --dump model / --dump layout equal tests/golden/<sample>.<type>.*
+#             (and --dump layout with breaking = greedy, *.greedy.layout)
 #             (UPDATE=1 tests/e2e.sh rewrites them; review the diff)
 #   pdf       qpdf --check; pdffonts: every font embedded, subset, mapped to
 #             Unicode; pdfinfo: the dump's page count
@@ -24,6 +25,11 @@ t_init e2e
 
 GOLDEN=tests/golden
 mkdir -p "$GOLDEN"
+# the rule files with breaking = greedy: its golden dumps (*.greedy.layout)
+# keep the line-by-line breaker, that tests/docx.sh compares with
+# LibreOffice, exactly as it was before total fit became the default
+GREEDY=$T_TMP/greedy
+t_greedy_data "$GREEDY" || { fail "a copy of the rule files with breaking = greedy"; t_done; }
 SDE=1700000000 SDE_ISO=2023-11-14T22:13:20Z
 unset SOURCE_DATE_EPOCH     # set only where a check sets it
 
@@ -205,6 +211,8 @@ for rec in "${samples[@]}"; do
         golden "$out.model" "$name.$type.model"
         vb_ok "$label: --dump layout" render "$rec" -t "$type" --dump layout >"$out.layout" || continue
         golden "$out.layout" "$name.$type.layout"
+        vb_ok "$label: --dump layout, greedy" render "$rec" -t "$type" --data "$GREEDY" --dump layout >"$out.greedy.layout" &&
+            golden "$out.greedy.layout" "$name.$type.greedy.layout"
         pages=$(grep -c '^page ' "$out.layout")
 
         vb_ok "$label: render PDF" render "$rec" -t "$type" -o "$out.pdf" || continue

@@ -49,6 +49,21 @@ t_cleanup() {
     fi
 }
 
+# t_greedy_data DIR: a copy of templates/ in DIR/templates with every rule
+# file set to `breaking = greedy`, for `vanban --data DIR`: the line
+# breaking of Word and LibreOffice, so that our PDF can be compared with
+# LibreOffice's rendering of our DOCX line by line.  Fails (non-zero) when a
+# rule file does not say `breaking = total-fit`, so that the copy never
+# silently keeps total fit.
+t_greedy_data() {
+    local d=$1 f
+    mkdir -p "$d" && cp -r "$T_ROOT/templates" "$d/" || return 1
+    for f in "$d"/templates/*/style; do
+        grep -q '^breaking *= *total-fit *$' "$f" || { echo "t_greedy_data: $f does not say breaking = total-fit" >&2; return 1; }
+        sed -i 's/^breaking *= *total-fit *$/breaking = greedy/' "$f" || return 1
+    done
+}
+
 pass() { T_PASS=$((T_PASS + 1)); [ -z "${VERBOSE:-}" ] || echo "ok: $1"; }
 
 fail() {      # WHAT [DETAIL...]: one FAIL line, then indented details

@@ -10,7 +10,8 @@
 #
 # Steps: a corpus (tools/gen-corpus.py: 200 records as .json + 40 in a
 # .jsonl, 1 to 15 pages each) in a temporary folder; vanban batch over it as
-# PDF and as DOCX with -j JOBS under /usr/bin/time -v; the seed resolution
+# PDF and as DOCX with -j JOBS under /usr/bin/time -v; the line breaking of
+# the PDF, total fit against greedy (VANBAN_LINE_STATS, tools/line-stats.py); the seed resolution
 # PDF; ms per document for each sample; peak RSS for 100 and for BENCH_BIG
 # (default 10,000) short resolutions; LibreOffice (if installed) converting
 # 20 of our DOCX to PDF against our time for the same 20 PDFs.
@@ -78,6 +79,29 @@ r = [e for e in json.load(open(sys.argv[1])) if e["ok"]]
 pages = sorted(e["pages"] for e in r)
 print("  pages per document  %d to %d, median %d" % (pages[0], pages[-1], pages[len(pages) // 2]))
 EOF
+
+# line breaking: the corpus as PDF again (not timed), once with the rule
+# files as they are (total fit) and once with a copy set to greedy; layout.c
+# writes what every justified line did to VANBAN_LINE_STATS
+mkdir -p "$T/greedy"
+cp -r templates "$T/greedy/"
+sed -i 's/^breaking *= *total-fit *$/breaking = greedy/' "$T"/greedy/templates/*/style
+grep -q '^breaking = greedy$' "$T"/greedy/templates/party/style "$T"/greedy/templates/state/style >/dev/null ||
+    die "the rule files do not say breaking = total-fit"
+for b in greedy total-fit; do
+    data=$PWD
+    [ "$b" = greedy ] && data=$T/greedy
+    rm -f "$T/lines-$b"
+    VANBAN_LINE_STATS=$T/lines-$b "$VANBAN" batch "$T/corpus" -o "$T/lines-out-$b" -f pdf -j "$JOBS" --data "$data" \
+        --report "$T/lines-$b.json" 2>"$T/lines-$b.err" || { tail -5 "$T/lines-$b.err" >&2; die "batch with $b breaking failed"; }
+    rm -rf "$T/lines-out-$b"
+done
+echo "line breaking of justified paragraphs, the same corpus as PDF (tools/line-stats.py;"
+echo "stretch: of the natural word space, per line; a short word: one narrower than 4 em)"
+python3 tools/line-stats.py --compare "$T/lines-greedy" "$T/lines-greedy.json" "$T/lines-total-fit" "$T/lines-total-fit.json" ||
+    die "line-stats failed"
+echo
+
 run docx "$T/corpus" -o "$T/out-docx" -f docx -j "$JOBS"
 figures "DOCX (-j $JOBS; pages are those of our layout)"
 run pdf1 "$T/corpus" -o "$T/out-pdf1" -f pdf -j 1

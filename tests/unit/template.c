@@ -162,6 +162,36 @@ int main(void)
             CHECK_STR(d.items[1].msg, "/tmp/vb-unit-style:5: align takes left, center, right or justify; got middle");
         }
         vb_diag_free(&d);
+        /* the line-breaking keys */
+        vb_diag_init(&d);
+        f = fopen("/tmp/vb-unit-style", "w");
+        fputs("convention = state\n[text]\nbreaking = optimal\nspace_stretch = 150%\nspace_shrink = 60%\n"
+              "space_stretch_max = 0.2\n", f);
+        fclose(f);
+        CHECK(!vb_style_load(A, "/tmp/vb-unit-style", &s2, &d));
+        CHECK(d.n == 4);
+        if (d.n == 4) {
+            CHECK_STR(d.items[0].msg, "/tmp/vb-unit-style:3: breaking takes total-fit or greedy; got optimal");
+            CHECK_STR(d.items[1].msg, "/tmp/vb-unit-style:4: space_stretch takes a share of the space from 0.1% to 100%, got 150%");
+            CHECK_STR(d.items[2].msg, "/tmp/vb-unit-style:5: space_shrink takes a share of the space from 0% to 50%, got 60%");
+            CHECK_STR(d.items[3].msg, "/tmp/vb-unit-style:6: space_stretch_max takes a share of the space from 0% to 100%, got 0.2");
+        }
+        vb_diag_free(&d);
+        vb_diag_init(&d);
+        f = fopen("/tmp/vb-unit-style", "w");
+        fputs("convention = state\n[text]\nbreaking = greedy\nspace_stretch = 60%\nspace_stretch_max = 40%\n", f);
+        fclose(f);
+        CHECK(!vb_style_load(A, "/tmp/vb-unit-style", &s2, &d));
+        CHECK(d.n == 1 && strstr(d.items[0].msg, "space_stretch_max (40%) is less than space_stretch (60%)"));
+        vb_diag_free(&d);
+        /* defaults: total fit, 50% / 100% / 30% as the shipped rule files say */
+        vb_diag_init(&d);
+        f = fopen("/tmp/vb-unit-style", "w");
+        fputs("convention = state\n", f);
+        fclose(f);
+        CHECK(vb_style_load(A, "/tmp/vb-unit-style", &s2, &d));
+        CHECK(s2.breaking == VB_BREAK_TOTAL_FIT && s2.space_stretch == 500 && s2.space_stretch_max == 1000 && s2.space_shrink == 300);
+        vb_diag_free(&d);
         unlink("/tmp/vb-unit-style");
     }
     vb_arena_free(A);
