@@ -19,6 +19,7 @@ MODEL is `vanban render … --dump model`.  Every check prints one line,
 "pass: WHAT" or "fail: WHAT: WHY"; the exit status is 0 unless the
 command line is wrong (2) or a module is missing (3).
 """
+import difflib
 import re
 import subprocess
 import sys
@@ -26,6 +27,8 @@ import xml.etree.ElementTree as ET
 
 MM = 72 / 25.4          # points per mm
 TOL = 2.0               # mm: how far a line of the DOCX may sit from ours
+BORDER_LINES = 3        # a borderline break: this many lines at most (see cmd_compare)
+BORDER_RUNS = 1         # and this many a document
 LEVEL_TOL = 2.0         # mm: "Nơi nhận:" against the first signature line
 
 
@@ -336,22 +339,46 @@ def cmd_compare(ours_path, theirs_path, model_path):
     out(not moved, f"{name}: every page holds the same words as ours (pages break at the same places)",
         "; ".join(moved[:2]))
 
-    # line by line: the same lines, each within TOL of ours
+    # line by line: the same lines, each within TOL of ours.  One leeway:
+    # LibreOffice 25.2 (Debian 13) fits into a justified line a word that
+    # ours, by our measure, misses by a hair, and 7.4 (Debian 12) does not;
+    # so a run of at most BORDER_LINES lines whose words are the same and
+    # whose breaks moved by one word at most is a borderline break, named in
+    # the output, allowed BORDER_RUNS times a document.  The pages must still
+    # hold the same words (above).
     lines_o = [(l["page"], fold(l["text"])) for l in body_o]
     lines_t = [(l["page"], fold(l["text"])) for l in body_t]
-    if lines_o != lines_t:
-        k = next((i for i, (a, b) in enumerate(zip(lines_o, lines_t)) if a != b), min(len(lines_o), len(lines_t)))
-        a = lines_o[k] if k < len(lines_o) else None
-        b = lines_t[k] if k < len(lines_t) else None
-        out(False, f"{name}: the same lines as ours", f"line {k + 1}: ours {a!r}, LibreOffice {b!r}")
+    pairs, border, bad = [], [], ""
+    sm = difflib.SequenceMatcher(a=lines_o, b=lines_t, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            pairs += list(zip(body_o[i1:i2], body_t[j1:j2]))
+            continue
+        a, b = lines_o[i1:i2], lines_t[j1:j2]
+        wa = [w for _, t in a for w in t.split()]
+        wb = [w for _, t in b for w in t.split()]
+        shift = max((abs(len(x[1].split()) - len(y[1].split())) for x, y in zip(a, b)), default=99)
+        if (wa == wb and len(a) == len(b) and 0 < len(a) <= BORDER_LINES and shift <= 1
+                and [x[0] for x in a] == [y[0] for y in b]):
+            border.append(f"p{b[0][0]} {b[0][1][:40]!r}: ours {len(a[0][1].split())} words, "
+                          f"LibreOffice {len(b[0][1].split())}")
+            continue
+        if not bad:
+            bad = f"line {i1 + 1}: ours {a[0] if a else None!r}, LibreOffice {b[0] if b else None!r}"
+    if bad or len(border) > BORDER_RUNS:
+        out(False, f"{name}: the same lines as ours", bad or f"{len(border)} borderline breaks: " + "; ".join(border[:3]))
     else:
+        if border:
+            out(True, f"{name}: the same lines as ours but {len(border)} borderline break"
+                f"{'s' if len(border) != 1 else ''} ({'; '.join(border)})")
         worst, where = 0.0, ""
-        for a, b in zip(body_o, body_t):
+        for a, b in pairs:
             d = max(abs(a["x0"] - b["x0"]), abs(a["base"] - b["base"]))
             if d > worst:
                 worst, where = d, f"p{b['page']} {b['text'][:40]!r}: x {b['x0']:.1f} y {b['base']:.1f}, " \
                                   f"ours x {a['x0']:.1f} y {a['base']:.1f}"
-        out(worst <= TOL, f"{name}: {len(body_t)} lines, each within {TOL:g} mm of ours (worst {worst:.2f} mm)", where)
+        out(worst <= TOL and len(pairs) > 0,
+            f"{name}: {len(pairs)} lines, each within {TOL:g} mm of ours (worst {worst:.2f} mm)", where)
 
     # rules under headings and underlines: the same strokes, within 1 mm
     try:
