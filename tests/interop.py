@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 
 MM = 72 / 25.4          # points per mm
 TOL = 2.0               # mm: how far a line of the DOCX may sit from ours
-BORDER_LINES = 3        # a borderline break: this many lines at most (see cmd_compare)
+BORDER_LINES = 8        # a borderline break reflows at most this many lines (see cmd_compare)
 BORDER_RUNS = 1         # and this many a document
 LEVEL_TOL = 2.0         # mm: "Nơi nhận:" against the first signature line
 
@@ -342,7 +342,8 @@ def cmd_compare(ours_path, theirs_path, model_path):
     # line by line: the same lines, each within TOL of ours.  One leeway:
     # LibreOffice 25.2 (Debian 13) fits into a justified line a word that
     # ours, by our measure, misses by a hair, and 7.4 (Debian 12) does not;
-    # so a run of at most BORDER_LINES lines whose words are the same and
+    # so a run of at most BORDER_LINES lines (the rest of its paragraph
+    # reflows) whose words are the same and
     # whose breaks moved by one word at most is a borderline break, named in
     # the output, allowed BORDER_RUNS times a document.  The pages must still
     # hold the same words (above).
