@@ -1264,6 +1264,34 @@ int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *font
     return len;
 }
 
+int vb_line_starts(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts, int32_t colw, size_t *starts, int max)
+{
+    vb_diag d;
+    vb_diag_init(&d);
+    vb_arena *a = vb_arena_new();
+    lctx c = { .doc = doc, .fonts = fonts, .d = &d, .a = a, .ok = true };
+    para_lines pl = {0};
+    break_lines(&c, p, colw, &pl);
+    int n = pl.nl;
+    for (int i = 0; i < n && i < max; i++) {
+        /* the first piece of the line's first word points into a run */
+        const char *at = pl.pieces[pl.words[pl.lines[i].w0].first].text;
+        size_t base = 0;
+        starts[i] = 0;
+        for (const vb_run *r = p->runs; r; r = r->next) {
+            size_t len = strlen(r->text);
+            if (at >= r->text && at < r->text + len) { starts[i] = base + (size_t)(at - r->text); break; }
+            base += len;
+        }
+        if (i == 0) starts[i] = 0;
+    }
+    pl_free(&pl);
+    if (c.bi) ubrk_close(c.bi);
+    vb_arena_free(a);
+    vb_diag_free(&d);
+    return n;
+}
+
 bool vb_header_fits(const vb_doc *doc, const vb_fonts *fonts, vb_diag *d)
 {
     vb_arena *a = vb_arena_new();

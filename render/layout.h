@@ -56,6 +56,13 @@ void vb_layout_dump(const vb_layout *l, FILE *out);
 int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts,
                        int32_t column_width);
 
+/* Where the lines of paragraph p start when it is set in a column `colw`
+ * wide, as the layout sets it: byte offsets into its runs' text joined
+ * (vb_para_plain), starts[0] = 0.  Fills at most `max` of them and returns
+ * the number of lines.  The DOCX writer puts a line break at each, for
+ * header names (name_breaks), so Word breaks them where the PDF does. */
+int vb_line_starts(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts, int32_t colw, size_t *starts, int max);
+
 /* Width in mpt of the left column of a row.  Header rows share one split,
  * fitted so that every nowrap line (title, motto, number, date line) is
  * one line in its column and the texts of the two columns stand at least
