@@ -279,14 +279,15 @@ static void greedy(lctx *c, const vb_para *p, int32_t colw, int32_t cap, para_li
  * then the longer earlier lines (as greedy fills them).  When no such set
  * keeps every fixed phrase whole, one more line is allowed. */
 
-#define NB_WORDS 24            /* names longer than this keep the balanced breaks */
-#define NB_LINES 4
+#define NB_WORDS 24            /* longer names keep the balanced breaks */
+#define NB_LINES 6            /* as many as break_lines balances */
 
 typedef struct nbsearch {
     const para_lines *pl;
     int n;                     /* lines, as many as the balanced breaks give */
     int32_t avail[2];          /* the first line's measure, the others' */
     int32_t pos[NB_WORDS + 1]; /* pos[i]: words 0..i-1 with their spaces */
+    int32_t most_space;        /* the widest space after a word */
     bool can[NB_WORDS];        /* a line may start at word i */
     bool pref[NB_WORDS];       /* a break_before phrase starts at word i */
     int cur[NB_LINES + 1], best[NB_LINES + 1];   /* the words lines start at */
@@ -327,8 +328,12 @@ static void nb_try(nbsearch *s, int li, int start)
         return;
     }
     s->cur[li] = start;
-    for (int e = start + 1; e <= nw - (s->n - 1 - li); e++) {
+    int left = s->n - 1 - li;
+    for (int e = start + 1; e <= nw - left; e++) {
         if (nb_width(s, start, e) > avail) break;      /* only wider from here */
+        /* what is left cannot fill more than its lines, each at most a
+         * measure and the space after its last word */
+        if ((int64_t)s->pos[nw] - s->pos[e] > (int64_t)left * (s->avail[1] + s->most_space)) continue;
         if (s->can[e]) nb_try(s, li + 1, e);
     }
 }
@@ -365,6 +370,7 @@ static void name_breaks(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
     for (int i = 0; i < pl->nw; i++) {
         s->pos[i + 1] = s->pos[i] + pl->words[i].width + pl->words[i].space;
         s->can[i] = i > 0 && !pl->words[i - 1].glue;
+        if (pl->words[i].space > s->most_space) s->most_space = pl->words[i].space;
     }
     /* Tokens: what spaces separate (a word broken after its hyphen is one
      * token of two words), upper-cased as the style's phrases are, without
@@ -385,6 +391,8 @@ static void name_breaks(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
         while (len && strchr(",.;:()", *t)) { t++; len--; }
         tok[ntok] = vb_upper(a, vb_strndup(a, t, len));
         tw0[ntok] = i; tw1[ntok] = j;
+        /* the dash of "PHAN RANG - THÁP CHÀM" never starts a line */
+        if (len && t[0] == '-') s->can[i] = false;
         ntok++;
         vb_buf_free(&b);
         i = j;
