@@ -66,7 +66,9 @@ int vb_line_starts(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts, i
 /* Width in mpt of the left column of a row.  Header rows share one split,
  * fitted so that every nowrap line (title, motto, number, date line) is
  * one line in its column and the texts of the two columns stand at least
- * header_min_gap apart; body names wrap balanced, as few lines as can be,
+ * header_min_gap apart; body names wrap as few lines as can be, where a
+ * typesetter breaks them (zones with name_breaks: before the unit word,
+ * never inside a fixed phrase) and balanced,
  * the split as near header_left as that allows (within header_left_min and
  * header_left_max).  Signature rows use the style's signature_left.  Both
  * backends use this, so PDF and DOCX agree. */

@@ -2,8 +2,11 @@
  * conventions: nowrap lines (title, motto, number, date) stay one line,
  * every line inside its column as vb_row_columns gives it (the DOCX's
  * columns), the texts of the two columns header_min_gap apart on rows that
- * overlap, and a date line no column can hold fails with a message naming
- * the field and both widths, in the PDF layout and the DOCX alike. */
+ * overlap, no body name broken inside a fixed phrase, and a date line no
+ * column can hold fails with a message naming the field and both widths,
+ * in the PDF layout and the DOCX alike.  Names that balancing alone broke
+ * wrong read as printed documents do; the rule-file keys that say so
+ * (break_before, keep_together, name_breaks) are checked on load. */
 #include "check.h"
 #include "backend.h"
 #include "layout.h"
