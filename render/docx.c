@@ -9,7 +9,8 @@
  * every zone has an exact line height equal to the PDF's pitch, spacing
  * before and after as the PDF adds it (settings.xml asks for the sum, not
  * the larger), widow/orphan control and keep-with-next as the layout's
- * boxes, centred titles narrowed to the layout's balanced measure, and the
+ * boxes, centred titles narrowed to the layout's balanced measure, header
+ * names broken by line breaks where the layout breaks them, and the
  * two-column header and signature rows as borderless fixed tables with no
  * cell margins, the columns of vb_row_columns, first baselines aligned
  * and two signatures' names level.  Rules under headings are bottom
@@ -228,19 +229,58 @@ static void measure_para(const dctx *c, const vb_para *p, int32_t colw, pgeo *g)
 
 /* A paragraph's runs with white space as the layout reads it: any run of
  * blanks, tabs and line ends is one space (in the run where it starts),
- * none at the start or the end of the paragraph. */
-static void put_runs(vb_buf *b, const vb_para *p)
+ * none at the start or the end of the paragraph.  `brk` (nbrk of them,
+ * ascending) are byte offsets into the runs' text joined where a line
+ * starts: a <w:br/> stands there instead of the space, so that no space
+ * begins the next line. */
+static bool at_break(const size_t *brk, int nbrk, size_t off)
+{
+    for (int i = 0; i < nbrk; i++) if (brk[i] == off) return true;
+    return false;
+}
+
+static void open_run(vb_buf *b, const vb_para *p, const vb_run *r)
+{
+    unsigned add = r->flags & ~p->zone->flags;
+    vb_buf_puts(b, "<w:r>");
+    if (add & (VB_BOLD | VB_ITALIC | VB_UNDERLINE)) {
+        vb_buf_puts(b, "<w:rPr>");
+        if (add & VB_BOLD) vb_buf_puts(b, "<w:b/>");
+        if (add & VB_ITALIC) vb_buf_puts(b, "<w:i/>");
+        if (add & VB_UNDERLINE) vb_buf_puts(b, "<w:u w:val=\"single\"/>");
+        vb_buf_puts(b, "</w:rPr>");
+    }
+}
+
+static void put_text(vb_buf *b, vb_buf *text)
+{
+    if (!text->len) return;
+    vb_buf_puts(b, "<w:t xml:space=\"preserve\">");
+    put_esc(b, vb_buf_cstr(text));
+    vb_buf_puts(b, "</w:t>");
+    text->len = 0;
+}
+
+static void put_runs(vb_buf *b, const vb_para *p, const size_t *brk, int nbrk)
 {
     bool in_word = false;
     const vb_run *space_run = NULL;      /* a space is owed to this run */
     vb_buf text = { 0 };
-    for (const vb_run *r = p->runs; r; r = r->next) {
+    size_t base = 0;                     /* offset of r->text in the runs joined */
+    for (const vb_run *r = p->runs; r; base += strlen(r->text), r = r->next) {
         text.len = 0;
+        bool open = false;
         for (const char *s = r->text; *s; s++) {
             bool blank = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r';
             if (blank) {
                 if (in_word) { space_run = r; in_word = false; }
                 continue;
+            }
+            if (nbrk && at_break(brk, nbrk, base + (size_t)(s - r->text))) {
+                if (!open) { open_run(b, p, r); open = true; }
+                put_text(b, &text);
+                vb_buf_puts(b, "<w:br/>");
+                space_run = NULL;
             }
             if (space_run) {
                 if (space_run == r) vb_buf_putc(&text, ' ');
@@ -250,27 +290,24 @@ static void put_runs(vb_buf *b, const vb_para *p)
             vb_buf_putc(&text, *s);
         }
         /* a space owed to this run is written when the next word comes:
-         * look ahead, so it lands in this run when one does come */
+         * look ahead, so it lands in this run when one does come (and not
+         * at all when that word starts a line) */
         if (space_run == r) {
             bool more = false;
-            for (const vb_run *n = r->next; n && !more; n = n->next)
+            size_t nb = base + strlen(r->text);
+            for (const vb_run *n = r->next; n && !more; nb += strlen(n->text), n = n->next)
                 for (const char *s = n->text; *s; s++)
-                    if (!(*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) { more = true; break; }
-            if (more) { vb_buf_putc(&text, ' '); space_run = NULL; }
+                    if (!(*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
+                        more = true;
+                        if (!at_break(brk, nbrk, nb + (size_t)(s - n->text))) vb_buf_putc(&text, ' ');
+                        break;
+                    }
+            if (more) space_run = NULL;
         }
-        if (!text.len) continue;
-        unsigned add = r->flags & ~p->zone->flags;
-        vb_buf_puts(b, "<w:r>");
-        if (add & (VB_BOLD | VB_ITALIC | VB_UNDERLINE)) {
-            vb_buf_puts(b, "<w:rPr>");
-            if (add & VB_BOLD) vb_buf_puts(b, "<w:b/>");
-            if (add & VB_ITALIC) vb_buf_puts(b, "<w:i/>");
-            if (add & VB_UNDERLINE) vb_buf_puts(b, "<w:u w:val=\"single\"/>");
-            vb_buf_puts(b, "</w:rPr>");
-        }
-        vb_buf_puts(b, "<w:t xml:space=\"preserve\">");
-        put_esc(b, vb_buf_cstr(&text));
-        vb_buf_puts(b, "</w:t></w:r>");
+        if (!text.len && !open) continue;
+        if (!open) open_run(b, p, r);
+        put_text(b, &text);
+        vb_buf_puts(b, "</w:r>");
     }
     vb_buf_free(&text);
 }
@@ -327,6 +364,8 @@ static void put_rule_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t co
     vb_buf_puts(b, "</w:pPr></w:p>");
 }
 
+#define NAME_LINES 8             /* line breaks written for one header name */
+
 /* One model paragraph (and its rule) in a column `colw` wide. */
 static void put_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, const pfmt *f)
 {
@@ -349,11 +388,23 @@ static void put_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, c
         if (rule) vb_buf_puts(b, " w:after=\"0\"");
         vb_buf_puts(b, "/>");
     }
+    /* A header name (name_breaks) breaks where a typesetter would, which
+     * no measure reproduces: a line break at each of the layout's breaks. */
+    size_t starts[NAME_LINES];
+    int nstarts = 0;
+    if (z->name_breaks && g.nlines > 1 && c->fonts) {
+        nstarts = vb_line_starts(c->doc, p, c->fonts, colw, starts, NAME_LINES);
+        if (nstarts != g.nlines || nstarts > NAME_LINES) nstarts = 0;
+    }
     /* A centred paragraph of several lines is balanced by the layout (the
      * narrowest measure that keeps its number of lines): narrow it by the
      * same amount on both sides so Word and LibreOffice break it there. */
     int32_t avail = colw - z->indent_left - z->indent_right - (z->indent_first > 0 ? z->indent_first : 0);
-    if (z->align == VB_ALIGN_CENTER && g.nlines > 1 && g.widest > 0) {
+    if (nstarts) {
+        if (g.widest > avail - VB_PT)      /* as for a tight line, below */
+            vb_buf_printf(b, "<w:ind w:left=\"%ld\" w:right=\"%ld\"/>", twips(z->indent_left - VB_PT / 2),
+                          twips(z->indent_right - VB_PT / 2));
+    } else if (z->align == VB_ALIGN_CENTER && g.nlines > 1 && g.widest > 0) {
         int32_t extra = (avail - g.widest - VB_PT) / 2;
         if (extra > 0)
             vb_buf_printf(b, "<w:ind w:left=\"%ld\" w:right=\"%ld\"/>", twips(z->indent_left + extra),
@@ -365,7 +416,7 @@ static void put_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, c
                       twips(z->indent_right - VB_PT / 2));
     }
     vb_buf_puts(b, "</w:pPr>");
-    put_runs(b, p);
+    put_runs(b, p, nstarts ? starts + 1 : NULL, nstarts ? nstarts - 1 : 0);
     vb_buf_puts(b, "</w:p>");
     if (rule) put_rule_para(b, c, p, colw, &g, z->keep_next || f->keep_next);
 }

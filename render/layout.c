@@ -512,6 +512,167 @@ static void total_fit(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
     free(starts);
 }
 
+/* ---- header body names: breaks where a typesetter puts them ----
+ *
+ * Balancing alone gives "HỘI ĐỒNG NHÂN / DÂN TỈNH NAM ĐỊNH"; a name is
+ * printed "HỘI ĐỒNG NHÂN DÂN / TỈNH NAM ĐỊNH": a line starts before the
+ * administrative unit (the style's break_before) and a fixed phrase
+ * (keep_together) is never broken.  For a short name every set of breaks
+ * giving the same number of lines is tried; the most lines starting with
+ * a break_before phrase win, then the narrowest widest line (balanced),
+ * then the longer earlier lines (as greedy fills them).  When no such set
+ * keeps every fixed phrase whole, one more line is allowed. */
+
+#define NB_WORDS 24            /* longer names keep the balanced breaks */
+#define NB_LINES 6            /* as many as break_lines balances */
+
+typedef struct nbsearch {
+    const para_lines *pl;
+    int n;                     /* lines, as many as the balanced breaks give */
+    int32_t avail[2];          /* the first line's measure, the others' */
+    int32_t pos[NB_WORDS + 1]; /* pos[i]: words 0..i-1 with their spaces */
+    int32_t most_space;        /* the widest space after a word */
+    bool can[NB_WORDS];        /* a line may start at word i */
+    bool pref[NB_WORDS];       /* a break_before phrase starts at word i */
+    int cur[NB_LINES + 1], best[NB_LINES + 1];   /* the words lines start at */
+    bool found;
+    int best_pref;
+    int32_t best_wide;
+} nbsearch;
+
+/* Words a..b-1 on one line: their widths and the spaces between them. */
+static int32_t nb_width(const nbsearch *s, int a, int b)
+{
+    return s->pos[b] - s->pos[a] - s->pl->words[b - 1].space;
+}
+
+static void nb_try(nbsearch *s, int li, int start)
+{
+    int nw = s->pl->nw;
+    int32_t avail = s->avail[li ? 1 : 0];
+    if (li == s->n - 1) {
+        if (nb_width(s, start, nw) > avail) return;
+        int npref = 0;
+        int32_t wide = 0;
+        s->cur[li] = start;
+        s->cur[s->n] = nw;
+        for (int k = 0; k < s->n; k++) {
+            if (k && s->pref[s->cur[k]]) npref++;
+            int32_t w = nb_width(s, s->cur[k], s->cur[k + 1]);
+            if (w > wide) wide = w;
+        }
+        /* the enumeration runs in lexicographic order of the breaks, so a
+         * later set that ties has the longer earlier lines */
+        if (!s->found || npref > s->best_pref || (npref == s->best_pref && wide <= s->best_wide)) {
+            s->found = true;
+            s->best_pref = npref;
+            s->best_wide = wide;
+            memcpy(s->best, s->cur, sizeof s->best);
+        }
+        return;
+    }
+    s->cur[li] = start;
+    int left = s->n - 1 - li;
+    for (int e = start + 1; e <= nw - left; e++) {
+        if (nb_width(s, start, e) > avail) break;      /* only wider from here */
+        /* what is left cannot fill more than its lines, each at most a
+         * measure and the space after its last word */
+        if ((int64_t)s->pos[nw] - s->pos[e] > (int64_t)left * (s->avail[1] + s->most_space)) continue;
+        if (s->can[e]) nb_try(s, li + 1, e);
+    }
+}
+
+/* How many tokens from tok[t] on spell `ph` (words separated by one
+ * space); 0 when they do not. */
+static int phrase_at(char **tok, int ntok, int t, const char *ph)
+{
+    int k = 0;
+    for (const char *s = ph; *s;) {
+        const char *e = strchr(s, ' ');
+        if (!e) e = s + strlen(s);
+        size_t len = (size_t)(e - s);
+        if (t + k >= ntok || strlen(tok[t + k]) != len || memcmp(tok[t + k], s, len)) return 0;
+        k++;
+        s = *e ? e + 1 : e;
+    }
+    return k;
+}
+
+static void name_breaks(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
+{
+    const vb_style *st = c->doc->style;
+    const vb_zone *z = p->zone;
+    if (pl->nw > NB_WORDS || pl->nl > NB_LINES || pl->nl < 2) return;
+    nbsearch *s = vb_xcalloc(1, sizeof *s);
+    s->pl = pl;
+    /* the measures greedy() gives the lines */
+    int32_t base = colw - z->indent_left - z->indent_right;
+    if (base < VB_MM(10)) base = VB_MM(10);
+    s->avail[0] = base - z->indent_first;
+    if (s->avail[0] < VB_MM(10)) s->avail[0] = VB_MM(10);
+    s->avail[1] = base;
+    for (int i = 0; i < pl->nw; i++) {
+        s->pos[i + 1] = s->pos[i] + pl->words[i].width + pl->words[i].space;
+        s->can[i] = i > 0 && !pl->words[i - 1].glue;
+        if (pl->words[i].space > s->most_space) s->most_space = pl->words[i].space;
+    }
+    /* Tokens: what spaces separate (a word broken after its hyphen is one
+     * token of two words), upper-cased as the style's phrases are, without
+     * the punctuation around them ("NAM," is the word NAM). */
+    vb_arena *a = vb_arena_new();
+    char *tok[NB_WORDS];
+    int tw0[NB_WORDS], tw1[NB_WORDS], ntok = 0;
+    for (int i = 0; i < pl->nw;) {
+        int j = i;
+        vb_buf b = {0};
+        do {
+            const word *w = &pl->words[j];
+            for (int q = 0; q < w->npieces; q++) vb_buf_add(&b, pl->pieces[w->first + q].text, pl->pieces[w->first + q].len);
+        } while (pl->words[j++].space == 0 && j < pl->nw);
+        const char *t = vb_buf_cstr(&b);
+        size_t len = b.len;
+        while (len && strchr(",.;:()", t[len - 1])) len--;
+        while (len && strchr(",.;:()", *t)) { t++; len--; }
+        tok[ntok] = vb_upper(a, vb_strndup(a, t, len));
+        tw0[ntok] = i; tw1[ntok] = j;
+        /* the dash of "PHAN RANG - THÁP CHÀM" never starts a line */
+        if (len && t[0] == '-') s->can[i] = false;
+        ntok++;
+        vb_buf_free(&b);
+        i = j;
+    }
+    for (int t = 0; t < ntok; t++) {
+        for (size_t k = 0; k < st->nkeep_together; k++) {
+            int m = phrase_at(tok, ntok, t, st->keep_together[k]);
+            if (m) for (int w = tw0[t] + 1; w < tw1[t + m - 1]; w++) s->can[w] = false;
+        }
+        for (size_t k = 0; k < st->nbreak_before; k++)
+            if (phrase_at(tok, ntok, t, st->break_before[k])) s->pref[tw0[t]] = true;
+    }
+    vb_arena_free(a);
+    /* as many lines as the balanced breaks; when every such set breaks a
+     * fixed phrase, one more line ("KHU CÔNG NGHIỆP" is never cut) */
+    for (s->n = pl->nl; s->n <= NB_LINES && s->n <= pl->nw && !s->found; s->n++) nb_try(s, 0, 0);
+    s->n--;
+    if (s->found) {
+        /* the lines as greedy() records them */
+        pl->nl = 0;
+        pl->widest = 0;
+        for (int k = 0; k < s->n; k++) {
+            int w0 = s->best[k], w1 = k + 1 < s->n ? s->best[k + 1] : pl->nw;
+            int32_t indent = z->indent_left + (k == 0 ? z->indent_first : 0), avail = s->avail[k ? 1 : 0];
+            int32_t wsum = nb_width(s, w0, w1);
+            GROW(pl->lines, pl->nl, pl->capl);
+            pl->lines[pl->nl++] = (line){ w0, w1 - w0, wsum, avail, indent, w1 == pl->nw, false };
+            int32_t x = indent;
+            if (z->align == VB_ALIGN_CENTER) x += (avail - wsum) / 2;
+            else if (z->align == VB_ALIGN_RIGHT) x += avail - wsum;
+            if (wsum > pl->widest) { pl->widest = wsum; pl->widest_x = x; }
+        }
+    }
+    free(s);
+}
+
 static void break_lines(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
 {
     split_words(c, p, pl);
@@ -532,6 +693,7 @@ static void break_lines(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
         }
         greedy(c, p, colw, hi, pl);
     }
+    if (p->zone->name_breaks && pl->nl > 1) name_breaks(c, p, colw, pl);
 }
 
 /* ---- boxes ---- */
@@ -1401,6 +1563,34 @@ int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *font
     vb_arena_free(a);
     vb_diag_free(&d);
     return len;
+}
+
+int vb_line_starts(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts, int32_t colw, size_t *starts, int max)
+{
+    vb_diag d;
+    vb_diag_init(&d);
+    vb_arena *a = vb_arena_new();
+    lctx c = { .doc = doc, .fonts = fonts, .d = &d, .a = a, .ok = true };
+    para_lines pl = {0};
+    break_lines(&c, p, colw, &pl);
+    int n = pl.nl;
+    for (int i = 0; i < n && i < max; i++) {
+        /* the first piece of the line's first word points into a run */
+        const char *at = pl.pieces[pl.words[pl.lines[i].w0].first].text;
+        size_t base = 0;
+        starts[i] = 0;
+        for (const vb_run *r = p->runs; r; r = r->next) {
+            size_t len = strlen(r->text);
+            if (at >= r->text && at < r->text + len) { starts[i] = base + (size_t)(at - r->text); break; }
+            base += len;
+        }
+        if (i == 0) starts[i] = 0;
+    }
+    pl_free(&pl);
+    if (c.bi) ubrk_close(c.bi);
+    vb_arena_free(a);
+    vb_diag_free(&d);
+    return n;
 }
 
 bool vb_header_fits(const vb_doc *doc, const vb_fonts *fonts, vb_diag *d)

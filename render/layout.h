@@ -67,10 +67,19 @@ void vb_layout_dump(const vb_layout *l, FILE *out);
 int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts,
                        int32_t column_width);
 
+/* Where the lines of paragraph p start when it is set in a column `colw`
+ * wide, as the layout sets it: byte offsets into its runs' text joined
+ * (vb_para_plain), starts[0] = 0.  Fills at most `max` of them and returns
+ * the number of lines.  The DOCX writer puts a line break at each, for
+ * header names (name_breaks), so Word breaks them where the PDF does. */
+int vb_line_starts(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts, int32_t colw, size_t *starts, int max);
+
 /* Width in mpt of the left column of a row.  Header rows share one split,
  * fitted so that every nowrap line (title, motto, number, date line) is
  * one line in its column and the texts of the two columns stand at least
- * header_min_gap apart; body names wrap balanced, as few lines as can be,
+ * header_min_gap apart; body names wrap as few lines as can be, where a
+ * typesetter breaks them (zones with name_breaks: before the unit word,
+ * never inside a fixed phrase) and balanced,
  * the split as near header_left as that allows (within header_left_min and
  * header_left_max).  Signature rows use the style's signature_left.  Both
  * backends use this, so PDF and DOCX agree. */

@@ -86,6 +86,50 @@ static char *unquote(char *v)
     return v;
 }
 
+/* A list of phrases "TỈNH|THÀNH PHỐ|…" (break_before, keep_together):
+ * each of whole words, stored upper-cased and NFC with single spaces, so
+ * that the layout compares them byte for byte with the upper-cased words
+ * of a name.  An empty phrase or one named twice is an error: both are
+ * typing slips that would silently change nothing. */
+static void parse_phrases(sctx *c, const char *key, const char *v, const char ***out, size_t *n)
+{
+    size_t bad;
+    if (!vb_utf8_valid(v, strlen(v), &bad)) {
+        serr(c, vb_sprintf(c->a, "%s: invalid UTF-8 at byte %zu of the value", key, bad), NULL);
+        return;
+    }
+    size_t cap = 1;
+    for (const char *q = v; *q; q++) cap += *q == '|';
+    const char **list = vb_alloc(c->a, cap * sizeof *list);
+    size_t cnt = 0;
+    const char *s = v;
+    for (size_t item = 1; ; item++) {
+        const char *e = strchr(s, '|');
+        if (!e) e = s + strlen(s);
+        vb_buf b = {0};
+        for (const char *q = s; q < e; q++) {
+            bool sp = *q == ' ' || *q == '\t';
+            if (sp && (!b.len || q + 1 == e || q[1] == ' ' || q[1] == '\t')) continue;
+            vb_buf_putc(&b, sp ? ' ' : *q);
+        }
+        if (b.len && b.data[b.len - 1] == ' ') b.len--;
+        if (!b.len) {
+            serr(c, vb_sprintf(c->a, "%s: phrase %zu is empty (phrases are separated by |)", key, item), NULL);
+        } else {
+            const char *ph = vb_upper(c->a, vb_buf_cstr(&b));
+            bool twice = false;
+            for (size_t k = 0; k < cnt; k++) if (!strcmp(list[k], ph)) twice = true;
+            if (twice) serr(c, vb_sprintf(c->a, "%s names \"%s\" twice", key, ph), NULL);
+            else list[cnt++] = ph;
+        }
+        vb_buf_free(&b);
+        if (!*e) break;
+        s = e + 1;
+    }
+    *out = list;
+    *n = cnt;
+}
+
 static void zone_defaults(vb_zone *z)
 {
     z->size = 14 * VB_PT;
@@ -125,6 +169,8 @@ static void zone_key(sctx *c, vb_zone *z, const char *k, char *v)
         if (!parse_bool(v, &z->keep_next)) serr(c, "keep_next takes yes or no; got ", v);
     } else if (!strcmp(k, "nowrap")) {
         if (!parse_bool(v, &z->nowrap)) serr(c, "nowrap takes yes or no; got ", v);
+    } else if (!strcmp(k, "name_breaks")) {
+        if (!parse_bool(v, &z->name_breaks)) serr(c, "name_breaks takes yes or no; got ", v);
     } else if (!strcmp(k, "keep_lines")) {
         if (!parse_bool(v, &z->keep_lines)) serr(c, "keep_lines takes yes or no; got ", v);
     } else if (!strcmp(k, "rule")) {
@@ -211,7 +257,10 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
             /* words must never touch: a space keeps at least half its width */
             if (!parse_frac(v, &s->space_shrink) || s->space_shrink > 500)
                 serr(c, "space_shrink takes a share of the space from 0% to 50%, got ", v);
-        } else serr(c, "unknown [text] key ", k);
+        }
+        else if (!strcmp(k, "break_before")) parse_phrases(c, k, v, &s->break_before, &s->nbreak_before);
+        else if (!strcmp(k, "keep_together")) parse_phrases(c, k, v, &s->keep_together, &s->nkeep_together);
+        else serr(c, "unknown [text] key ", k);
     } else if (!strcmp(sect, "")) {
         if (!strcmp(k, "name")) s->name = vb_strdup(c->a, v);
         else if (!strcmp(k, "font")) s->font_family = vb_strdup(c->a, v);

@@ -43,6 +43,10 @@ typedef struct vb_zone {
     bool nowrap;               /* a header line that must stay on one line
                                   (title, motto, number): the header columns
                                   are fitted to it first */
+    bool name_breaks;          /* a body name of the header (superior,
+                                  issuer): its lines break before the
+                                  style's break_before phrases and never
+                                  inside a keep_together one */
     vb_rule_kind rule;
     int32_t rule_frac;         /* VB_RULE_FRACTION: permille of the text width */
     int32_t rule_len;          /* VB_RULE_FIXED: mpt */
@@ -79,6 +83,12 @@ typedef struct vb_style {
     int32_t space_stretch;     /* permille of the natural space (500): badness 100 */
     int32_t space_stretch_max; /* permille (1000): beyond, only where unavoidable */
     int32_t space_shrink;      /* permille of the natural space (200) */
+    /* How header body names (zones with name_breaks) wrap: phrases of whole
+     * words, upper-cased (vb_upper) and NFC, one space between words.
+     * break_before: a line of the name prefers to start with one ("TỈNH",
+     * "THÀNH PHỐ"); keep_together: never broken inside ("ỦY BAN NHÂN DÂN"). */
+    const char **break_before; size_t nbreak_before;
+    const char **keep_together; size_t nkeep_together;
     /* zones */
     vb_zone *zones;
     size_t nzones;

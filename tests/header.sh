@@ -5,7 +5,8 @@
 # DOCX and read back with MuPDF, and the first HEADER_LO of them (default 8)
 # through LibreOffice too, in one soffice call: no one-line element wraps,
 # no header line leaves its column, the columns stand 8 mm apart, body
-# names wrap balanced.  HEADER_COUNT records a convention (default 38, so
+# names wrap where a typesetter breaks them (before the unit word, never
+# inside a fixed phrase, balanced).  HEADER_COUNT records a convention (default 38, so
 # that each of the 34 provinces and 4 old units names one in each).
 # A missing mutool or soffice is a visible skip, a failure under CI=true.
 . "$(dirname "$0")/lib.sh"

@@ -44,16 +44,23 @@ run() {
     read -r S_DOCS S_PAGES S_BYTES S_SECS <<<"$(printf '%s\n' "$line" |
         sed -E 's/^batch: ([0-9]+) documents, ([0-9]+) pages, ([0-9]+) bytes .* in ([0-9.]+) s .*/\1 \2 \3 \4/')"
     RSS_KB=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/$name.time")
+    S_CPU=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$T/$name.time")
 }
 
 # figures LABEL: one block from the last run
 figures() {
-    awk -v l="$1" -v d="$S_DOCS" -v p="$S_PAGES" -v b="$S_BYTES" -v s="$S_SECS" -v r="$RSS_KB" 'BEGIN {
+    awk -v l="$1" -v d="$S_DOCS" -v p="$S_PAGES" -v b="$S_BYTES" -v s="$S_SECS" -v r="$RSS_KB" \
+        -v c="$S_CPU" -v j="$JOBS" -v n="$(nproc)" 'BEGIN {
         printf "%s\n", l
         printf "  documents           %d (%d pages)\n", d, p
         printf "  time                %.2f s\n", s
         printf "  documents/s         %.1f\n", (s > 0 ? d / s : 0)
         printf "  pages/s             %.1f\n", (s > 0 ? p / s : 0)
+        # CPU time hardly depends on what else the machine runs: pages per
+        # CPU second times the cores used is what an idle machine would do
+        # (the workers scale 2.05x on 2 cores), a figure to compare runs by
+        printf "  CPU time            %.2f s (user + system)\n", c
+        printf "  pages/CPU-s         %.1f (x %d cores: %.1f pages/s idle)\n", (c > 0 ? p / c : 0), (j < n ? j : n), (c > 0 ? p / c * (j < n ? j : n) : 0)
         printf "  peak RSS            %.1f MiB\n", r / 1024
         printf "  bytes per page      %d\n", (p > 0 ? b / p : 0)
         printf "  KB per document     %.1f\n", (d > 0 ? b / 1024 / d : 0)

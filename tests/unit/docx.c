@@ -13,6 +13,7 @@
 #include "model.h"
 #include "backend.h"
 #include "font.h"
+#include "layout.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,59 @@ static bool page_field(const char *xml)
     return false;
 }
 
+/* A header name made of two record values, the space between them at the
+ * end of the first: the DOCX breaks it where the layout does, with a
+ * <w:br/> and no space at either side of it; without name_breaks the same
+ * name is narrowed to its balanced measure instead, with no break. */
+static void name_lines(const vb_style *s, const vb_fonts *fonts)
+{
+    for (int flag = 1; flag >= 0; flag--) {
+        vb_style st = *s;
+        vb_zone *zones = malloc(st.nzones * sizeof *zones);
+        memcpy(zones, st.zones, st.nzones * sizeof *zones);
+        st.zones = zones;
+        for (size_t i = 0; i < st.nzones; i++) if (!strcmp(zones[i].name, "issuer")) zones[i].name_breaks = flag;
+        vb_doc *doc = vb_doc_new(&st);
+        vb_doc_row_begin(doc, VB_ROW_HEADER);
+        vb_para *p = vb_doc_para(doc, Z(&st, "issuer", NULL));
+        vb_para_value(doc, p, "Ủy ban nhân dân ", 0, "r.json: /issuer/name");
+        vb_para_value(doc, p, "tỉnh Bà Rịa - Vũng Tàu", 0, "r.json: /issuer/name");
+        vb_doc_row_cell(doc, 1);
+        para(doc, Z(&st, "title", NULL), "ĐẢNG CỘNG SẢN VIỆT NAM");
+        vb_doc_row_end(doc);
+        para(doc, Z(&st, "type_name", NULL), "NGHỊ QUYẾT");
+        int32_t lw, rx;
+        vb_row_columns(doc, doc->first->row, fonts, &lw, &rx);
+        size_t starts[8];
+        int n = vb_line_starts(doc, p, fonts, lw, starts, 8);
+        const char *plain = vb_para_plain(doc, p);
+        /* the layout's own breaks: before the unit, or balanced */
+        CHECK(n == 2);
+        if (flag) CHECK(n == 2 && !strcmp(plain + starts[1], "TỈNH BÀ RỊA - VŨNG TÀU"));
+        else CHECK(n == 2 && strcmp(plain + starts[1], "TỈNH BÀ RỊA - VŨNG TÀU") != 0);
+        vb_diag d;
+        vb_diag_init(&d);
+        vb_buf out = { 0 };
+        CHECK(vb_docx_write(doc, fonts, &out, &d));
+        char *xml = part(&out, "word/document.xml");
+        CHECK(xml != NULL);
+        if (xml && flag) {
+            CHECK(strstr(xml, ">ỦY BAN NHÂN DÂN</w:t></w:r><w:r><w:br/><w:t xml:space=\"preserve\">TỈNH BÀ RỊA - VŨNG TÀU</w:t>"));
+            CHECK(!strstr(xml, "DÂN </w:t>") && !strstr(xml, "> TỈNH"));
+        } else if (xml) {
+            CHECK(!strstr(xml, "<w:br/>"));
+            /* narrowed: the paragraph carries indents on both sides */
+            const char *q = strstr(xml, "VB_CoQuanBanHanh");
+            CHECK(q && strstr(q, "<w:ind w:left=") && strstr(q, "<w:ind w:left=") < strstr(q, "ỦY BAN"));
+        }
+        free(xml);
+        vb_buf_free(&out);
+        vb_diag_free(&d);
+        vb_doc_free(doc);
+        free(zones);
+    }
+}
+
 int main(void)
 {
     vb_arena *a = vb_arena_new();
@@ -240,9 +294,18 @@ int main(void)
     }
     xml = part(&one, "word/document.xml");
     if (xml) {
-        /* white space folded, no tab or break elements */
+        /* white space folded, no tab; line breaks only where the layout
+         * breaks the header names (name_breaks), none from the text's own
+         * line ends */
         CHECK(strstr(xml, ">Alpha beta gamma </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">Delta</w:t>") != NULL);
-        CHECK(strstr(xml, "<w:tab/>") == NULL && strstr(xml, "<w:br/>") == NULL);
+        CHECK(strstr(xml, "<w:tab/>") == NULL);
+        int brs = 0;
+        for (const char *q = xml; (q = strstr(q, "<w:br/>")); q++) brs++;
+        if (fonts) {
+            CHECK(brs == 2);
+            CHECK(strstr(xml, ">ĐẢNG BỘ</w:t><w:br/><w:t xml:space=\"preserve\">THÀNH PHỐ HẢI PHÒNG</w:t>") != NULL);
+            CHECK(strstr(xml, ">ĐẢNG ỦY KHỐI</w:t><w:br/><w:t xml:space=\"preserve\">DOANH NGHIỆP</w:t>") != NULL);
+        } else CHECK(brs == 0);
         /* the shorter signature's name is moved down to the other's level */
         const char *left = strstr(xml, ">Left Name<");
         const char *pstart = NULL;
@@ -322,6 +385,8 @@ int main(void)
         }
         unlink(path);
     }
+
+    if (fonts) name_lines(&s, fonts);
 
     vb_buf_free(&one);
     vb_buf_free(&two);

@@ -2,8 +2,11 @@
  * conventions: nowrap lines (title, motto, number, date) stay one line,
  * every line inside its column as vb_row_columns gives it (the DOCX's
  * columns), the texts of the two columns header_min_gap apart on rows that
- * overlap, and a date line no column can hold fails with a message naming
- * the field and both widths, in the PDF layout and the DOCX alike. */
+ * overlap, no body name broken inside a fixed phrase, and a date line no
+ * column can hold fails with a message naming the field and both widths,
+ * in the PDF layout and the DOCX alike.  Names that balancing alone broke
+ * wrong read as printed documents do; the rule-file keys that say so
+ * (break_before, keep_together, name_breaks) are checked on load. */
 #include "check.h"
 #include "backend.h"
 #include "layout.h"
@@ -75,7 +78,42 @@ static vb_doc *header_doc(const vb_style *st, const char *sup, const char *iss, 
     return doc;
 }
 
-static int bad_nowrap, bad_column, bad_gap, docs;
+static int bad_nowrap, bad_column, bad_gap, bad_phrase, docs;
+
+/* Phrases a header name is never broken inside: the test's own copy of
+ * what printed documents do (the rule files say the same). */
+static const char *KEEP[] = { "HỘI ĐỒNG NHÂN DÂN", "ỦY BAN NHÂN DÂN", "THÀNH PHỐ", "BAN QUẢN LÝ", "KHU CÔNG NGHIỆP",
+                              "KHU CHẾ XUẤT", "ĐẢNG ỦY", "ĐẢNG BỘ" };
+
+/* The lines of the body name set in `face` in the left cell of the first
+ * row, top to bottom, joined by " / " (the star is no name). */
+static void name_lines(const vb_layout *l, const vb_style *st, int32_t lw, vb_face face, char *out, size_t cap)
+{
+    out[0] = 0;
+    const vb_page *pg = &l->pages[0];
+    for (size_t i = 0; i < pg->nfrags; i++) {
+        const vb_frag *f = &pg->frags[i];
+        if (f->block != 0 || f->face != face || f->x - st->margin_left > lw || !strcmp(f->text, "*")) continue;
+        size_t n = strlen(out);
+        snprintf(out + n, cap - n, "%s%s", n ? " / " : "", f->text);
+    }
+}
+
+/* Is a line break (" / ") inside one of KEEP in these lines? */
+static bool breaks_phrase(const char *lines)
+{
+    for (size_t k = 0; k < sizeof KEEP / sizeof *KEEP; k++) {
+        char buf[128];
+        /* every way of cutting the phrase at one of its spaces */
+        for (const char *sp = strchr(KEEP[k], ' '); sp; sp = strchr(sp + 1, ' ')) {
+            snprintf(buf, sizeof buf, "%.*s / %s", (int)(sp - KEEP[k]), KEEP[k], sp + 1);
+            const char *q = strstr(lines, buf);
+            /* whole words: the phrase starts a word and ends one */
+            if (q && (q == lines || q[-1] == ' ') && (q[strlen(buf)] == 0 || q[strlen(buf)] == ' ')) return true;
+        }
+    }
+    return false;
+}
 
 static void check_header(const vb_style *st, const vb_fonts *fonts, vb_doc *doc, const char *date_line, bool state)
 {
@@ -96,6 +134,11 @@ static void check_header(const vb_style *st, const vb_fonts *fonts, vb_doc *doc,
         bool found = false;
         for (size_t i = 0; i < pg->nfrags; i++) if (!strcmp(pg->frags[i].text, whole[k])) found = true;
         if (!found) { bad_nowrap++; fprintf(stderr, "not one line: %s\n", whole[k]); }
+    }
+    for (int f = 0; f < 2; f++) {
+        char lines[1024];
+        name_lines(l, st, lw, f ? VB_FACE_BOLD : VB_FACE_REGULAR, lines, sizeof lines);
+        if (breaks_phrase(lines)) { bad_phrase++; fprintf(stderr, "a fixed phrase broken: %s\n", lines); }
     }
     for (size_t i = 0; i < pg->nfrags; i++) {
         const vb_frag *a = &pg->frags[i];
@@ -182,6 +225,86 @@ int main(void)
     CHECK(bad_nowrap == 0);
     CHECK(bad_column == 0);
     CHECK(bad_gap == 0);
+    CHECK(bad_phrase == 0);
+    /* the test's own check finds a broken phrase, and only whole words */
+    CHECK(breaks_phrase("HỘI ĐỒNG NHÂN / DÂN TỈNH NAM ĐỊNH") && breaks_phrase("ĐẢNG BỘ THÀNH / PHỐ THỦ DẦU MỘT"));
+    CHECK(!breaks_phrase("HỘI ĐỒNG NHÂN DÂN / TỈNH NAM ĐỊNH") && !breaks_phrase("ĐẢNG BỘ / THÀNH PHỐ THỦ DẦU MỘT"));
+    CHECK(!breaks_phrase("ĐẢNG / BỘI THU") && !breaks_phrase("HỘI ĐỒNG NHÂN / DÂNG"));   /* whole words only */
+    /* Names where balancing alone breaks wrong ("HỘI ĐỒNG NHÂN / DÂN TỈNH
+     * NAM ĐỊNH"): they read as printed documents do, in both conventions'
+     * rule files, the superior regular and the issuer bold; without the
+     * zones' name_breaks the layout balances them elsewhere, as before. */
+    {
+        static const struct { int state; const char *sup, *iss, *place, *want_sup, *want_iss; } reg[] = {
+            { 1, NULL, "Hội đồng nhân dân tỉnh Nam Định", "Nam Định", "", "HỘI ĐỒNG NHÂN DÂN / TỈNH NAM ĐỊNH" },
+            { 0, "Đảng bộ thành phố Thủ Dầu Một", "Đảng ủy phường Phú Cường", "Phú Cường",
+              "ĐẢNG BỘ / THÀNH PHỐ THỦ DẦU MỘT", NULL },
+            { 1, "Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu", "Sở Nông nghiệp và Môi trường", "Bà Rịa - Vũng Tàu",
+              "ỦY BAN NHÂN DÂN / TỈNH BÀ RỊA - VŨNG TÀU", NULL },
+            /* the issuer's words, in any case, match the rule file's phrases */
+            { 1, NULL, "HỘI đồng NHÂN dân Tỉnh Nam Định", "Nam Định", "", "HỘI ĐỒNG NHÂN DÂN / TỈNH NAM ĐỊNH" },
+        };
+        for (size_t r = 0; r < sizeof reg / sizeof *reg; r++)
+            for (int flag = 1; flag >= 0; flag--) {
+                vb_style st = sts[reg[r].state];
+                vb_zone zones[64];
+                CHECK(st.nzones <= 64);
+                memcpy(zones, st.zones, st.nzones * sizeof *zones);
+                for (size_t i = 0; i < st.nzones; i++) if (!flag) zones[i].name_breaks = false;
+                st.zones = zones;
+                char dl[256];
+                snprintf(dl, sizeof dl, "%s, ngày 20 tháng 12 năm 2024", reg[r].place);
+                vb_doc *doc = header_doc(&st, reg[r].sup, reg[r].iss, reg[r].place, reg[r].state);
+                vb_layout *l = NULL;
+                vb_diag dd;
+                vb_diag_init(&dd);
+                CHECK(vb_layout_run(doc, fonts, &l, &dd));
+                if (l) {
+                    int32_t lw, rx;
+                    vb_row_columns(doc, doc->first->row, fonts, &lw, &rx);
+                    char sup[1024], iss[1024];
+                    name_lines(l, &st, lw, VB_FACE_REGULAR, sup, sizeof sup);
+                    name_lines(l, &st, lw, VB_FACE_BOLD, iss, sizeof iss);
+                    if (flag) {
+                        if (reg[r].want_sup) CHECK_STR(sup, reg[r].want_sup);
+                        if (reg[r].want_iss) CHECK_STR(iss, reg[r].want_iss);
+                    } else {
+                        /* as before: balanced, elsewhere */
+                        bool s_ = reg[r].want_sup && *reg[r].want_sup;
+                        const char *got = s_ ? sup : iss, *want = s_ ? reg[r].want_sup : reg[r].want_iss;
+                        CHECK(strcmp(got, want) != 0);
+                        if (!strcmp(got, want)) fprintf(stderr, "  without name_breaks too: %s\n", got);
+                    }
+                    vb_layout_free(l);
+                }
+                vb_diag_free(&dd);
+                vb_doc_free(doc);
+            }
+    }
+    /* the rule-file keys: phrases upper-cased, white space folded; an empty
+     * phrase, one named twice and a flag that is no yes/no are errors
+     * naming file:line */
+    {
+        vb_style t;
+        CHECK_STR(style_from(a, "convention = state\n[text]\nbreak_before = \" tỉnh |thành   phố\"\n"
+                                "keep_together = Ủy ban nhân dân\n[zone issuer]\nname_breaks = yes\n", &t), "");
+        CHECK(t.nbreak_before == 2 && t.nkeep_together == 1 && t.nzones == 1 && t.zones[0].name_breaks);
+        if (t.nbreak_before == 2) { CHECK_STR(t.break_before[0], "TỈNH"); CHECK_STR(t.break_before[1], "THÀNH PHỐ"); }
+        if (t.nkeep_together == 1) CHECK_STR(t.keep_together[0], "ỦY BAN NHÂN DÂN");
+        CHECK_STR(style_from(a, "convention = state\n[text]\nbreak_before = \"TỈNH||XÃ\"\n", &t),
+                  ":3: break_before: phrase 2 is empty (phrases are separated by |)");
+        CHECK_STR(style_from(a, "convention = state\n[text]\nkeep_together = \"Đảng bộ|ĐẢNG BỘ\"\n", &t),
+                  ":3: keep_together names \"ĐẢNG BỘ\" twice");
+        CHECK_STR(style_from(a, "convention = state\n\n[zone issuer]\nname_breaks = maybe\n", &t),
+                  ":4: name_breaks takes yes or no; got maybe");
+        CHECK_STR(style_from(a, "convention = state\n[text]\nkeep_together = \"\xff\"\n", &t),
+                  ":3: keep_together: invalid UTF-8 at byte 0 of the value");
+        /* the product's rule files say it for both names of both conventions */
+        for (int k = 0; k < 2; k++) {
+            CHECK(vb_style_zone(&sts[k], "superior")->name_breaks && vb_style_zone(&sts[k], "issuer")->name_breaks);
+            CHECK(sts[k].nbreak_before >= 9 && sts[k].nkeep_together >= 15);
+        }
+    }
     /* the place of issue 10's report: the date stays whole beside a long
      * superior, which wraps instead */
     {
