@@ -282,6 +282,18 @@ static void split_long_word(lctx *c, const vb_para *p, para_lines *pl, int wi, i
     pl->nw = pl->capw = total;
 }
 
+/* Append the line of words w0..w0+nw-1 (natural width wsum) and keep
+ * the widest line and where it starts, as emit_line will place it. */
+static void push_line(para_lines *pl, const vb_zone *z, int w0, int nw, int32_t wsum, int32_t avail, int32_t indent)
+{
+    GROW(pl->lines, pl->nl, pl->capl);
+    pl->lines[pl->nl++] = (line){ w0, nw, wsum, avail, indent, w0 + nw == pl->nw, false };
+    int32_t x = indent;
+    if (z->align == VB_ALIGN_CENTER) x += (avail - wsum) / 2;
+    else if (z->align == VB_ALIGN_RIGHT) x += avail - wsum;
+    if (wsum > pl->widest) { pl->widest = wsum; pl->widest_x = x; }
+}
+
 /* Greedy line breaking with at most `cap` mpt per line (0: no cap). */
 static void greedy(lctx *c, const vb_para *p, int32_t colw, int32_t cap, para_lines *pl)
 {
@@ -314,12 +326,7 @@ static void greedy(lctx *c, const vb_para *p, int32_t colw, int32_t cap, para_li
                 for (int q = i + 1; q < j; q++) wsum += pl->words[q - 1].space + pl->words[q].width;
             }
         }
-        GROW(pl->lines, pl->nl, pl->capl);
-        pl->lines[pl->nl++] = (line){ i, j - i, wsum, avail, indent, j == pl->nw, false };
-        int32_t x = indent;
-        if (z->align == VB_ALIGN_CENTER) x += (avail - wsum) / 2;
-        else if (z->align == VB_ALIGN_RIGHT) x += avail - wsum;
-        if (wsum > pl->widest) { pl->widest = wsum; pl->widest_x = x; }
+        push_line(pl, z, i, j - i, wsum, avail, indent);
         i = j;
     }
 }
@@ -662,12 +669,7 @@ static void name_breaks(lctx *c, const vb_para *p, int32_t colw, para_lines *pl)
             int w0 = s->best[k], w1 = k + 1 < s->n ? s->best[k + 1] : pl->nw;
             int32_t indent = z->indent_left + (k == 0 ? z->indent_first : 0), avail = s->avail[k ? 1 : 0];
             int32_t wsum = nb_width(s, w0, w1);
-            GROW(pl->lines, pl->nl, pl->capl);
-            pl->lines[pl->nl++] = (line){ w0, w1 - w0, wsum, avail, indent, w1 == pl->nw, false };
-            int32_t x = indent;
-            if (z->align == VB_ALIGN_CENTER) x += (avail - wsum) / 2;
-            else if (z->align == VB_ALIGN_RIGHT) x += avail - wsum;
-            if (wsum > pl->widest) { pl->widest = wsum; pl->widest_x = x; }
+            push_line(pl, z, w0, w1 - w0, wsum, avail, indent);
         }
     }
     free(s);
