@@ -58,9 +58,11 @@ char *vb_percent(vb_arena *a, int64_t part, int64_t base);
 /* Document number line.
  *   party: "Số 15-NQ/ĐUK"    state: "Số: 15/NQ-HĐND"
  * number < 10 padded to two digits ("05"); number <= 0 means "not yet
- * numbered" and prints the blank form ("Số     -NQ/ĐUK", "Số:     /NQ-HĐND")
- * that offices fill in by hand.  type_code may be NULL for a state letter
- * (công văn): "Số: 12/UBND". */
+ * numbered" and prints the blank form that offices fill in by hand:
+ * "Số" VB_DOCNUM_BLANK "-NQ/ĐUK", "Số:" VB_DOCNUM_BLANK "/NQ-HĐND".
+ * type_code may be NULL for a state letter (công văn): "Số: 12/UBND". */
+#define VB_DOCNUM_BLANK "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0" \
+                        "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0"   /* 12 x U+00A0 */
 char *vb_docnum(vb_arena *a, vb_convention c, int64_t number,
                 const char *type_code, const char *issuer_code);
 /* Two-digit padded number: 5 -> "05", 15 -> "15", 123 -> "123". */

@@ -17,8 +17,10 @@
 #   nfd       the record converted to NFD gives the same PDF and model
 # and once: atomic output (missing, read-only, not-a-directory targets, a
 # directory as output: exit 3, the path named, nothing left behind; a failed
-# render keeps the old file), and a self-test of placement.py against
-# deliberately broken rule files (it must fail them).
+# render keeps the old file), a self-test of placement.py against
+# deliberately broken rule files (it must fail them), the blank number line
+# of a record without numbers (>= 10 mm read back from the PDF,
+# tests/blank-number.py).
 # Environment: VANBAN (binary, default ./vanban), UPDATE=1, VERBOSE=1, CI=true.
 . "$(dirname "$0")/lib.sh"
 t_init e2e
@@ -276,6 +278,35 @@ for g in "$GOLDEN"/*; do
     esac
 done
 
+# ---- an unnumbered document keeps room for the number ------------------------
+# The first sample of each convention, without its numbers: the number line
+# must keep about 14 mm blank between "Số:" / "Số" and "/NQ-…" / "-NQ/…",
+# as read back from the PDF (tests/blank-number.py), for the clerk to write
+# the number in by hand; collapsed spaces would leave about 1 mm.
+if T_NEED="the blank number check" have mutool; then
+    seen=" "
+    for rec in "${samples[@]}"; do
+        conv=$(conv_of "$rec" 2>/dev/null) || continue
+        case $seen in *" $conv "*) continue ;; esac
+        seen="$seen$conv "
+        name=$(basename "$rec" .json)
+        set -- $(t_unnumbered "$rec" "$T_TMP/unnumbered-$name.json")
+        for tc in resolution:NQ minutes:BB; do
+            type=${tc%%:*}
+            "$VANBAN" check "$T_TMP/unnumbered-$name.json" 2>/dev/null | grep -q "[(, ]$type[,)]" || continue
+            pdf=$T_TMP/unnumbered-$name.$type.pdf
+            vb_ok "$name $type without a number" render "$T_TMP/unnumbered-$name.json" -t "$type" -o "$pdf" || continue
+            if out=$(python3 tests/blank-number.py "$pdf" "$(number_code "$1" "${tc#*:}" "$2")" 10 2>&1); then
+                pass "$name $type without a number: $out"
+            else
+                fail "$name $type without a number: at least 10 mm blank for the number" "$out"
+            fi
+        done
+    done
+    [ "$seen" = " party state " ] || [ "$seen" = " state party " ] ||
+        fail "the blank number check has a sample of each convention (has:$seen)"
+fi
+
 # ---- atomic output ----------------------------------------------------------
 
 rec=${samples[0]}
@@ -375,6 +406,8 @@ if T_NEED="placement self-test" have mutool; then
     }
     party= state=
     for rec in "${samples[@]}"; do
+        # a resolution of two pages or more: the page number check needs page 2
+        [ "$(grep -c '^page ' "$T_TMP/out/$(basename "$rec" .json).resolution.layout" 2>/dev/null)" -ge 2 ] 2>/dev/null || continue
         case $(conv_of "$rec" 2>/dev/null) in
             party) [ -n "$party" ] || party=$rec ;;
             state) [ -n "$state" ] || state=$rec ;;
