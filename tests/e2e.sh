@@ -20,7 +20,8 @@
 # render keeps the old file), a self-test of placement.py against
 # deliberately broken rule files (it must fail them), the blank number line
 # of a record without numbers (>= 10 mm read back from the PDF,
-# tests/blank-number.py).
+# tests/blank-number.py) and the end mark taken from a copy of the rule
+# files (--data) with end_mark changed.
 # Environment: VANBAN (binary, default ./vanban), UPDATE=1, VERBOSE=1, CI=true.
 . "$(dirname "$0")/lib.sh"
 t_init e2e
@@ -305,6 +306,37 @@ if T_NEED="the blank number check" have mutool; then
     done
     [ "$seen" = " party state " ] || [ "$seen" = " state party " ] ||
         fail "the blank number check has a sample of each convention (has:$seen)"
+fi
+
+# ---- the end mark comes from the rule file ------------------------------------
+# A copy of the rule files with the two end marks swapped (Party "./.",
+# state "."), through --data: the last paragraph before the signature must
+# end with the copy's mark, in every document of the first sample of each
+# convention, so no template writes the mark itself.
+EM=$T_TMP/endmark
+mkdir -p "$EM" && cp -r templates "$EM/"
+sed -i 's|^end_mark = .*|end_mark = "./."|' "$EM/templates/party/style"
+sed -i 's|^end_mark = .*|end_mark = "."|' "$EM/templates/state/style"
+if grep -q '^end_mark = "\./\."$' "$EM/templates/party/style" && grep -q '^end_mark = "\."$' "$EM/templates/state/style"; then
+    seen=" "
+    for rec in "${samples[@]}"; do
+        conv=$(conv_of "$rec" 2>/dev/null) || continue
+        case $seen in *" $conv "*) continue ;; esac
+        seen="$seen$conv "
+        name=$(basename "$rec" .json)
+        for type in resolution minutes; do
+            "$VANBAN" check "$rec" 2>/dev/null | grep -q "[(, ]$type[,)]" || continue
+            vb_ok "$name $type, end marks swapped" render "$rec" -t "$type" --data "$EM" --dump model >"$EM/$name.$type.model" || continue
+            last=$(sed -n '/^row signature/{x;p;q};h' "$EM/$name.$type.model")
+            case $conv:$last in
+                party:*'./."' | state:*[!/]'."') pass "$name $type: the end mark is the rule file's" ;;
+                *) fail "$name $type: ends with end_mark of the rule file copy ($conv: $(sed -n 's/^end_mark = //p' "$EM/templates/$conv/style"))" \
+                        "last paragraph: ${last: -60}" ;;
+            esac
+        done
+    done
+else
+    fail "a copy of the rule files with end_mark swapped (the rule files' end_mark lines changed?)"
 fi
 
 # ---- atomic output ----------------------------------------------------------
