@@ -43,7 +43,7 @@ bool vb_parse_time(const char *s, int *h, int *min);
 char *vb_date_words(vb_arena *a, int y, int m, int d);
 /* "05/01/2022"-style short date used in running text: "28/12/2021". */
 char *vb_date_short(vb_arena *a, int y, int m, int d);
-/* "08 giờ 00" / "8 giờ 30 phút"?  We use "08 giờ 00 phút". */
+/* "08 giờ 00 phút", "14 giờ 30 phút": both padded; NULL outside 00:00-23:59. */
 char *vb_time_words(vb_arena *a, int h, int min);
 
 /* Integer with "." thousands separators: 27701 -> "27.701", -1234 -> "-1.234". */
