@@ -35,7 +35,9 @@ static const char *conv_dir(vb_convention c) { return c == VB_PARTY ? "party" : 
 
 static bool is_dir(const char *p) { struct stat st; return stat(p, &st) == 0 && S_ISDIR(st.st_mode); }
 
-const char *vb_find_datadir(void)
+/* Where the data lives: $VANBAN_DATA, else the folder of the executable
+ * when it holds templates/ (a build tree), else the installed VB_DATADIR. */
+static const char *find_datadir(void)
 {
     static char buf[PATH_MAX];
     const char *env = getenv("VANBAN_DATA");
@@ -56,7 +58,7 @@ bool vb_engine_open(const char *datadir, const char *fonts_dir, vb_engine **out,
 {
     vb_engine *e = vb_xcalloc(1, sizeof *e);
     e->a = vb_arena_new();
-    e->datadir = vb_strdup(e->a, datadir ? datadir : vb_find_datadir());
+    e->datadir = vb_strdup(e->a, datadir ? datadir : find_datadir());
     char *tdir = vb_sprintf(e->a, "%s/templates", e->datadir);
     if (!is_dir(tdir)) {
         vb_error(d, VB_EXIT_SYSTEM, "%s: no templates folder here (set VANBAN_DATA or --data)", tdir);

@@ -11,7 +11,9 @@
 
 typedef struct vb_engine vb_engine;
 
-/* datadir holds templates/ (and fonts/); fonts_dir overrides datadir/fonts. */
+/* datadir holds templates/ (and fonts/); NULL: $VANBAN_DATA, else the
+ * folder of the executable when it holds templates/ (a build tree), else
+ * the installed VB_DATADIR.  fonts_dir overrides datadir/fonts. */
 bool vb_engine_open(const char *datadir, const char *fonts_dir, vb_engine **out, vb_diag *d);
 void vb_engine_close(vb_engine *e);
 const char *vb_engine_datadir(const vb_engine *e);
@@ -27,9 +29,5 @@ size_t vb_engine_types(vb_engine *e, vb_convention c, const char ***out);
 bool vb_engine_build(vb_engine *e, const vb_record *r, const char *type, vb_doc **out, vb_diag *d);
 /* Model -> file bytes through a backend. */
 bool vb_engine_write(vb_engine *e, const vb_doc *doc, const vb_backend *b, vb_buf *out, vb_diag *d);
-
-/* Where the data lives: $VANBAN_DATA, else the folder of the executable
- * when it holds templates/ (a build tree), else the installed VB_DATADIR. */
-const char *vb_find_datadir(void);
 
 #endif

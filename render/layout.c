@@ -1222,13 +1222,6 @@ static void columns(lctx *c, const vb_row *row, int32_t *left, int32_t *right_x)
     *right_x = c->hdr_right_x;
 }
 
-static int32_t left_width(lctx *c, const vb_row *row)
-{
-    int32_t l, r;
-    columns(c, row, &l, &r);
-    return l;
-}
-
 static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
 {
     const vb_style *st = c->doc->style;
@@ -1525,19 +1518,6 @@ void vb_break_opportunities(const char *text, size_t len, bool icu_only, unsigne
     if (c.bi) ubrk_close(c.bi);
 }
 
-int32_t vb_row_left_width(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts)
-{
-    vb_diag d;
-    vb_diag_init(&d);
-    vb_arena *a = vb_arena_new();
-    lctx c = { .doc = doc, .fonts = fonts, .d = &d, .a = a, .ok = true };
-    int32_t w = left_width(&c, row);
-    if (c.bi) ubrk_close(c.bi);
-    vb_arena_free(a);
-    vb_diag_free(&d);
-    return w;
-}
-
 void vb_row_columns(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts, int32_t *left_w, int32_t *right_x)
 {
     vb_diag d;
@@ -1548,23 +1528,6 @@ void vb_row_columns(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts,
     if (c.bi) ubrk_close(c.bi);
     vb_arena_free(a);
     vb_diag_free(&d);
-}
-
-int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts, int32_t column_width)
-{
-    if (p->zone->rule == VB_RULE_NONE) return 0;
-    vb_diag d;
-    vb_diag_init(&d);
-    vb_arena *a = vb_arena_new();
-    lctx c = { .doc = doc, .fonts = fonts, .d = &d, .a = a, .ok = true };
-    para_lines pl = {0};
-    break_lines(&c, p, column_width, &pl);
-    int32_t len = rule_len_of(p->zone, &pl, column_width);
-    pl_free(&pl);
-    if (c.bi) ubrk_close(c.bi);
-    vb_arena_free(a);
-    vb_diag_free(&d);
-    return len;
 }
 
 int vb_line_starts(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts, int32_t colw, size_t *starts, int max)

@@ -1,7 +1,10 @@
 /* layout.h — our own typesetting of a document model into pages.
  *
- * Lines are broken at spaces with FreeType metrics, justified paragraphs
- * by total fit or greedily as the rule file says, and justified by
+ * Lines are broken at Unicode line-break opportunities (UAX #14 through
+ * ICU, or a fast path for plain text that agrees with it), measured with
+ * FreeType metrics; a word wider than the line is split between
+ * characters.  Justified paragraphs are broken by total fit or greedily as
+ * the rule file's `breaking` says (other zones greedily), and justified by
  * widening word spaces (or, under total fit, narrowing them; the last line
  * of a paragraph is left-aligned); VANBAN_LINE_STATS=FILE appends what
  * every justified line did to FILE (docs/batch.md); headings keep
@@ -61,32 +64,23 @@ void vb_layout_free(vb_layout *l);
  * decimals; exact and stable for golden tests. */
 void vb_layout_dump(const vb_layout *l, FILE *out);
 
-/* Width in mpt of the rule under a paragraph's single line, as the layout
- * would draw it (used by the DOCX writer so both formats agree).  0 when
- * the zone has no rule. */
-int32_t vb_rule_length(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts,
-                       int32_t column_width);
-
 /* Where the lines of paragraph p start when it is set in a column `colw`
  * wide, as the layout sets it: byte offsets into its runs' text joined
- * (vb_para_plain), starts[0] = 0.  Fills at most `max` of them and returns
+ * (in order), starts[0] = 0.  Fills at most `max` of them and returns
  * the number of lines.  The DOCX writer puts a line break at each, for
  * header names (name_breaks), so Word breaks them where the PDF does. */
 int vb_line_starts(const vb_doc *doc, const vb_para *p, const vb_fonts *fonts, int32_t colw, size_t *starts, int max);
 
-/* Width in mpt of the left column of a row.  Header rows share one split,
- * fitted so that every nowrap line (title, motto, number, date line) is
- * one line in its column and the texts of the two columns stand at least
- * header_min_gap apart; body names wrap as few lines as can be, where a
- * typesetter breaks them (zones with name_breaks: before the unit word,
- * never inside a fixed phrase) and balanced,
- * the split as near header_left as that allows (within header_left_min and
- * header_left_max).  Signature rows use the style's signature_left.  Both
- * backends use this, so PDF and DOCX agree. */
-int32_t vb_row_left_width(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts);
-/* Both columns: the left cell is [0, *left_w] and the right cell
- * [*right_x, text width], from the left margin.  right_x > left_w when the
- * texts need a gutter to keep header_min_gap. */
+/* The two columns of a row, in mpt from the left margin: the left cell is
+ * [0, *left_w] and the right cell [*right_x, text width].  Header rows
+ * share one split, fitted so that every nowrap line (title, motto, number,
+ * date line) is one line in its column and the texts of the two columns
+ * stand at least header_min_gap apart; body names wrap balanced, as few
+ * lines as can be (zones with name_breaks: before the unit word, never
+ * inside a fixed phrase), the split as near header_left as that allows (within
+ * header_left_min and header_left_max); right_x > left_w when the texts
+ * need a gutter to keep header_min_gap.  Signature rows use the style's
+ * signature_left.  Both backends use this, so PDF and DOCX agree. */
 void vb_row_columns(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts,
                     int32_t *left_w, int32_t *right_x);
 /* Whether the header can be fitted; if not (a place name too long for any

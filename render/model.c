@@ -81,16 +81,6 @@ void vb_doc_row_begin(vb_doc *doc, vb_row_kind kind)
 void vb_doc_row_cell(vb_doc *doc, int cell) { if (doc->open_row) doc->open_cell = cell ? 1 : 0; }
 void vb_doc_row_end(vb_doc *doc) { doc->open_row = NULL; doc->open_cell = -1; }
 
-const char *vb_para_plain(vb_doc *doc, const vb_para *p)
-{
-    size_t n = 0;
-    for (const vb_run *r = p->runs; r; r = r->next) n += strlen(r->text);
-    char *s = vb_alloc(doc->arena, n + 1), *o = s;
-    for (const vb_run *r = p->runs; r; r = r->next) { size_t k = strlen(r->text); memcpy(o, r->text, k); o += k; }
-    *o = 0;
-    return s;
-}
-
 /* A string as the dumps show it: \" \\ \n \t escaped, so that one
  * paragraph is always one line of the dump. */
 void vb_dump_string(const char *s, FILE *out)

@@ -76,8 +76,6 @@ void vb_doc_row_begin(vb_doc *doc, vb_row_kind kind);
 void vb_doc_row_cell(vb_doc *doc, int cell);
 void vb_doc_row_end(vb_doc *doc);
 
-/* Plain text of a paragraph (runs joined), in the arena. */
-const char *vb_para_plain(vb_doc *doc, const vb_para *p);
 /* Effective flags of a run: zone flags | run flags. */
 static inline unsigned vb_run_flags(const vb_para *p, const vb_run *r)
 { return p->zone->flags | r->flags; }

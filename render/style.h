@@ -27,7 +27,7 @@ typedef enum {
 typedef enum { VB_BREAK_TOTAL_FIT, VB_BREAK_GREEDY } vb_breaking;
 
 typedef struct vb_zone {
-    const char *name;          /* "body", "quoc_hieu", … (file: [zone NAME]) */
+    const char *name;          /* "body", "motto", … (file: [zone NAME]) */
     const char *docx_style;    /* named DOCX style, e.g. "VB_NoiDung" */
     const char *docx_name;     /* its display name, e.g. "VB Nội dung" */
     int32_t size;              /* font size, mpt */
@@ -41,8 +41,8 @@ typedef struct vb_zone {
     bool keep_next;            /* keep with the next paragraph (headings) */
     bool keep_lines;           /* never split this paragraph across pages */
     bool nowrap;               /* a header line that must stay on one line
-                                  (title, motto, number): the header columns
-                                  are fitted to it first */
+                                  (number, title, motto, date line): the
+                                  header columns are fitted to it first */
     bool name_breaks;          /* a body name of the header (superior,
                                   issuer): its lines break before the
                                   style's break_before phrases and never

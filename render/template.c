@@ -10,6 +10,7 @@
  *   @require PATH [MESSAGE]              (the record must have PATH)
  *   @append TEXT                         (add TEXT to the last body paragraph,
  *                                         replacing a final "." or ";": "./.")
+ *   @end_mark                            (@append the rule file's end_mark)
  * It is parsed once into a tree; every path is checked against the record
  * schema and every zone against the style at load time, so a template error
  * surfaces before any record is read.  Values become text runs only. */
@@ -473,6 +474,15 @@ bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, vb_t
                 n->kind = N_APPEND;
                 opens = false;
                 parse_text(&c, rest, &n->segs, &n->nseg);
+            } else if (!strcmp(word, "end_mark")) {
+                /* the content's end mark is a rule ("./." state, "." Party),
+                 * so it comes from the rule file, not the template */
+                n->kind = N_APPEND;
+                opens = false;
+                if (*rest) perr(&c, rest, "@end_mark takes nothing (the mark is end_mark in %s)", style->path);
+                n->segs = vb_alloc(a, sizeof *n->segs);
+                n->segs[0] = (seg){ SEG_TEXT, style->end_mark, NULL, 0 };
+                n->nseg = 1;
             } else if (!strcmp(word, "require")) {
                 n->kind = N_REQUIRE;
                 opens = false;

@@ -356,10 +356,13 @@ char *vb_docnum(vb_arena *a, vb_convention c, int64_t number,
                 const char *type_code, const char *issuer_code)
 {
     if (!issuer_code) return NULL;
-    /* " 15" after "Số"/"Số:"; an unnumbered draft gets exactly four spaces
-     * there instead (blank for the clerk to fill in by hand after signing),
-     * so the blank line is "Số    -NQ/ĐUK", "Số:    /NQ-HĐND". */
-    const char *num = number > 0 ? vb_sprintf(a, " %02" PRId64, number) : "    ";
+    /* " 15" after "Số"/"Số:"; an unnumbered draft gets VB_DOCNUM_BLANK
+     * no-break spaces there instead: room for the clerk to write the number
+     * by hand after signing.  No-break, because the layout and Word collapse
+     * or break at ordinary spaces; twelve, because at 13-14 pt they are
+     * 13.8-14.8 mm (U+00A0 is 1/4 em in Times and Liberation Serif), enough
+     * to write "07" by hand. */
+    const char *num = number > 0 ? vb_sprintf(a, " %02" PRId64, number) : VB_DOCNUM_BLANK;
     bool typed = type_code && *type_code;
     if (c == VB_PARTY) {
         /* Party (Quy định 66-QĐ/TW): "Số 15-NQ/ĐUK", number-type/issuer. */

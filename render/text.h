@@ -43,7 +43,7 @@ bool vb_parse_time(const char *s, int *h, int *min);
 char *vb_date_words(vb_arena *a, int y, int m, int d);
 /* "05/01/2022"-style short date used in running text: "28/12/2021". */
 char *vb_date_short(vb_arena *a, int y, int m, int d);
-/* "08 giờ 00" / "8 giờ 30 phút"?  We use "08 giờ 00 phút". */
+/* "08 giờ 00 phút", "14 giờ 30 phút": both padded; NULL outside 00:00-23:59. */
 char *vb_time_words(vb_arena *a, int h, int min);
 
 /* Integer with "." thousands separators: 27701 -> "27.701", -1234 -> "-1.234". */
@@ -58,9 +58,11 @@ char *vb_percent(vb_arena *a, int64_t part, int64_t base);
 /* Document number line.
  *   party: "Số 15-NQ/ĐUK"    state: "Số: 15/NQ-HĐND"
  * number < 10 padded to two digits ("05"); number <= 0 means "not yet
- * numbered" and prints the blank form ("Số     -NQ/ĐUK", "Số:     /NQ-HĐND")
- * that offices fill in by hand.  type_code may be NULL for a state letter
- * (công văn): "Số: 12/UBND". */
+ * numbered" and prints the blank form that offices fill in by hand:
+ * "Số" VB_DOCNUM_BLANK "-NQ/ĐUK", "Số:" VB_DOCNUM_BLANK "/NQ-HĐND".
+ * type_code may be NULL for a state letter (công văn): "Số: 12/UBND". */
+#define VB_DOCNUM_BLANK "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0" \
+                        "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0"   /* 12 x U+00A0 */
 char *vb_docnum(vb_arena *a, vb_convention c, int64_t number,
                 const char *type_code, const char *issuer_code);
 /* Two-digit padded number: 5 -> "05", 15 -> "15", 123 -> "123". */

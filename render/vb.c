@@ -296,7 +296,7 @@ static volatile sig_atomic_t vb_tmp_used[VB_MAX_TMP];
  * signal handler takes none: it only reads slots marked complete (1). */
 static pthread_mutex_t vb_tmp_mu = PTHREAD_MUTEX_INITIALIZER;
 
-void vb_tmp_register(const char *path)
+static void tmp_register(const char *path)
 {
     pthread_mutex_lock(&vb_tmp_mu);
     for (int i = 0; i < VB_MAX_TMP; i++) {
@@ -312,7 +312,7 @@ void vb_tmp_register(const char *path)
     pthread_mutex_unlock(&vb_tmp_mu);
 }
 
-void vb_tmp_unregister(const char *path)
+static void tmp_unregister(const char *path)
 {
     pthread_mutex_lock(&vb_tmp_mu);
     for (int i = 0; i < VB_MAX_TMP; i++)
@@ -337,7 +337,7 @@ bool vb_write_atomic(const char *path, const void *data, size_t len, vb_diag *d)
     snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) { vb_error(d, VB_EXIT_SYSTEM, "%s: cannot create: %s", path, strerror(errno)); return false; }
-    vb_tmp_register(tmp);
+    tmp_register(tmp);
     const char *p = data;
     size_t left = len;
     bool ok = true;
@@ -355,7 +355,7 @@ bool vb_write_atomic(const char *path, const void *data, size_t len, vb_diag *d)
         unlink(tmp);
         vb_error(d, VB_EXIT_SYSTEM, "%s: cannot write: %s", path, strerror(saved));
     }
-    vb_tmp_unregister(tmp);
+    tmp_unregister(tmp);
     return ok;
 }
 

@@ -108,9 +108,8 @@ bool vb_read_file(const char *path, size_t limit, char **out, size_t *len, vb_di
 /* Write atomically: a temporary file beside `path`, fsync'd, then renamed.
  * On failure nothing is left behind. */
 bool vb_write_atomic(const char *path, const void *data, size_t len, vb_diag *d);
-/* Remove registered temporary files (called from signal handlers too). */
-void vb_tmp_register(const char *path);
-void vb_tmp_unregister(const char *path);
+/* Remove the temporary files of vb_write_atomic calls under way (called
+ * from signal handlers too). */
 void vb_tmp_cleanup(void);
 
 /* The time written into document metadata: SOURCE_DATE_EPOCH when set and

@@ -14,6 +14,9 @@
 #              every line within 2 mm of ours, page numbers from page 2 only,
 #              header / signature / "Nơi nhận" where conventions.md puts them
 #              (tests/interop.py compare)
+#   blank      the first sample of each convention without its numbers:
+#              LibreOffice's page keeps >= 10 mm blank on the number line
+#              (tests/blank-number.py), room for the number written by hand
 # and once: byte-identical output (twice; SOURCE_DATE_EPOCH; two TZ values),
 # the zip's entry times, characters XML forbids rejected by the record
 # reader, atomic output (a failure leaves no temporary file, an old file
@@ -115,9 +118,34 @@ fi
 
 # ---- LibreOffice: one conversion for every file, then the comparison -------
 
+# the first sample of each convention without its numbers (tests/lib.sh
+# t_unnumbered): converted with the rest, then LibreOffice's page must keep
+# at least 10 mm blank on the number line for the number written by hand
+unnumbered=()    # "DOCX CODE"
+seen=" "
+mkdir -p "$T_TMP/unnumbered"
+for rec in samples/*.json; do
+    name=$(basename "$rec" .json)
+    set -- $(t_unnumbered "$rec" "$T_TMP/unnumbered/$name.json")
+    case $seen in *" $1 "*) continue ;; esac
+    seen="$seen$1 "
+    for tc in resolution:NQ minutes:BB; do
+        type=${tc%%:*}
+        "$VANBAN" check "$T_TMP/unnumbered/$name.json" 2>/dev/null | grep -q "[(, ]$type[,)]" || continue
+        d=$T_TMP/unnumbered/$name-unnumbered.$type.docx
+        if err=$("$VANBAN" render "$T_TMP/unnumbered/$name.json" -t "$type" -o "$d" 2>&1); then
+            unnumbered+=("$d $(number_code "$1" "${tc#*:}" "$2")")
+        else
+            fail "render $name -t $type without a number" "$err"
+        fi
+    done
+done
+case $seen in " party state " | " state party ") ;; *) fail "a sample of each convention to render without a number (has:$seen)" ;; esac
+
 if T_NEED="the LibreOffice comparison" have "$SOFFICE" mutool; then
     files=()
     for base in "${docs[@]}"; do files+=("$base.docx"); done
+    for u in "${unnumbered[@]}"; do files+=("${u%% *}"); done
     # a private profile: parallel and CI runs do not share one
     if log=$(timeout 600 "$SOFFICE" -env:UserInstallation=file://"$T_TMP/lo-profile" --headless \
                  --convert-to pdf --outdir "$T_TMP/lo" "${files[@]}" 2>&1); then
@@ -132,6 +160,14 @@ if T_NEED="the LibreOffice comparison" have "$SOFFICE" mutool; then
             interop compare "$base.pdf" "$T_TMP/lo/$n.pdf" "$base.model"
         else
             fail "$n: LibreOffice made a PDF of it"
+        fi
+    done
+    for u in "${unnumbered[@]}"; do
+        n=$(basename "${u%% *}" .docx)
+        if out=$("$PY" tests/blank-number.py "$T_TMP/lo/$n.pdf" "${u#* }" 10 2>&1); then
+            pass "$n: LibreOffice keeps the blank number: $out"
+        else
+            fail "$n: LibreOffice keeps at least 10 mm blank for the number" "$out"
         fi
     done
 fi

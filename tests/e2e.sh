@@ -17,8 +17,11 @@
 #   nfd       the record converted to NFD gives the same PDF and model
 # and once: atomic output (missing, read-only, not-a-directory targets, a
 # directory as output: exit 3, the path named, nothing left behind; a failed
-# render keeps the old file), and a self-test of placement.py against
-# deliberately broken rule files (it must fail them).
+# render keeps the old file), a self-test of placement.py against
+# deliberately broken rule files (it must fail them), the blank number line
+# of a record without numbers (>= 10 mm read back from the PDF,
+# tests/blank-number.py) and the end mark taken from a copy of the rule
+# files (--data) with end_mark changed.
 # Environment: VANBAN (binary, default ./vanban), UPDATE=1, VERBOSE=1, CI=true.
 . "$(dirname "$0")/lib.sh"
 t_init e2e
@@ -276,6 +279,66 @@ for g in "$GOLDEN"/*; do
     esac
 done
 
+# ---- an unnumbered document keeps room for the number ------------------------
+# The first sample of each convention, without its numbers: the number line
+# must keep about 14 mm blank between "Số:" / "Số" and "/NQ-…" / "-NQ/…",
+# as read back from the PDF (tests/blank-number.py), for the clerk to write
+# the number in by hand; collapsed spaces would leave about 1 mm.
+if T_NEED="the blank number check" have mutool; then
+    seen=" "
+    for rec in "${samples[@]}"; do
+        conv=$(conv_of "$rec" 2>/dev/null) || continue
+        case $seen in *" $conv "*) continue ;; esac
+        seen="$seen$conv "
+        name=$(basename "$rec" .json)
+        set -- $(t_unnumbered "$rec" "$T_TMP/unnumbered-$name.json")
+        for tc in resolution:NQ minutes:BB; do
+            type=${tc%%:*}
+            "$VANBAN" check "$T_TMP/unnumbered-$name.json" 2>/dev/null | grep -q "[(, ]$type[,)]" || continue
+            pdf=$T_TMP/unnumbered-$name.$type.pdf
+            vb_ok "$name $type without a number" render "$T_TMP/unnumbered-$name.json" -t "$type" -o "$pdf" || continue
+            if out=$(python3 tests/blank-number.py "$pdf" "$(number_code "$1" "${tc#*:}" "$2")" 10 2>&1); then
+                pass "$name $type without a number: $out"
+            else
+                fail "$name $type without a number: at least 10 mm blank for the number" "$out"
+            fi
+        done
+    done
+    [ "$seen" = " party state " ] || [ "$seen" = " state party " ] ||
+        fail "the blank number check has a sample of each convention (has:$seen)"
+fi
+
+# ---- the end mark comes from the rule file ------------------------------------
+# A copy of the rule files with the two end marks swapped (Party "./.",
+# state "."), through --data: the last paragraph before the signature must
+# end with the copy's mark, in every document of the first sample of each
+# convention, so no template writes the mark itself.
+EM=$T_TMP/endmark
+mkdir -p "$EM" && cp -r templates "$EM/"
+sed -i 's|^end_mark = .*|end_mark = "./."|' "$EM/templates/party/style"
+sed -i 's|^end_mark = .*|end_mark = "."|' "$EM/templates/state/style"
+if grep -q '^end_mark = "\./\."$' "$EM/templates/party/style" && grep -q '^end_mark = "\."$' "$EM/templates/state/style"; then
+    seen=" "
+    for rec in "${samples[@]}"; do
+        conv=$(conv_of "$rec" 2>/dev/null) || continue
+        case $seen in *" $conv "*) continue ;; esac
+        seen="$seen$conv "
+        name=$(basename "$rec" .json)
+        for type in resolution minutes; do
+            "$VANBAN" check "$rec" 2>/dev/null | grep -q "[(, ]$type[,)]" || continue
+            vb_ok "$name $type, end marks swapped" render "$rec" -t "$type" --data "$EM" --dump model >"$EM/$name.$type.model" || continue
+            last=$(sed -n '/^row signature/{x;p;q};h' "$EM/$name.$type.model")
+            case $conv:$last in
+                party:*'./."' | state:*[!/]'."') pass "$name $type: the end mark is the rule file's" ;;
+                *) fail "$name $type: ends with end_mark of the rule file copy ($conv: $(sed -n 's/^end_mark = //p' "$EM/templates/$conv/style"))" \
+                        "last paragraph: ${last: -60}" ;;
+            esac
+        done
+    done
+else
+    fail "a copy of the rule files with end_mark swapped (the rule files' end_mark lines changed?)"
+fi
+
 # ---- atomic output ----------------------------------------------------------
 
 rec=${samples[0]}
@@ -375,6 +438,8 @@ if T_NEED="placement self-test" have mutool; then
     }
     party= state=
     for rec in "${samples[@]}"; do
+        # a resolution of two pages or more: the page number check needs page 2
+        [ "$(grep -c '^page ' "$T_TMP/out/$(basename "$rec" .json).resolution.layout" 2>/dev/null)" -ge 2 ] 2>/dev/null || continue
         case $(conv_of "$rec" 2>/dev/null) in
             party) [ -n "$party" ] || party=$rec ;;
             state) [ -n "$state" ] || state=$rec ;;

@@ -64,6 +64,24 @@ t_greedy_data() {
     done
 }
 
+# t_unnumbered SRC DST: DST is the record SRC with no document number
+# (resolution.number, minutes.number removed): the documents print the blank
+# number line a clerk fills in by hand.  Prints "CONVENTION ISSUER-CODE".
+t_unnumbered() {
+    python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+for part in ("resolution", "minutes"):
+    if isinstance(r.get(part), dict): r[part].pop("number", None)
+json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+print(r["convention"], r["issuer"]["code"])
+' "$1" "$2"
+}
+
+# number_code CONVENTION TYPE-CODE ISSUER-CODE: what follows the number on
+# the number line: "/NQ-HĐND" (state), "-NQ/ĐUK" (Party)
+number_code() { if [ "$1" = party ]; then echo "-$2/$3"; else echo "/$2-$3"; fi; }
+
 pass() { T_PASS=$((T_PASS + 1)); [ -z "${VERBOSE:-}" ] || echo "ok: $1"; }
 
 fail() {      # WHAT [DETAIL...]: one FAIL line, then indented details

@@ -104,6 +104,7 @@ item: - {{c}}
 @end
 
 body: Hội nghị kết thúc vào hồi {{meeting.end|time|blank}} cùng ngày.
+@end_mark
 
 # Signatures side by side: the recorder left, the chair right.
 @row signature

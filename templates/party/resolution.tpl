@@ -74,7 +74,7 @@ body: {{t}}
 @end
 @end
 @end
-@append .
+@end_mark
 
 # Recipients bottom left, level with the signature block on the right.
 @row signature

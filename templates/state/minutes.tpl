@@ -99,7 +99,7 @@ item: - {{c}}
 @end
 
 body: Cuộc họp kết thúc vào {{meeting.end|time|blank}}, {{meeting.date|date}}.
-@append ./.
+@end_mark
 
 # Signatures side by side: the recorder left, the chair right.
 @row signature

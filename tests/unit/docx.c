@@ -206,7 +206,8 @@ static void name_lines(const vb_style *s, const vb_fonts *fonts)
         vb_row_columns(doc, doc->first->row, fonts, &lw, &rx);
         size_t starts[8];
         int n = vb_line_starts(doc, p, fonts, lw, starts, 8);
-        const char *plain = vb_para_plain(doc, p);
+        char plain[256] = "";      /* the runs' text joined, as vb_line_starts counts */
+        for (const vb_run *r = p->runs; r; r = r->next) strncat(plain, r->text, sizeof plain - strlen(plain) - 1);
         /* the layout's own breaks: before the unit, or balanced */
         CHECK(n == 2);
         if (flag) CHECK(n == 2 && !strcmp(plain + starts[1], "TỈNH BÀ RỊA - VŨNG TÀU"));

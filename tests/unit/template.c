@@ -121,6 +121,19 @@ int main(void)
     CHECK_STR(render("body: {{resolution.authority|prefix:\", \"}}\n", REC(",\"authority\":\"HĐND\"")), "body: \", HĐND\"\n");
     /* @append replaces a final stop */
     CHECK_STR(render("body: xong.\n@append ./.\n", REC("")), "body: \"xong./.\"\n");
+    /* @end_mark appends the rule file's end_mark, whatever it is: "." in
+     * the Party's, "./." in the state's, or what a copy of them says */
+    CHECK_STR(render("body: xong;\n@end_mark\n", REC("")), "body: \"xong.\"\n");
+    {
+        vb_style party = ST;
+        vb_diag_init(&d);
+        CHECK(vb_style_load(A, "templates/state/style", &ST, &d));
+        vb_diag_free(&d);
+        CHECK_STR(render("body: xong.\n@end_mark\n", REC("")), "body: \"xong./.\"\n");
+        ST.end_mark = " (hết)";
+        CHECK_STR(render("body: xong.\n@end_mark\n", REC("")), "body: \"xong. (hết)\"\n");
+        ST = party;
+    }
     CHECK_STR(render("@require meeting no meeting here\nbody: x\n", REC("")), "r.json: no meeting here");
     CHECK_STR(render("@row header\n@cell left\nissuer: a\n@cell right\ntitle: b\n@end\n", REC("")), "row\n");
 
@@ -133,6 +146,7 @@ int main(void)
     CHECK_STR(load_err("@end\n", &t), "1:1: @end without an open block");
     CHECK_STR(load_err("@else\n", &t), "1:1: @else without @if");
     CHECK_STR(load_err("@loop x\n", &t), "1:1: unknown directive @loop");
+    CHECK_STR(load_err("body: x\n@end_mark ./.\n", &t), "2:11: @end_mark takes nothing (the mark is end_mark in templates/party/style)");
     CHECK_STR(load_err("body: [b]x\n", &t), "1:7: unclosed [b]");
     CHECK_STR(load_err("body: {{ place\n", &t), "1:15: expected }}");
     CHECK_STR(load_err("no zone here\n", &t), "1:1: expected ZONE: text, or a directive (@if, @each, @row, @cell, @end, @set)");
