@@ -483,6 +483,13 @@ bool vb_has_xml_forbidden(const char *s, int32_t *cp)
     while (*s) {
         int32_t c;
         bool bad;
+        /* ASCII needs no decoding: only its controls are forbidden */
+        unsigned char b = (unsigned char)*s;
+        if (b < 0x80) {
+            if (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) { *cp = b; return true; }
+            s++;
+            continue;
+        }
         s += scan_next(s, &c, &bad);
         /* XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
          * [#x10000-#x10FFFF].  Bytes that are not UTF-8 at all cannot be
@@ -504,6 +511,11 @@ bool vb_has_invisible(const char *s, int32_t *cp)
     while (*s) {
         int32_t c;
         bool bad;
+        /* every character looked for is U+2xxx (lead byte E2) or U+FEFF
+         * (EF): other bytes, continuation bytes included, are passed over
+         * without decoding (this ran over every string of every record) */
+        unsigned char b = (unsigned char)*s;
+        if (b != 0xE2 && b != 0xEF) { s++; continue; }
         s += scan_next(s, &c, &bad);
         if ((c >= 0x200B && c <= 0x200F) ||      /* ZWSP ZWNJ ZWJ LRM RLM */
             (c >= 0x202A && c <= 0x202E) ||      /* bidi embeddings/overrides */
