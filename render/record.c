@@ -647,13 +647,57 @@ static void hook_resolution(ctx *c, vb_value *map)
     }
 }
 
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The JSON value at a dotted path of objects, or NULL (null counts absent). */
+static json_t *json_at(json_t *j, const char *path)
+{
+    char key[256];
+    while (j && *path) {
+        const char *dot = strchr(path, '.');
+        size_t n = dot ? (size_t)(dot - path) : strlen(path);
+        if (n >= sizeof key || !json_is_object(j)) return NULL;
+        memcpy(key, path, n);
+        key[n] = 0;
+        j = json_object_get(j, key);
+        path += n + (dot != NULL);
+    }
+    return j && !json_is_null(j) ? j : NULL;
+}
+
+/* A record must hold at least one document: the condition of some type
+ * (either convention: the record's own may be what is wrong) is met.
+ * Named by the conditions' fields: "neither a meeting nor a resolution". */
+static void holds_some(ctx *c, json_t *j)
+{
+    const char *names[64];
+    size_t n = 0;
+    for (size_t i = 0; i < c->s->ntypes; i++) {
+        const char *h = c->s->types[i].holds;
+        if (json_at(j, h)) return;
+        bool seen = false;
+        for (size_t k = 0; k < n; k++) seen |= !strcmp(names[k], h);
+        if (!seen && n < 64) names[n++] = h;
+    }
+    if (!n) return;                 /* no types at all: nothing to hold */
+    qsort(names, n, sizeof *names, cmp_cstr);
+    vb_buf b = {0};
+    if (n == 1) vb_buf_printf(&b, "record has no %s", names[0]);
+    else if (n == 2) vb_buf_printf(&b, "record has neither a %s nor a %s", names[0], names[1]);
+    else {
+        vb_buf_puts(&b, "record holds no document: it has none of ");
+        for (size_t k = 0; k < n; k++) vb_buf_printf(&b, "%s%s", k ? ", " : "", names[k]);
+    }
+    error_at(c, NULL, "%s", vb_buf_cstr(&b));
+    vb_buf_free(&b);
+}
+
 static void hook_root(ctx *c, json_t *j, vb_value *map)
 {
     json_t *jm = json_object_get(j, "meeting"), *jr = json_object_get(j, "resolution"),
            *jmin = json_object_get(j, "minutes");
     bool has_m = jm && !json_is_null(jm), has_r = jr && !json_is_null(jr);
-    if (!has_m && !has_r)
-        error_at(c, NULL, "record has neither a meeting nor a resolution");
+    holds_some(c, j);
     if (jmin && !json_is_null(jmin) && !has_m)
         error_at(c, "minutes", "minutes need the meeting block");
 

@@ -269,13 +269,14 @@ static void load_type(lctx *c, vb_convention conv, const char *dir, const char *
     const char *val[6] = { 0 };
     int at[6] = { 0 };
     size_t errors0 = c->errors;
-    int line = 0;
+    int line = 0, last = 1;        /* a missing key is named at the last line */
     for (char *p = data, *nl; p; p = nl) {
         nl = strchr(p, '\n');
         if (nl) *nl++ = 0;
         line++;
         char *s = trim(p);
         if (!*s || *s == '#') continue;
+        last = line;
         char *eq = strchr(s, '=');
         if (!eq) { lerr(c, path, line, "expected KEY = VALUE"); continue; }
         *eq = 0;
@@ -290,7 +291,7 @@ static void load_type(lctx *c, vb_convention conv, const char *dir, const char *
     free(data);
     for (int i = 0; i < 6; i++)
         if (i != 2 && (!val[i] || !*val[i]))
-            lerr(c, path, line, "\"%s\" is missing", keys[i]);
+            lerr(c, path, last, "\"%s\" is missing", keys[i]);
     if (c->errors != errors0) return;
     t.name = val[0]; t.title = val[1]; t.abbr = val[2] ? val[2] : ""; t.part = val[3]; t.holds = val[4];
     if (strcmp(t.name, name))

@@ -77,6 +77,9 @@ r["notice"] = {"number": 7, "date": "2021-12-30", "subject": "kết luận của
                "points": ["Thống nhất đánh giá kết quả năm 2021.", "Giao Văn phòng theo dõi."],
                "signer": "Đỗ Quang Khoa"}
 json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+only = {k: r[k] for k in ("convention", "issuer", "place", "notice")}
+only["id"] = "only-notice"
+json.dump(only, open(sys.argv[2].replace("with.json", "only.json"), "w", encoding="utf-8"), ensure_ascii=False)
 r["notice"]["date"] = "30/12/2021"
 del r["notice"]["subject"]
 json.dump(r, open(sys.argv[3], "w", encoding="utf-8"), ensure_ascii=False)
@@ -116,6 +119,16 @@ rc=$?
 grep -qxF "$SAMPLE: ok (minutes, resolution)" "$T_TMP/check" &&
     pass "check --data: the notice where the record holds one, no error where it does not" ||
     fail "check --data lists what each record holds" "exit $rc: $(cat "$T_TMP/check" "$T_TMP/err")"
+"$VANBAN" check "$T_TMP/only.json" --data "$D" >"$T_TMP/check" 2>"$T_TMP/err"
+rc=$?
+[ $rc = 0 ] && grep -qxF "$T_TMP/only.json: ok (notice)" "$T_TMP/check" &&
+    pass "a record holding only the new type is a record" ||
+    fail "a record holding only the new type: check ok (notice)" "exit $rc: $(cat "$T_TMP/check" "$T_TMP/err")"
+"$VANBAN" check "$T_TMP/only.json" >/dev/null 2>"$T_TMP/err"
+rc=$?
+[ $rc = 1 ] && grep -qxF "$T_TMP/only.json: /: record has neither a meeting nor a resolution" "$T_TMP/err" &&
+    pass "without the type's files it holds nothing: the message names the conditions" ||
+    fail "without the type's files only.json holds nothing" "exit $rc: $(head -3 "$T_TMP/err")"
 mkdir -p "$T_TMP/out"
 "$VANBAN" batch "$T_TMP/with.json" "$SAMPLE" -o "$T_TMP/out" -f pdf,docx --data "$D" >/dev/null 2>"$T_TMP/err"
 rc=$?
