@@ -1,12 +1,12 @@
-/* engine.c — loading styles, templates and fonts once; building and
- * writing documents. */
+/* engine.c — loading the record format and types, styles, templates and
+ * fonts once; building and writing documents (vb_engine_render: record ->
+ * type -> model -> layout -> bytes, for render and batch alike). */
 #include "engine.h"
 #include "font.h"
 #include "style.h"
 #include "template.h"
 #include "layout.h"
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

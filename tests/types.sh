@@ -167,4 +167,21 @@ rc=$?
     pass "a template path outside the type's part fails at load" ||
     fail "a template path outside the type's part fails at load" "exit $rc: $(head -3 "$T_TMP/err")"
 
+# a mistake in a type folder stops check, batch and types too: exit 1,
+# the file:line message, nothing written (render: tests/bad/)
+for c in type-template-missing type-holds-unknown type-abbr-twice fields-unknown-type fields-twice; do
+    bd=tests/bad-data/data-$c
+    want=$(sed -n 2p "tests/bad/$c.expect")
+    o=$T_TMP/bad-$c
+    "$VANBAN" check "$SAMPLE" --data "$bd" >/dev/null 2>"$T_TMP/e1"; r1=$?
+    "$VANBAN" batch "$SAMPLE" -o "$o" --data "$bd" >/dev/null 2>"$T_TMP/e2"; r2=$?
+    "$VANBAN" types --data "$bd" >/dev/null 2>"$T_TMP/e3"; r3=$?
+    if [ "$r1$r2$r3" = 111 ] && grep -qxF -- "$want" "$T_TMP/e1" && grep -qF -- "$want" "$T_TMP/e2" &&
+       grep -qxF -- "$want" "$T_TMP/e3" && [ -z "$(ls -A "$o" 2>/dev/null)" ]; then
+        pass "$c: check, batch and types exit 1 with the file:line message, nothing written"
+    else
+        fail "$c: check, batch and types exit 1 with: $want" "exits $r1 $r2 $r3" "$(head -2 "$T_TMP/e1" "$T_TMP/e2" "$T_TMP/e3")"
+    fi
+done
+
 t_done
