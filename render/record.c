@@ -620,14 +620,9 @@ static void hook_block(ctx *c, json_t *j, vb_value *map)
     }
 }
 
-static void hook_resolution(ctx *c, vb_value *map)
+/* compute:numbering — the headings (per level) and articles of `body`. */
+static void hook_numbering(ctx *c, vb_value *map)
 {
-    vb_value *pre = vb_value_get(map, "preamble");
-    if (pre && pre->kind == VB_STR) {
-        vb_value *list = vb_value_new(c->a, VB_LIST);
-        vb_value_push(c->a, list, pre);
-        vb_value_set(c->a, map, "preamble", list);
-    }
     vb_value *body = vb_value_get(map, "body");
     if (!body || body->kind != VB_LIST) return;
     int64_t level[4] = {0}, article = 0;
@@ -692,42 +687,71 @@ static void holds_some(ctx *c, json_t *j)
     vb_buf_free(&b);
 }
 
+/* default-from:PATH — an absent field takes the value at PATH; when
+ * neither is there and PATH's top-level object is absent too, the field
+ * is required ("resolution.date" from "meeting.date"). */
+static void defaults_from(ctx *c, json_t *j, vb_value *root)
+{
+    for (size_t i = 0; i < c->s->nfields; i++) {
+        const field *f = &c->s->fields[i];
+        if (!f->default_from) continue;
+        const char *dot = strrchr(f->path, '.');
+        char *parent = dot ? vb_strndup(c->a, f->path, (size_t)(dot - f->path)) : NULL;
+        json_t *jp = parent ? json_at(j, parent) : j;
+        if (!jp || !json_is_object(jp) || json_at(j, f->path)) continue;
+        vb_value *pv = parent ? vb_value_path(root, parent) : root;
+        vb_value *src = vb_value_path(root, f->default_from);
+        if (src && pv && pv->kind == VB_MAP) {
+            vb_value_set(c->a, pv, dot ? dot + 1 : f->path, src);
+            continue;
+        }
+        size_t top = strcspn(f->default_from, ".");
+        char *topname = vb_strndup(c->a, f->default_from, top);
+        if (json_at(j, topname)) continue;   /* there, but invalid: reported */
+        char *sub = vb_strdup(c->a, f->path), *what = vb_strdup(c->a, f->default_from);
+        for (char *p = sub; *p; p++) if (*p == '.') *p = '/';
+        for (char *p = what; *p; p++) if (*p == '.' || *p == '_') *p = ' ';
+        error_at(c, sub, "required field is missing (there is no %s to take it from)", what);
+    }
+}
+
 static void hook_root(ctx *c, json_t *j, vb_value *map)
 {
-    json_t *jm = json_object_get(j, "meeting"), *jr = json_object_get(j, "resolution"),
-           *jmin = json_object_get(j, "minutes");
-    bool has_m = jm && !json_is_null(jm), has_r = jr && !json_is_null(jr);
+    json_t *jm = json_object_get(j, "meeting"), *jmin = json_object_get(j, "minutes");
+    bool has_m = jm && !json_is_null(jm);
     holds_some(c, j);
     if (jmin && !json_is_null(jmin) && !has_m)
         error_at(c, "minutes", "minutes need the meeting block");
 
     vb_value *meeting = vb_value_get(map, "meeting");
-    vb_value *res = vb_value_get(map, "resolution");
     vb_value *conv = vb_value_get(map, "convention");
 
-    if (has_r && json_is_object(jr)) {
-        json_t *jd = json_object_get(jr, "date");
-        if (!jd || json_is_null(jd)) {
-            vb_value *md = meeting ? vb_value_get(meeting, "date") : NULL;
-            if (md && res) vb_value_set(c->a, res, "date", md);
-            else if (!has_m)
-                error_at(c, "resolution/date",
-                         "required field is missing (there is no meeting date to take it from)");
-        }
-    }
+    defaults_from(c, j, map);
     vb_value *members = meeting ? vb_value_get(meeting, "members") : NULL;
     if (members && conv && !vb_value_get(members, "unit"))
         vb_value_set(c->a, members, "unit",
                      vb_value_str(c->a, strcmp(conv->s, "party") == 0 ? "đồng chí" : "thành viên"));
 }
 
+/* After an object's own fields: texts its templates see as lists, then the
+ * computation its fields file names (compute:NAME, schema.h). */
 static void object_hook(ctx *c, int fi, json_t *j, vb_value *map)
 {
-    const char *p = field_path(c->s, fi);
-    if (!*p) hook_root(c, j, map);
-    else if (strcmp(p, "meeting") == 0) hook_meeting(c, j, map);
-    else if (strcmp(p, "resolution") == 0) hook_resolution(c, map);
-    else if (strcmp(p, "resolution.body.*") == 0) hook_block(c, j, map);
+    if (fi == ROOT) { hook_root(c, j, map); return; }
+    for (int k = 0; k < (int)c->s->nfields; k++) {
+        if (!(c->s->fields[k].flags & VB_F_AS_LIST) || !is_child(c->s, fi, k)) continue;
+        vb_value *v = vb_value_get(map, field_key(c->s, k));
+        if (v && v->kind == VB_STR) {
+            vb_value *list = vb_value_new(c->a, VB_LIST);
+            vb_value_push(c->a, list, v);
+            vb_value_set(c->a, map, field_key(c->s, k), list);
+        }
+    }
+    const char *cp = c->s->fields[fi].compute;
+    if (!cp) return;
+    if (!strcmp(cp, "meeting")) hook_meeting(c, j, map);
+    else if (!strcmp(cp, "numbering")) hook_numbering(c, map);
+    else if (!strcmp(cp, "block")) hook_block(c, j, map);
 }
 
 /* ---------------------------------------------------------------------

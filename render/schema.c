@@ -38,6 +38,8 @@ static char *trim(char *s)
     return s;
 }
 
+const char *const vb_computations[] = { "meeting", "numbering", "block", NULL };
+
 int vb_schema_find(const vb_schema *s, const char *path)
 {
     for (size_t i = 0; i < s->nfields; i++)
@@ -177,13 +179,37 @@ static void field_line(lctx *c, const char *file, int line, char *text, const ch
         if (!strcmp(fl, "required")) f.flags |= VB_F_REQ;
         else if (!strcmp(fl, "nonempty")) f.flags |= VB_F_NONEMPTY;
         else if (!strcmp(fl, "derived")) f.flags |= VB_F_DERIVED;
-        else if (!strncmp(fl, "required-with:", 14) && fl[14]) {
+        else if (!strcmp(fl, "as-list")) f.flags |= VB_F_AS_LIST;
+        else if (!strncmp(fl, "compute:", 8)) {
+            bool known = false;
+            for (const char *const *k = vb_computations; *k; k++) known |= !strcmp(*k, fl + 8);
+            if (!known) {
+                lerr(c, file, line, "unknown computation \"%s\" (meeting, numbering, block)", fl + 8);
+                return;
+            }
+            f.compute = vb_strdup(c->a, fl + 8);
+        } else if (!strncmp(fl, "default-from:", 13) && fl[13]) {
+            f.default_from = vb_strdup(c->a, fl + 13);
+        } else if (!strncmp(fl, "required-with:", 14) && fl[14]) {
             f.flags |= VB_F_REQ_WITH;
             f.req_with = vb_strdup(c->a, fl + 14);
         } else {
-            lerr(c, file, line, "unknown flag \"%s\" (required, required-with:FIELD, nonempty, derived)", fl);
+            lerr(c, file, line, "unknown flag \"%s\" (required, required-with:FIELD, nonempty, derived, "
+                 "as-list, compute:NAME, default-from:FIELD)", fl);
             return;
         }
+    }
+    if (f.compute && f.type != VB_F_OBJ) {
+        lerr(c, file, line, "compute:%s is for objects", f.compute);
+        return;
+    }
+    if ((f.flags & VB_F_AS_LIST) && f.type != VB_F_TEXTS) {
+        lerr(c, file, line, "as-list is for texts");
+        return;
+    }
+    if (f.default_from && strchr(path, '*')) {
+        lerr(c, file, line, "default-from: only for a field outside lists");
+        return;
     }
     if (f.type == VB_F_INT && !f.min && !f.max && !(f.flags & VB_F_DERIVED)) {
         lerr(c, file, line, "a number read from the record needs its range: int:MIN..MAX");
@@ -367,6 +393,10 @@ bool vb_schema_load(vb_arena *a, const char *datadir, vb_schema *out, vb_diag *d
         load_fields(&c, vb_sprintf(a, "%s/%s.fields", pdir, parts[i]), parts[i]);
     for (size_t i = 0; i < out->nfields; i++) {
         const vb_field *f = &out->fields[i];
+        int src = f->default_from ? vb_schema_find(out, f->default_from) : 0;
+        if (src < 0 || (f->default_from && (strchr(f->default_from, '*') || out->fields[src].type != f->type)))
+            lerr(&c, f->file, f->line, "default-from:%s names no field of the same type outside lists",
+                 f->default_from);
         if (!(f->flags & VB_F_REQ_WITH)) continue;
         int w = vb_schema_find(out, f->req_with);
         if (w < 0 || strchr(f->req_with, '.'))

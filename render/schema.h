@@ -33,8 +33,16 @@ enum {
     VB_F_REQ = 1,        /* must be present (within its parent) */
     VB_F_REQ_WITH = 2,   /* must be present when the record has req_with */
     VB_F_NONEMPTY = 4,   /* list: at least one item; text: not blank if given */
-    VB_F_DERIVED = 8     /* computed by vanban; never read from the record */
+    VB_F_DERIVED = 8,    /* computed by vanban; never read from the record */
+    VB_F_AS_LIST = 16    /* texts: templates always see a list */
 };
+
+/* The computations the record reader (record.c) runs on an object once its
+ * fields are checked, named by `compute:NAME` in a fields file:
+ *   meeting    start <= end, attendance, vote counts and percentages
+ *   numbering  numbers the headings and articles of the object's `body`
+ *   block      a body block: its kind, heading level, article paragraphs */
+extern const char *const vb_computations[];   /* NULL-terminated */
 
 typedef struct vb_field {
     const char *path;      /* dotted, "*" for list items */
@@ -42,6 +50,8 @@ typedef struct vb_field {
     unsigned flags;
     int64_t min, max;      /* VB_F_INT */
     const char *req_with;  /* VB_F_REQ_WITH: a top-level field */
+    const char *compute;   /* objects: one of vb_computations, or NULL */
+    const char *default_from;  /* absent: the value of this path (no "*") */
     const char *label;     /* Vietnamese name, for forms and messages */
     const char *doc;       /* meaning (docs/record-format.md); NULL: none */
     const char *derive;    /* default or derived value, for the docs */

@@ -3,6 +3,7 @@
  * Run from the repository root (it reads templates/). */
 #include "check.h"
 #include "schema.h"
+#include "record.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -116,7 +117,16 @@ static void test_mistakes(void)
     fails("", "notice  object | a | b\nnotice.n  int | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:2: a number read from the record needs its range: int:MIN..MAX");
     fails("", "notice  object  mandatory | a | b\n", TYPE,
-          "%s/templates/parts/notice.fields:1: unknown flag \"mandatory\" (required, required-with:FIELD, nonempty, derived)");
+          "%s/templates/parts/notice.fields:1: unknown flag \"mandatory\" (required, required-with:FIELD, nonempty, derived, "
+          "as-list, compute:NAME, default-from:FIELD)");
+    fails("", "notice  object  compute:votes | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:1: unknown computation \"votes\" (meeting, numbering, block)");
+    fails("", "notice  object | a | b\nnotice.body  list  compute:block | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:2: compute:block is for objects");
+    fails("", "notice  object | a | b\nnotice.body  text  as-list | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:2: as-list is for texts");
+    fails("", "notice  object | a | b\nnotice.date  date  default-from:meeting.title | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:2: default-from:meeting.title names no field of the same type outside lists");
     fails("", "Notice  object | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:1: \"Notice\" is not a field path (dotted words of a-z 0-9 _, \"*\" for list items)");
     fails("", "notice  object  required-with:nothing | a | b\n", TYPE,
@@ -158,6 +168,67 @@ static void test_mistakes(void)
     CHECK_STR(msg0(), "/nonexistent/templates: no templates folder here (set VANBAN_DATA or --data)");
 }
 
+/* A new part takes the reader's computations by naming them: numbered
+ * body blocks, a text seen as a list, a date defaulting to the meeting's. */
+static void test_computations(void)
+{
+    fresh("", "notice  object  compute:numbering | a | b\n"
+              "notice.date  date  default-from:meeting.date | a | b\n"
+              "notice.intro  texts  as-list | a | b\n"
+              "notice.intro.*  text | a\n"
+              "notice.body  list  required | a | b\n"
+              "notice.body.*  object  compute:block | a\n"
+              "notice.body.*.heading  text | a | b\n"
+              "notice.body.*.level  int:1..3 | a | b\n"
+              "notice.body.*.paragraph  text | a | b\n"
+              "notice.body.*.items  list | a | b\n"
+              "notice.body.*.items.*  text | a\n"
+              "notice.body.*.article  texts | a | b\n"
+              "notice.body.*.article.*  text | a\n"
+              "notice.body.*.title  text | a | b\n"
+              "notice.body.*.kind  text  derived | a | b\n"
+              "notice.body.*.number  int  derived | a | b\n"
+              "notice.body.*.paragraphs  list  derived | a | b\n"
+              "notice.body.*.paragraphs.*  text  derived | a\n", TYPE);
+    vb_schema s;
+    vb_diag_clear(&D);
+    CHECK(vb_schema_load(A, DIR_, &s, &D));
+    vb_diag_print(&D, stderr);
+    static const char rec[] =
+        "{\"convention\":\"party\",\"issuer\":{\"name\":\"X\",\"code\":\"X\"},"
+        "\"meeting\":{\"title\":\"H\",\"date\":\"2024-05-06\"},"
+        "\"notice\":{\"intro\":\"Mở đầu\",\"body\":[{\"heading\":\"A\"},{\"article\":\"Điều một\"},"
+        "{\"heading\":\"B\"},{\"article\":[\"x\",\"y\"]}]}}";
+    vb_record r;
+    vb_diag_clear(&D);
+    CHECK(vb_record_parse(&s, A, "n.json", 0, rec, strlen(rec), &r, &D));
+    vb_diag_print(&D, stderr);
+    if (!r.root) return;
+    vb_value *v = vb_value_path(r.root, "notice.date");
+    CHECK(v && v->kind == VB_STR && !strcmp(v->s, "2024-05-06"));
+    v = vb_value_path(r.root, "notice.intro.0");
+    CHECK(v && v->kind == VB_STR && !strcmp(v->s, "Mở đầu"));
+    v = vb_value_path(r.root, "notice.body.2.number");
+    CHECK(v && v->kind == VB_INT && v->i == 2);
+    v = vb_value_path(r.root, "notice.body.3.number");
+    CHECK(v && v->kind == VB_INT && v->i == 2);
+    v = vb_value_path(r.root, "notice.body.1.paragraphs.0");
+    CHECK(v && v->kind == VB_STR && !strcmp(v->s, "Điều một"));
+    v = vb_value_path(r.root, "notice.body.0.kind");
+    CHECK(v && v->kind == VB_STR && !strcmp(v->s, "heading"));
+    /* no meeting to take the date from: required, in the reader's words */
+    static const char nodate[] =
+        "{\"convention\":\"party\",\"issuer\":{\"name\":\"X\",\"code\":\"X\"},"
+        "\"notice\":{\"body\":[{\"paragraph\":\"p\"},{\"paragraph\":\"q\",\"heading\":\"h\"}]}}";
+    vb_diag_clear(&D);
+    CHECK(!vb_record_parse(&s, A, "n.json", 0, nodate, strlen(nodate), &r, &D));
+    CHECK(D.errors == 2);
+    CHECK_STR(D.n > 0 ? D.items[0].msg : "", "n.json: /notice/body/1: a block has exactly one of \"heading\", "
+              "\"paragraph\", \"items\" or \"article\"; this one has \"heading\" and \"paragraph\"");
+    CHECK_STR(D.n > 1 ? D.items[1].msg : "", "n.json: /notice/date: required field is missing (there is no "
+              "meeting date to take it from)");
+}
+
 int main(void)
 {
     A = vb_arena_new();
@@ -165,6 +236,7 @@ int main(void)
     snprintf(DIR_, sizeof DIR_, "/tmp/vb-unit-schema.%d", (int)getpid());
     test_repository();
     test_mistakes();
+    test_computations();
     if (system(vb_sprintf(A, "rm -rf %s", DIR_)) != 0) CHECK(!"cleanup");
     vb_diag_free(&D);
     vb_arena_free(A);
