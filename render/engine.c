@@ -153,6 +153,13 @@ bool vb_engine_build(vb_engine *e, const vb_record *r, const char *type, vb_doc 
         vb_error(d, VB_EXIT_USAGE, "vanban: unknown document type \"%s\" for the %s convention (have: %s)", type,
                  conv_dir(r->convention), vb_buf_cstr(&b));
         vb_buf_free(&b);
+        /* a template alone, as before types were files: say what is missing */
+        bool plain = strlen(type) <= 40 && !strchr(type, '/') && *type != '.';
+        char p[PATH_MAX];
+        if (plain && (size_t)snprintf(p, sizeof p, "%s/templates/%s/%s.tpl", e->datadir, conv_dir(r->convention),
+                                      type) < sizeof p && access(p, R_OK) == 0)
+            vb_error(d, VB_EXIT_USAGE, "%s: a template without %s.type beside it is not a document type "
+                     "(templates/README.md, \"Document types\")", p, type);
         return false;
     }
     const vb_style *st = get_style(e, r->convention, d);

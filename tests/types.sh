@@ -167,6 +167,15 @@ rc=$?
     pass "a template path outside the type's part fails at load" ||
     fail "a template path outside the type's part fails at load" "exit $rc: $(head -3 "$T_TMP/err")"
 
+# a template alone (the way types were added before) is not a type, and
+# the message says what is missing
+rm "$D/templates/party/notice.type"
+"$VANBAN" render "$T_TMP/with.json" -t notice -o "$T_TMP/x.pdf" --data "$D" 2>"$T_TMP/err"
+rc=$?
+[ $rc = 2 ] && grep -qxF "$D/templates/party/notice.tpl: a template without notice.type beside it is not a document type (templates/README.md, \"Document types\")" "$T_TMP/err" &&
+    pass "a template without its .type: exit 2, naming the missing file" ||
+    fail "a template without its .type: exit 2 naming notice.type" "exit $rc: $(head -3 "$T_TMP/err")"
+
 # a mistake in a type folder stops check, batch and types too: exit 1,
 # the file:line message, nothing written (render: tests/bad/)
 for c in type-template-missing type-holds-unknown type-abbr-twice fields-unknown-type fields-twice; do
