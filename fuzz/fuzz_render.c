@@ -32,10 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vb_diag d;
     vb_diag_init(&d);
     vb_record r;
-    if (vb_record_parse(a, "fuzz.json", 0, (const char *)data, size, &r, &d)) {
-        static const char *types[] = { "resolution", "minutes" };
-        for (int t = 0; t < 2; t++) {
-            if (t == 0 ? !r.has_resolution : !r.has_minutes) continue;
+    if (vb_record_parse(vb_engine_schema(g_engine), a, "fuzz.json", 0, (const char *)data, size, &r, &d)) {
+        const char *types[64];
+        size_t nt = vb_engine_held(g_engine, &r, types, 64);
+        for (size_t t = 0; t < nt; t++) {
             vb_doc *doc = NULL;
             size_t e0 = d.errors;
             if (!vb_engine_build(g_engine, &r, types[t], &doc, &d)) {

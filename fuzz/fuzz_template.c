@@ -20,6 +20,7 @@
 
 static vb_arena *g_arena;
 static vb_style g_style;
+static vb_schema g_schema;
 static vb_record g_rec[2];
 static int g_nrec;
 static int g_fd = -1;
@@ -41,10 +42,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fprintf(stderr, "fuzz_template: cannot load %s (set VANBAN_DATA to the repository)\n", path);
         exit(1);
     }
+    if (!vb_schema_load(g_arena, repo, &g_schema, &d)) {
+        vb_diag_print(&d, stderr);
+        fprintf(stderr, "fuzz_template: cannot load the record format\n");
+        exit(1);
+    }
     static const char *recs[] = { "samples/haiphong-2021-12-28.json", "samples/namdinh-hdnd-2023-01-05.json" };
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof path, "%s/%s", repo, recs[i]);
-        if (vb_record_load(g_arena, path, &g_rec[g_nrec], &d)) g_nrec++;
+        if (vb_record_load(&g_schema, g_arena, path, &g_rec[g_nrec], &d)) g_nrec++;
     }
     if (!g_nrec) { vb_diag_print(&d, stderr); fprintf(stderr, "fuzz_template: no sample record\n"); exit(1); }
     char fdir[4096];
@@ -76,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vb_diag d;
     vb_diag_init(&d);
     vb_template *t = NULL;
-    bool ok = vb_template_load(a, g_path, &g_style, &t, &d);
+    bool ok = vb_template_load(a, g_path, &g_style, &g_schema, &t, &d);
     if (ok) {
         FUZZ_ASSERT(t != NULL, "loaded without a template");
         for (int i = 0; i < g_nrec; i++) {

@@ -11,10 +11,11 @@
  *
  * Workers are threads, each with its own vb_engine (fonts, styles and
  * templates loaded once per worker; engines are never shared: FreeType is
- * not thread-safe).  A worker takes the next unit, parses the record once,
- * builds each document type once, lays it out once (the PDF is written
- * from that layout and the page count comes from it, for DOCX too) and
- * writes every format atomically to OUT/<id>.<type>.<format>.
+ * not thread-safe).  A worker takes the next unit, parses the record once
+ * and, for each document type it holds (or of -t), makes every format
+ * through vb_engine_render, the entry `vanban render` uses too (one model,
+ * one layout: the page count comes from it, for DOCX too), and writes each
+ * atomically to OUT/<id>.<type>.<format>.
  *
  * Two records with the same id would write the same files: the first in
  * input order is rendered, every later one is an error.  To decide that
@@ -46,10 +47,6 @@
 #include <unistd.h>
 
 int vb_batch_main(int argc, char **argv);
-
-/* pdf.c: the PDF of an existing layout (vb_pdf_write is layout + this).
- * Declared here because no header does; the batch lays a document out
- * once and takes its page count from that layout. */
 
 #define MAX_WORKERS 64      /* vb.c tracks 64 temporary files; a worker has one at a time */
 #define MAX_TYPES 16
@@ -540,26 +537,18 @@ static bool read_unit(const unit *u, char **data, size_t *len, vb_diag *d)
     return true;
 }
 
-/* The types to render for a record: -t restricted to what the record
- * holds, else what it holds (resolution, minutes) and any other type of
- * its convention, as `vanban check` does. */
+/* The types to render for a record: those it holds (each type's condition,
+ * as `vanban check` lists them), or of -t those it holds; a -t type its
+ * convention does not have stays, so that it is reported. */
 static size_t record_types(vb_engine *e, const vb_record *r, const char **out)
 {
+    if (!opt.ntypes) return vb_engine_held(e, r, out, MAX_TYPES);
     size_t n = 0;
-    if (opt.ntypes) {
-        for (size_t i = 0; i < opt.ntypes; i++) {
-            if (!strcmp(opt.types[i], "resolution") && !r->has_resolution) continue;
-            if (!strcmp(opt.types[i], "minutes") && !r->has_minutes) continue;
-            out[n++] = opt.types[i];
-        }
-        return n;
+    for (size_t i = 0; i < opt.ntypes; i++) {
+        const vb_doctype *t = vb_engine_type(e, r->convention, opt.types[i]);
+        if (t && !vb_schema_holds(t, r->root)) continue;
+        out[n++] = opt.types[i];
     }
-    if (r->has_resolution) out[n++] = "resolution";
-    if (r->has_minutes) out[n++] = "minutes";
-    const char **all;
-    size_t m = vb_engine_types(e, r->convention, &all);
-    for (size_t i = 0; i < m && n < MAX_TYPES; i++)
-        if (strcmp(all[i], "resolution") && strcmp(all[i], "minutes")) out[n++] = all[i];
     return n;
 }
 
@@ -648,53 +637,46 @@ static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
     }
     if (!todo) return true;
 
-    vb_doc *doc = NULL;
-    vb_layout *l = NULL;
-    bool built = false, interrupted = false;
+    bool interrupted = false;
     bool loaded = worker_loaded(w, rec->convention, type, false);
-    /* (vb_engine_has_type allocates in the engine's arena: asked once) */
-    if (!loaded && !vb_engine_has_type(w->e, rec->convention, type)) {
+    if (!vb_engine_has_type(w->e, rec->convention, type)) {
         vb_error(bd, VB_EXIT_INPUT, "%s: there is no \"%s\" document for the %s convention", where(a, u),
                  type, rec->convention == VB_PARTY ? "party" : "state");
-    } else {
-        /* the engine loads a style or template when first used: that is
-         * serialised (style.c parses with strtok) */
-        bool first_time = !loaded;
-        if (first_time) pthread_mutex_lock(&load_mu);
-        built = vb_engine_build(w->e, rec, type, &doc, bd);
-        if (first_time) {
-            pthread_mutex_unlock(&load_mu);
-            if (built) worker_loaded(w, rec->convention, type, true);
-        }
+        return true;
     }
-    if (built) {
-        /* one layout: the PDF is written from it, and it gives the page
-         * count of every format; its messages belong to the PDF (as in
-         * vanban render, where the DOCX writer does not lay out pages) */
-        vb_diag ld;
-        vb_diag_init(&ld);
-        long pages = -1;
-        if (vb_layout_run(doc, vb_engine_fonts(w->e), &l, &ld)) pages = (long)l->npages;
-        else if (l) { vb_layout_free(l); l = NULL; }
-        for (size_t k = 0; k < opt.nformats; k++) {
-            doc_result *r = &res[k];
-            if (r->skipped) continue;
-            vb_buf bytes = { 0 };
-            bool wrote = false, pdf = opt.formats[k]->write == vb_pdf_write;
-            if (pdf) diag_append(&r->msgs, &ld);
-            if (!gate_enter()) { interrupted = true; break; }
-            if (pdf) wrote = l && vb_pdf_write_layout(l, doc, vb_engine_fonts(w->e), &bytes, &r->msgs);
-            else wrote = vb_engine_write(w->e, doc, opt.formats[k], &bytes, &r->msgs);
-            if (wrote) wrote = vb_write_atomic(r->output, bytes.data, bytes.len, &r->msgs);
-            gate_leave();
-            r->ok = wrote;
-            if (wrote) { r->pages = pages; r->bytes = (long long)bytes.len; }
-            vb_buf_free(&bytes);
-        }
-        vb_diag_free(&ld);
+    /* the formats still to make, through the engine's one entry */
+    const vb_backend *fmts[MAX_FORMATS];
+    size_t idx[MAX_FORMATS], nf = 0;
+    for (size_t k = 0; k < opt.nformats; k++)
+        if (!res[k].skipped) { idx[nf] = k; fmts[nf++] = opt.formats[k]; }
+    vb_output outs[MAX_FORMATS];
+    /* the engine loads a style or template when first used: that is
+     * serialised (style.c parses with strtok) */
+    if (!loaded) pthread_mutex_lock(&load_mu);
+    bool built = vb_engine_render(w->e, rec, type, fmts, nf, true, outs, bd);
+    if (!loaded) {
+        pthread_mutex_unlock(&load_mu);
+        /* a model built at least once: the template loaded */
+        for (size_t i = 0; i < nf; i++) if (outs[i].ok) built = true;
+        if (built) worker_loaded(w, rec->convention, type, true);
     }
-    vb_layout_free(l);
-    vb_doc_free(doc);
+    for (size_t i = 0; i < nf; i++) {
+        doc_result *r = &res[idx[i]];
+        vb_output *o = &outs[i];
+        diag_append(&r->msgs, &o->msgs);
+        bool wrote = o->ok;
+        if (!interrupted && wrote) {
+            if (!gate_enter()) interrupted = true;
+            else {
+                wrote = vb_write_atomic(r->output, o->bytes.data, o->bytes.len, &r->msgs);
+                gate_leave();
+            }
+        }
+        r->ok = wrote && !interrupted;
+        if (r->ok) { r->pages = o->pages; r->bytes = (long long)o->bytes.len; }
+        vb_buf_free(&o->bytes);
+        vb_diag_free(&o->msgs);
+    }
     return !interrupted;
 }
 
@@ -709,7 +691,7 @@ static void do_unit(worker *w, size_t ui, vb_buf *rb)
     char *data = NULL;
     size_t len = 0;
     vb_record rec;
-    bool ok = read_unit(u, &data, &len, &rd) && vb_record_parse(a, f->path, u->line, data, len, &rec, &rd);
+    bool ok = read_unit(u, &data, &len, &rd) && vb_record_parse(vb_engine_schema(w->e), a, f->path, u->line, data, len, &rec, &rd);
     free(data);
     size_t first = 0;
     const char *dup_id = NULL;

@@ -1,11 +1,12 @@
-/* engine.c — loading styles, templates and fonts once; building and
- * writing documents. */
+/* engine.c — loading the record format and types, styles, templates and
+ * fonts once; building and writing documents (vb_engine_render: record ->
+ * type -> model -> layout -> bytes, for render and batch alike). */
 #include "engine.h"
 #include "font.h"
 #include "style.h"
 #include "template.h"
+#include "layout.h"
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,8 @@ struct vb_engine {
     vb_style style[2];
     bool style_loaded[2];
     tpl_entry *tpls; size_t ntpl, cap;
-    const char **types[2]; size_t ntypes[2];   /* listed once per convention */
-    bool types_listed[2];
+    vb_schema schema;                          /* the record format and types */
+    const char **types[2]; size_t ntypes[2];   /* type names per convention */
 };
 
 static const char *conv_dir(vb_convention c) { return c == VB_PARTY ? "party" : "state"; }
@@ -37,7 +38,7 @@ static bool is_dir(const char *p) { struct stat st; return stat(p, &st) == 0 && 
 
 /* Where the data lives: $VANBAN_DATA, else the folder of the executable
  * when it holds templates/ (a build tree), else the installed VB_DATADIR. */
-static const char *find_datadir(void)
+const char *vb_find_datadir(void)
 {
     static char buf[PATH_MAX];
     const char *env = getenv("VANBAN_DATA");
@@ -58,12 +59,18 @@ bool vb_engine_open(const char *datadir, const char *fonts_dir, vb_engine **out,
 {
     vb_engine *e = vb_xcalloc(1, sizeof *e);
     e->a = vb_arena_new();
-    e->datadir = vb_strdup(e->a, datadir ? datadir : find_datadir());
+    e->datadir = vb_strdup(e->a, datadir ? datadir : vb_find_datadir());
     char *tdir = vb_sprintf(e->a, "%s/templates", e->datadir);
     if (!is_dir(tdir)) {
         vb_error(d, VB_EXIT_SYSTEM, "%s: no templates folder here (set VANBAN_DATA or --data)", tdir);
         vb_engine_close(e);
         return false;
+    }
+    if (!vb_schema_load(e->a, e->datadir, &e->schema, d)) { vb_engine_close(e); return false; }
+    for (int c = 0; c < 2; c++) {
+        e->types[c] = vb_alloc(e->a, (e->schema.ntypes + 1) * sizeof *e->types[c]);
+        for (size_t i = 0; i < e->schema.ntypes; i++)
+            if (e->schema.types[i].conv == (vb_convention)c) e->types[c][e->ntypes[c]++] = e->schema.types[i].name;
     }
     const char *fd = fonts_dir ? fonts_dir : vb_sprintf(e->a, "%s/fonts", e->datadir);
     if (!vb_fonts_open(fd, "Times New Roman", &e->fonts, d)) { vb_engine_close(e); return false; }
@@ -98,50 +105,31 @@ static const vb_style *get_style(vb_engine *e, vb_convention c, vb_diag *d)
     return &e->style[c];
 }
 
-/* A type name is a plain word: it becomes part of a path. */
-static bool type_ok(const char *t)
+const vb_schema *vb_engine_schema(const vb_engine *e) { return &e->schema; }
+
+const vb_doctype *vb_engine_type(const vb_engine *e, vb_convention c, const char *type)
 {
-    if (!t || !*t || strlen(t) > 40) return false;
-    for (const char *p = t; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')) return false;
-    return true;
+    return type ? vb_schema_type(&e->schema, c, type) : NULL;
 }
 
 bool vb_engine_has_type(vb_engine *e, vb_convention c, const char *type)
 {
-    if (!type_ok(type)) return false;
-    /* asked for every document of a batch: no allocation in the engine's arena */
-    char p[PATH_MAX];
-    if ((size_t)snprintf(p, sizeof p, "%s/templates/%s/%s.tpl", e->datadir, conv_dir(c), type) >= sizeof p) return false;
-    return access(p, R_OK) == 0;
+    return vb_engine_type(e, c, type) != NULL;
 }
-
-static int cmpstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
 size_t vb_engine_types(vb_engine *e, vb_convention c, const char ***out)
 {
-    /* a batch asks for every record: list the folder once, and allocate
-     * nothing more in the engine's arena afterwards */
-    int ci = c == VB_PARTY ? 0 : 1;
-    if (e->types_listed[ci]) { *out = e->types[ci]; return e->ntypes[ci]; }
-    char *dir = vb_sprintf(e->a, "%s/templates/%s", e->datadir, conv_dir(c));
-    DIR *dp = opendir(dir);
-    size_t n = 0, cap = 8;
-    const char **v = vb_alloc(e->a, cap * sizeof *v);
-    if (dp) {
-        struct dirent *de;
-        while ((de = readdir(dp))) {
-            size_t l = strlen(de->d_name);
-            if (l > 4 && !strcmp(de->d_name + l - 4, ".tpl")) {
-                if (n == cap) { const char **nv = vb_alloc(e->a, cap * 2 * sizeof *nv); memcpy(nv, v, cap * sizeof *v); v = nv; cap *= 2; }
-                v[n++] = vb_strndup(e->a, de->d_name, l - 4);
-            }
-        }
-        closedir(dp);
+    *out = e->types[c];
+    return e->ntypes[c];
+}
+
+size_t vb_engine_held(vb_engine *e, const vb_record *r, const char **out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < e->ntypes[r->convention] && n < cap; i++) {
+        const vb_doctype *t = vb_engine_type(e, r->convention, e->types[r->convention][i]);
+        if (vb_schema_holds(t, r->root)) out[n++] = t->name;
     }
-    qsort(v, n, sizeof *v, cmpstr);
-    e->types[ci] = v; e->ntypes[ci] = n; e->types_listed[ci] = true;
-    *out = v;
     return n;
 }
 
@@ -149,9 +137,8 @@ static vb_template *get_template(vb_engine *e, vb_convention c, const char *type
 {
     for (size_t i = 0; i < e->ntpl; i++)
         if (e->tpls[i].conv == c && !strcmp(e->tpls[i].type, type)) return e->tpls[i].t;
-    char *p = vb_sprintf(e->a, "%s/templates/%s/%s.tpl", e->datadir, conv_dir(c), type);
     vb_template *t;
-    if (!vb_template_load(e->a, p, st, &t, d)) return NULL;
+    if (!vb_template_load(e->a, vb_engine_type(e, c, type)->tpl, st, &e->schema, &t, d)) return NULL;
     if (e->ntpl == e->cap) { e->cap = e->cap ? e->cap * 2 : 8; e->tpls = vb_xrealloc(e->tpls, e->cap * sizeof *e->tpls); }
     e->tpls[e->ntpl++] = (tpl_entry){ c, vb_strdup(e->a, type), t };
     return t;
@@ -159,7 +146,8 @@ static vb_template *get_template(vb_engine *e, vb_convention c, const char *type
 
 bool vb_engine_build(vb_engine *e, const vb_record *r, const char *type, vb_doc **out, vb_diag *d)
 {
-    if (!type_ok(type) || !vb_engine_has_type(e, r->convention, type)) {
+    const vb_doctype *dt = vb_engine_type(e, r->convention, type);
+    if (!dt) {
         const char **types;
         size_t n = vb_engine_types(e, r->convention, &types);
         vb_buf b = {0};
@@ -167,6 +155,13 @@ bool vb_engine_build(vb_engine *e, const vb_record *r, const char *type, vb_doc 
         vb_error(d, VB_EXIT_USAGE, "vanban: unknown document type \"%s\" for the %s convention (have: %s)", type,
                  conv_dir(r->convention), vb_buf_cstr(&b));
         vb_buf_free(&b);
+        /* a template alone, as before types were files: say what is missing */
+        bool plain = strlen(type) <= 40 && !strchr(type, '/') && *type != '.';
+        char p[PATH_MAX];
+        if (plain && (size_t)snprintf(p, sizeof p, "%s/templates/%s/%s.tpl", e->datadir, conv_dir(r->convention),
+                                      type) < sizeof p && access(p, R_OK) == 0)
+            vb_error(d, VB_EXIT_USAGE, "%s: a template without %s.type beside it is not a document type "
+                     "(templates/README.md, \"Document types\")", p, type);
         return false;
     }
     const vb_style *st = get_style(e, r->convention, d);
@@ -176,6 +171,13 @@ bool vb_engine_build(vb_engine *e, const vb_record *r, const char *type, vb_doc 
     vb_doc *doc = vb_doc_new(st);
     doc->type = vb_strdup(doc->arena, type);
     if (!vb_template_render(t, r, doc, d)) { vb_doc_free(doc); return false; }
+    /* a template need not @require its part: the type's condition decides */
+    if (!vb_schema_holds(dt, r->root)) {
+        vb_error(d, VB_EXIT_INPUT, "%s%s: this record has no \"%s\"; it holds no %s", r->file,
+                 r->line ? vb_sprintf(doc->arena, ":%d", r->line) : "", dt->holds, dt->name);
+        vb_doc_free(doc);
+        return false;
+    }
     int64_t when;
     if (vb_source_date(&when)) doc->date = when;
     else if (getenv("SOURCE_DATE_EPOCH") && *getenv("SOURCE_DATE_EPOCH"))
@@ -190,11 +192,55 @@ bool vb_engine_write(vb_engine *e, const vb_doc *doc, const vb_backend *b, vb_bu
     return b->write(doc, e->fonts, out, d);
 }
 
+bool vb_engine_render(vb_engine *e, const vb_record *r, const char *type, const vb_backend *const *formats,
+                      size_t nformats, bool want_pages, vb_output *outs, vb_diag *d)
+{
+    for (size_t k = 0; k < nformats; k++) {
+        outs[k] = (vb_output){ .pages = -1 };
+        vb_diag_init(&outs[k].msgs);
+    }
+    vb_doc *doc = NULL;
+    if (!vb_engine_build(e, r, type, &doc, d)) return false;
+    bool need_layout = want_pages;
+    for (size_t k = 0; k < nformats; k++) need_layout |= formats[k]->write_layout != NULL;
+    /* one layout: the backends that draw pages write from it, and it gives
+     * the page count of every format; its messages belong to those
+     * backends (the DOCX writer lays out no pages) */
+    vb_layout *l = NULL;
+    vb_diag ld;
+    vb_diag_init(&ld);
+    long pages = -1;
+    if (need_layout) {
+        if (vb_layout_run(doc, e->fonts, &l, &ld)) pages = (long)l->npages;
+        else if (l) { vb_layout_free(l); l = NULL; }
+    }
+    bool all = true;
+    for (size_t k = 0; k < nformats; k++) {
+        vb_output *o = &outs[k];
+        const vb_backend *b = formats[k];
+        if (b->write_layout) {
+            for (size_t i = 0; i < ld.n; i++) {
+                if (ld.items[i].sev == VB_ERROR) vb_error(&o->msgs, ld.exit_code, "%s", ld.items[i].msg);
+                else vb_warn(&o->msgs, "%s", ld.items[i].msg);
+            }
+            o->ok = l && b->write_layout(l, doc, e->fonts, &o->bytes, &o->msgs);
+        } else {
+            o->ok = b->write(doc, e->fonts, &o->bytes, &o->msgs);
+        }
+        if (o->ok) o->pages = pages;
+        all &= o->ok;
+    }
+    vb_diag_free(&ld);
+    vb_layout_free(l);
+    vb_doc_free(doc);
+    return all;
+}
+
 /* ---- the backend table ---- */
 const vb_backend vb_backends[] = {
-    { "pdf", ".pdf", vb_pdf_write },
-    { "docx", ".docx", vb_docx_write },
-    { NULL, NULL, NULL }
+    { "pdf", ".pdf", vb_pdf_write, vb_pdf_write_layout },
+    { "docx", ".docx", vb_docx_write, NULL },
+    { NULL, NULL, NULL, NULL }
 };
 
 const vb_backend *vb_backend_find(const char *name)

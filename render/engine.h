@@ -19,15 +19,37 @@ void vb_engine_close(vb_engine *e);
 const char *vb_engine_datadir(const vb_engine *e);
 struct vb_fonts *vb_engine_fonts(vb_engine *e);
 
-/* Is `type` a document type with a template for this convention? */
+/* The record format and the document types (schema.h), read at open. */
+const vb_schema *vb_engine_schema(const vb_engine *e);
+/* The document type `type` of a convention, or NULL. */
+const vb_doctype *vb_engine_type(const vb_engine *e, vb_convention c, const char *type);
 bool vb_engine_has_type(vb_engine *e, vb_convention c, const char *type);
-/* Document types available for a convention (names of *.tpl), sorted;
- * the folder is read once per engine. */
+/* Document types of a convention (templates/CONV/NAME.type), sorted. */
 size_t vb_engine_types(vb_engine *e, vb_convention c, const char ***out);
+/* The types a record holds (its condition is met), sorted: at most cap. */
+size_t vb_engine_held(vb_engine *e, const vb_record *r, const char **out, size_t cap);
 
 /* Record -> model (template + style of the record's convention). */
 bool vb_engine_build(vb_engine *e, const vb_record *r, const char *type, vb_doc **out, vb_diag *d);
 /* Model -> file bytes through a backend. */
 bool vb_engine_write(vb_engine *e, const vb_doc *doc, const vb_backend *b, vb_buf *out, vb_diag *d);
+
+/* The one entry from a record to files: record -> type -> model -> (one
+ * layout, when a backend draws pages or want_pages) -> the bytes of each
+ * format.  outs[k] gets format k's bytes, messages and page count (-1 when
+ * not laid out); the caller frees bytes and msgs.  Messages of building
+ * the model go to d.  False when the model or any format failed. */
+typedef struct vb_output {
+    vb_buf bytes;
+    vb_diag msgs;
+    long pages;
+    bool ok;
+} vb_output;
+bool vb_engine_render(vb_engine *e, const vb_record *r, const char *type, const vb_backend *const *formats,
+                      size_t nformats, bool want_pages, vb_output *outs, vb_diag *d);
+
+/* Where the data lives: $VANBAN_DATA, else the folder of the executable
+ * when it holds templates/ (a build tree), else the installed VB_DATADIR. */
+const char *vb_find_datadir(void);
 
 #endif

@@ -64,10 +64,13 @@ static const char usage_fonts[] =
 
 static const char usage_types[] =
     "usage: vanban types [--data DIR]\n"
-    "Print the document types of each convention (party, state), one line each.\n"
+    "Print the document types of each convention (party, state): a line of their\n"
+    "names, then one line a type: its title as printed, the abbreviation of its\n"
+    "number line and the field a record must have to hold it.\n"
     "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
     "  -h, --help            this help\n"
-    "Exit status: 0 ok, 2 usage, 3 no templates folder.\n";
+    "Exit status: 0 ok, 1 a mistake in a type or fields file, 2 usage,\n"
+    "3 no templates folder.\n";
 
 static bool is_help(const char *a) { return !strcmp(a, "-h") || !strcmp(a, "--help"); }
 
@@ -163,21 +166,36 @@ static int cmd_render(int argc, char **argv)
     vb_buf out = {0};
     int code = 0;
     vb_record r;
-    if (!vb_record_load(a, in, &r, &d)) goto done;
+    vb_schema schema;
+    vb_output o = { .pages = -1 };
+    vb_diag_init(&o.msgs);
+    /* the record is read before the fonts are opened: its mistakes come first */
+    if (!vb_schema_load(a, data ? data : vb_find_datadir(), &schema, &d)) goto done;
+    if (!vb_record_load(&schema, a, in, &r, &d)) goto done;
     if (!vb_engine_open(data, fonts, &e, &d)) goto done;
-    if (!vb_engine_build(e, &r, type, &doc, &d)) goto done;
-    if (dump && !strcmp(dump, "model")) vb_doc_dump(doc, stdout);
-    if (dump && !strcmp(dump, "layout")) {
-        vb_layout *l;
-        if (!vb_layout_run(doc, vb_engine_fonts(e), &l, &d)) goto done;
-        vb_layout_dump(l, stdout);
-        vb_layout_free(l);
+    if (dump) {
+        if (!vb_engine_build(e, &r, type, &doc, &d)) goto done;
+        if (!strcmp(dump, "model")) vb_doc_dump(doc, stdout);
+        if (!strcmp(dump, "layout")) {
+            vb_layout *l;
+            if (!vb_layout_run(doc, vb_engine_fonts(e), &l, &d)) goto done;
+            vb_layout_dump(l, stdout);
+            vb_layout_free(l);
+        }
     }
     if (outp) {
-        if (!vb_engine_write(e, doc, be, &out, &d)) goto done;
-        if (!vb_write_atomic(outp, out.data, out.len, &d)) goto done;
+        vb_diag_free(&o.msgs);
+        bool ok = vb_engine_render(e, &r, type, &be, 1, false, &o, &d);
+        for (size_t i = 0; i < o.msgs.n; i++) {
+            if (o.msgs.items[i].sev == VB_ERROR) vb_error(&d, o.msgs.exit_code, "%s", o.msgs.items[i].msg);
+            else vb_warn(&d, "%s", o.msgs.items[i].msg);
+        }
+        if (!ok) goto done;
+        if (!vb_write_atomic(outp, o.bytes.data, o.bytes.len, &d)) goto done;
     }
 done:
+    vb_buf_free(&o.bytes);
+    vb_diag_free(&o.msgs);
     code = d.errors ? (d.exit_code ? d.exit_code : VB_EXIT_INPUT) : 0;
     vb_buf_free(&out);
     vb_doc_free(doc);
@@ -205,30 +223,29 @@ static int cmd_check(int argc, char **argv)
     if (!nfiles) return usage_error("check", usage_check, "no record given%s", "");
     int code = 0;
     vb_engine *e = NULL;
+    vb_arena *sa = vb_arena_new();
+    vb_schema schema;
+    vb_diag sd;
+    vb_diag_init(&sd);
+    if (!vb_schema_load(sa, data ? data : vb_find_datadir(), &schema, &sd)) {
+        vb_arena_free(sa);
+        return finish(&sd, sd.exit_code ? sd.exit_code : VB_EXIT_INPUT);
+    }
+    vb_diag_free(&sd);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--data") || !strcmp(argv[i], "--fonts")) { i++; continue; }
         vb_diag d;
         vb_diag_init(&d);
         vb_arena *a = vb_arena_new();
         vb_record r;
-        bool ok = vb_record_load(a, argv[i], &r, &d);
+        bool ok = vb_record_load(&schema, a, argv[i], &r, &d);
         if (ok && !e && !vb_engine_open(data, fonts, &e, &d)) ok = false;
         vb_buf held = {0};
         if (ok) {
-            const char **types;
-            size_t n = vb_engine_types(e, r.convention, &types);
-            /* the record's own documents first, in the reference order */
-            const char *order[64];
-            size_t m = 0;
-            if (r.has_resolution) order[m++] = "resolution";
-            if (r.has_minutes) order[m++] = "minutes";
-            for (size_t k = 0; k < n && m < 64; k++)
-                if (strcmp(types[k], "resolution") && strcmp(types[k], "minutes")) order[m++] = types[k];
-            types = order;
-            n = m;
+            /* exactly the documents the record holds, by their conditions */
+            const char *types[64];
+            size_t n = vb_engine_held(e, &r, types, 64);
             for (size_t k = 0; k < n; k++) {
-                if (!strcmp(types[k], "resolution") && !r.has_resolution) continue;
-                if (!strcmp(types[k], "minutes") && !r.has_minutes) continue;
                 vb_doc *doc = NULL;
                 vb_layout *l = NULL;
                 if (vb_engine_build(e, &r, types[k], &doc, &d) && vb_layout_run(doc, vb_engine_fonts(e), &l, &d))
@@ -246,6 +263,7 @@ static int cmd_check(int argc, char **argv)
         vb_arena_free(a);
     }
     vb_engine_close(e);
+    vb_arena_free(sa);
     return code;
 }
 
@@ -268,6 +286,14 @@ static int cmd_fonts(int argc, char **argv)
     return finish(&d, 0);
 }
 
+/* s and spaces to `width` characters (printf pads bytes, not UTF-8). */
+static void put_padded(const char *s, int width)
+{
+    int n = 0;
+    for (const char *p = s; *p; p++) n += ((unsigned char)*p & 0xC0) != 0x80;
+    printf("%s%*s", s, width > n ? width - n : 1, "");
+}
+
 static int cmd_types(int argc, char **argv)
 {
     const char *data = NULL;
@@ -277,12 +303,20 @@ static int cmd_types(int argc, char **argv)
     vb_diag_init(&d);
     vb_engine *e = NULL;
     if (!vb_engine_open(data, NULL, &e, &d)) return finish(&d, d.exit_code);
+    /* "party: a b" first (scripts read that line), then one line a type */
     for (int c = 0; c < 2; c++) {
         const char **t;
         size_t n = vb_engine_types(e, (vb_convention)c, &t);
         printf("%s:", c == VB_PARTY ? "party" : "state");
         for (size_t i = 0; i < n; i++) printf(" %s", t[i]);
         printf("\n");
+        for (size_t i = 0; i < n; i++) {
+            const vb_doctype *dt = vb_engine_type(e, (vb_convention)c, t[i]);
+            printf("  %-12s ", dt->name);
+            put_padded(dt->title, 14);
+            put_padded(*dt->abbr ? dt->abbr : "-", 6);
+            printf("when the record has %s\n", dt->holds);
+        }
     }
     vb_engine_close(e);
     return finish(&d, 0);

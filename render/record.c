@@ -6,13 +6,15 @@
  *      nesting can never reach a recursive parser);
  *   2. jansson parses (duplicate keys rejected; the path is recovered by a
  *      small scan so the message can name it);
- *   3. one schema table (`schema` below) drives the check of the whole tree,
- *      reporting every problem, and the construction of the vb_value tree
- *      with every string in NFC;
- *   4. cross-field rules and derived fields (record.h) are added by hooks
- *      that run after an object's own fields are checked.
- * The same table answers vb_record_known_path and produces the field
- * reference in docs/record-format.md (vb_record_fields_markdown). */
+ *   3. the record format (schema.h, read from templates/core.fields and
+ *      templates/parts/) drives the check of the whole tree, reporting
+ *      every problem, and the construction of the vb_value tree with every
+ *      string in NFC;
+ *   4. cross-field rules and derived fields (record.h) are added by hooks,
+ *      keyed by field path, that run after an object's own fields are
+ *      checked: they are computations, not data.
+ * The same format produces the field reference in docs/record-format.md
+ * (vb_record_fields_markdown). */
 #include "record.h"
 
 #include <jansson.h>
@@ -22,202 +24,37 @@
 #include <string.h>
 
 /* ---------------------------------------------------------------------
- * The schema
+ * The schema (schema.h: read from templates/core.fields and parts/)
  * ------------------------------------------------------------------- */
 
-typedef enum {
-    T_OBJ,      /* JSON object */
-    T_LIST,     /* JSON array; items described by "PATH.*" */
-    T_TEXT,     /* string */
-    T_TEXTS,    /* string, or array of strings ("PATH.*") */
-    T_INT,      /* JSON integer in min..max */
-    T_DATE,     /* "YYYY-MM-DD", a real calendar date */
-    T_TIME,     /* "HH:MM" */
-    T_CONV,     /* "party" | "state" */
-    T_ID        /* output base name */
-} ftype;
-
-enum {
-    F_REQ = 1,        /* must be present (within its parent) */
-    F_REQ_RES = 2,    /* must be present when the record has a resolution */
-    F_NONEMPTY = 4,   /* list: at least one item; text: not blank if given */
-    F_DERIVED = 8     /* computed by vanban; never read from the record */
-};
-
-typedef struct field {
-    const char *path;    /* dotted, "*" for list items */
-    ftype type;
-    unsigned flags;
-    int64_t min, max;    /* T_INT */
-    const char *doc;     /* meaning, for docs/record-format.md */
-    const char *derive;  /* derived value or default, for the docs */
-} field;
-
-#define NUM VB_MAX_NUMBER
-#define F(path, type, flags, doc) { path, type, flags, 0, 0, doc, NULL }
-#define I(path, flags, lo, hi, doc) { path, T_INT, flags, lo, hi, doc, NULL }
-#define D(path, type, doc, derive) { path, type, F_DERIVED, 0, 0, doc, derive }
-#define PEOPLE(list, what)                                                   \
-    F(list, T_LIST, 0, what),                                                \
-    F(list ".*", T_OBJ, 0, NULL),                                            \
-    F(list ".*.name", T_TEXT, F_REQ, "Full name."),                          \
-    F(list ".*.title", T_TEXT, 0, "Post or title, printed after the name.")
-
-static const field schema[] = {
-    F("convention", T_CONV, F_REQ,
-      "`party` (Guide 36-HD/VPTW) or `state` (Decree 30/2020/NĐ-CP): which "
-      "conventions lay out the documents."),
-    F("id", T_ID, 0,
-      "Base name of the output files. Default: the record's file name "
-      "without extension (JSON Lines: name-LINE; `record` when there is no name)."),
-    F("issuer", T_OBJ, F_REQ, "The body that issues the documents."),
-    F("issuer.superior", T_TEXT, 0,
-      "The body above the issuer (upper header line); no line when absent."),
-    F("issuer.superior_code", T_TEXT, 0, "Short code of the superior body."),
-    F("issuer.name", T_TEXT, F_REQ, "Name of the issuing body."),
-    F("issuer.code", T_TEXT, F_REQ,
-      "Short code used in document numbers, e.g. `ĐUK`, `HĐND`."),
-    F("place", T_TEXT, F_REQ_RES,
-      "Place name of the date line (\"Hải Phòng, ngày …\"), which is never wrapped: "
-      "a place too long for the header's right column is an error naming its width "
-      "(about 120 mm for the whole line)."),
-
-    F("meeting", T_OBJ, 0,
-      "The meeting; the minutes (biên bản) are built from it."),
-    F("meeting.title", T_TEXT, F_REQ,
-      "Name of the meeting, e.g. \"Hội nghị lần thứ Bảy Ban Chấp hành …\"."),
-    F("meeting.date", T_DATE, F_REQ, "Day of the meeting."),
-    F("meeting.start", T_TIME, 0, "Starting time."),
-    F("meeting.end", T_TIME, 0, "Closing time; not before `start`."),
-    F("meeting.venue", T_TEXT, 0, "Where the meeting was held."),
-    PEOPLE("meeting.chair", "Who chaired (chủ trì / chủ tọa)."),
-    PEOPLE("meeting.secretary", "Who kept the minutes (thư ký)."),
-    PEOPLE("meeting.guests", "Invited guests (đại biểu khách mời)."),
-    F("meeting.members", T_OBJ, 0, "Attendance of the members of the body."),
-    I("meeting.members.total", F_REQ, 0, NUM,
-      "Full membership of the body; the base of vote percentages."),
-    I("meeting.members.present", 0, 0, NUM,
-      "Members present; at most `total`."),
-    { "meeting.members.unit", T_TEXT, 0, 0, 0,
-      "What is counted when it is not people, e.g. \"cổ phần\" at a "
-      "shareholders' meeting (totals and votes are then share counts).",
-      "`đồng chí` (party) or `thành viên` (state) when absent" },
-    D("meeting.members.absent", T_INT, "Members absent.", "`total - present` (only when `present` is given)"),
-    F("meeting.absent", T_LIST, 0, "Absent members, by name."),
-    F("meeting.absent.*", T_OBJ, 0, NULL),
-    F("meeting.absent.*.name", T_TEXT, F_REQ, "Full name."),
-    F("meeting.absent.*.title", T_TEXT, 0, "Post or title."),
-    F("meeting.absent.*.reason", T_TEXT, 0, "Reason given, e.g. \"đi công tác\"."),
-    F("meeting.agenda", T_LIST, 0, "Items of the agenda, in order."),
-    F("meeting.agenda.*", T_TEXT, 0, NULL),
-    F("meeting.documents", T_LIST, 0, "Papers used at the meeting."),
-    F("meeting.documents.*", T_TEXT, 0, NULL),
-    F("meeting.proceedings", T_LIST, 0, "Speeches, in order."),
-    F("meeting.proceedings.*", T_OBJ, 0, NULL),
-    F("meeting.proceedings.*.speaker", T_TEXT, F_REQ, "Who spoke."),
-    F("meeting.proceedings.*.title", T_TEXT, 0, "The speaker's post."),
-    F("meeting.proceedings.*.text", T_TEXT, F_REQ, "Summary of the speech."),
-    F("meeting.votes", T_LIST, 0, "Votes taken, one per motion."),
-    F("meeting.votes.*", T_OBJ, 0, NULL),
-    F("meeting.votes.*.motion", T_TEXT, F_REQ, "What was voted on."),
-    I("meeting.votes.*.for", F_REQ, 0, NUM, "Votes for (tán thành)."),
-    I("meeting.votes.*.against", 0, 0, NUM,
-      "Votes against (không tán thành); 0 when absent."),
-    I("meeting.votes.*.abstain", 0, 0, NUM,
-      "Other / no opinion (ý kiến khác); 0 when absent."),
-    { "meeting.votes.*.base", T_INT, 0, 1, NUM,
-      "Base of this vote's percentages, when it is not `members.total`.",
-      "`members.total` when absent" },
-    D("meeting.votes.*.voted", T_INT, "Votes cast.", "`for + against + abstain`"),
-    D("meeting.votes.*.for_pct", T_TEXT, "Share of votes for, e.g. \"94,29%\".",
-      "`for` / `base` as a percentage, two decimals rounded half up; absent when the base is 0 or unknown"),
-    D("meeting.votes.*.against_pct", T_TEXT, "Share of votes against.",
-      "`against` / `base`, as `for_pct`"),
-    D("meeting.votes.*.abstain_pct", T_TEXT, "Share of other opinions.",
-      "`abstain` / `base`, as `for_pct`"),
-    F("meeting.conclusion", T_LIST, 0, "The chair's conclusions, one paragraph each."),
-    F("meeting.conclusion.*", T_TEXT, 0, NULL),
-    F("meeting.notes", T_TEXT, 0, "Other information for the minutes."),
-
-    F("resolution", T_OBJ, 0, "The resolution (nghị quyết) the meeting adopted."),
-    I("resolution.number", 0, 1, NUM,
-      "Document number; absent: not yet numbered (blank number printed)."),
-    { "resolution.date", T_DATE, 0, 0, 0,
-      "Date of the resolution; required when there is no meeting.",
-      "`meeting.date` when absent" },
-    F("resolution.subject", T_TEXT, F_REQ,
-      "What it is about, lower-case start: \"về nhiệm vụ …\"."),
-    F("resolution.authority", T_TEXT, 0,
-      "State form: the issuing authority line, e.g. \"Hội đồng nhân dân tỉnh Nam Định\"."),
-    F("resolution.preamble", T_TEXTS, F_NONEMPTY,
-      "Opening paragraph(s) of a Party resolution; templates always see a "
-      "list (a single text becomes one paragraph)."),
-    F("resolution.preamble.*", T_TEXT, 0, NULL),
-    F("resolution.bases", T_LIST, 0, "Legal bases (\"Căn cứ …;\"), one per line."),
-    F("resolution.bases.*", T_TEXT, 0, NULL),
-    F("resolution.enacting", T_TEXT, 0, "Text that replaces \"QUYẾT NGHỊ:\"."),
-    F("resolution.body", T_LIST, F_REQ | F_NONEMPTY,
-      "The content: blocks, each with exactly one of `heading`, "
-      "`paragraph`, `items`, `article`."),
-    F("resolution.body.*", T_OBJ, 0, NULL),
-    F("resolution.body.*.heading", T_TEXT, F_NONEMPTY,
-      "A heading, numbered by the renderer (I., 1., a) …)."),
-    { "resolution.body.*.level", T_INT, 0, 1, 3,
-      "Heading level: 1 top, 2, 3. Only with `heading`.", "1 for a heading" },
-    F("resolution.body.*.paragraph", T_TEXT, F_NONEMPTY, "A paragraph."),
-    F("resolution.body.*.items", T_LIST, F_NONEMPTY, "A dash list."),
-    F("resolution.body.*.items.*", T_TEXT, 0, NULL),
-    F("resolution.body.*.article", T_TEXTS, F_NONEMPTY,
-      "An article (\"Điều 1.\"): its text, or a list of paragraphs."),
-    F("resolution.body.*.article.*", T_TEXT, 0, NULL),
-    F("resolution.body.*.title", T_TEXT, 0,
-      "Article title, after \"Điều N.\". Only with `article`."),
-    D("resolution.body.*.kind", T_TEXT, "Block kind.",
-      "`heading`, `paragraph`, `items` or `article`"),
-    D("resolution.body.*.number", T_INT, "Ordinal of a heading or article.",
-      "headings: counted per level, reset by a heading of a higher level; "
-      "articles: 1, 2, … through the body"),
-    D("resolution.body.*.paragraphs", T_LIST, "Article text as paragraphs.",
-      "`article` as a list (a single text becomes one paragraph)"),
-    D("resolution.body.*.paragraphs.*", T_TEXT, NULL, NULL),
-    F("resolution.recipients", T_LIST, 0, "Nơi nhận, one line each."),
-    F("resolution.recipients.*", T_TEXT, 0, NULL),
-    F("resolution.signature", T_OBJ, F_REQ, "The signing block."),
-    F("resolution.signature.authority", T_TEXT, 0,
-      "On whose behalf: \"T/M Ban Chấp hành\"."),
-    F("resolution.signature.position", T_TEXT, F_REQ, "Post of the signer."),
-    F("resolution.signature.name", T_TEXT, F_REQ, "Name of the signer."),
-
-    F("minutes", T_OBJ, 0,
-      "Extra data for the minutes; needs `meeting`."),
-    I("minutes.number", 0, 1, NUM, "Document number of the minutes."),
-    F("minutes.date", T_DATE, 0, "Date of the minutes' date line."),
-    F("minutes.recipients", T_LIST, 0, "Nơi nhận of the minutes."),
-    F("minutes.recipients.*", T_TEXT, 0, NULL),
-    F("minutes.signatures", T_LIST, 0, "Signature columns, left to right."),
-    F("minutes.signatures.*", T_OBJ, 0, NULL),
-    F("minutes.signatures.*.role", T_TEXT, F_REQ,
-      "Column heading: \"Thư ký\", \"Chủ trì hội nghị\"."),
-    F("minutes.signatures.*.authority", T_TEXT, 0, "On whose behalf."),
-    F("minutes.signatures.*.position", T_TEXT, 0, "Post of the signer."),
-    F("minutes.signatures.*.name", T_TEXT, 0, "Name of the signer."),
-};
-#define NSCHEMA ((int)(sizeof schema / sizeof schema[0]))
+typedef vb_field field;
+#define T_OBJ VB_F_OBJ
+#define T_LIST VB_F_LIST
+#define T_TEXT VB_F_TEXT
+#define T_TEXTS VB_F_TEXTS
+#define T_INT VB_F_INT
+#define T_DATE VB_F_DATE
+#define T_TIME VB_F_TIME
+#define T_CONV VB_F_CONV
+#define T_ID VB_F_ID
+#define F_REQ VB_F_REQ
+#define F_NONEMPTY VB_F_NONEMPTY
+#define F_DERIVED VB_F_DERIVED
 #define ROOT (-1)
 
-static const char *field_path(int fi) { return fi == ROOT ? "" : schema[fi].path; }
+static const char *field_path(const vb_schema *s, int fi) { return fi == ROOT ? "" : s->fields[fi].path; }
 
-/* The last segment of a field's path: a static string, usable as a key. */
-static const char *field_key(int fi)
+/* The last segment of a field's path, usable as a key. */
+static const char *field_key(const vb_schema *s, int fi)
 {
-    const char *p = schema[fi].path, *dot = strrchr(p, '.');
+    const char *p = s->fields[fi].path, *dot = strrchr(p, '.');
     return dot ? dot + 1 : p;
 }
 
-/* Is schema[i] a direct child of parent? */
-static bool is_child(int parent, int i)
+/* Is field i a direct child of parent? */
+static bool is_child(const vb_schema *s, int parent, int i)
 {
-    const char *pp = field_path(parent), *p = schema[i].path;
+    const char *pp = field_path(s, parent), *p = s->fields[i].path;
     size_t n = strlen(pp);
     if (n) {
         if (strncmp(p, pp, n) != 0 || p[n] != '.') return false;
@@ -226,38 +63,12 @@ static bool is_child(int parent, int i)
     return strchr(p, '.') == NULL;
 }
 
-static int find_child(int parent, const char *key)
+static int find_child(const vb_schema *s, int parent, const char *key)
 {
     if (!*key || strchr(key, '.')) return -1;
-    for (int i = 0; i < NSCHEMA; i++)
-        if (is_child(parent, i) && strcmp(field_key(i), key) == 0) return i;
+    for (int i = 0; i < (int)s->nfields; i++)
+        if (is_child(s, parent, i) && strcmp(field_key(s, i), key) == 0) return i;
     return -1;
-}
-
-bool vb_record_known_path(const char *path)
-{
-    if (!path || !*path) return false;
-    /* Numeric segments are list indexes: the same as "*". */
-    char norm[256];
-    size_t o = 0;
-    for (const char *p = path; *p;) {
-        const char *dot = strchr(p, '.');
-        size_t n = dot ? (size_t)(dot - p) : strlen(p);
-        if (n == 0) return false;
-        bool digits = strspn(p, "0123456789") >= n;
-        const char *seg = digits ? "*" : p;
-        size_t sn = digits ? 1 : n;
-        if (o + sn + 2 > sizeof norm) return false;
-        if (o) norm[o++] = '.';
-        memcpy(norm + o, seg, sn);
-        o += sn;
-        p += n;
-        if (dot) { p++; if (!*p) return false; }
-    }
-    norm[o] = 0;
-    for (int i = 0; i < NSCHEMA; i++)
-        if (strcmp(schema[i].path, norm) == 0) return true;
-    return false;
 }
 
 /* ---------------------------------------------------------------------
@@ -267,6 +78,7 @@ bool vb_record_known_path(const char *path)
 #define MAX_MESSAGES 100   /* per record; then one "… more" line */
 
 typedef struct ctx {
+    const vb_schema *s;
     vb_arena *a;
     vb_diag *d;
     const char *file;
@@ -554,7 +366,7 @@ static bool check_id(ctx *c, json_t *j, vb_value **out)
 static bool check_list(ctx *c, int fi, json_t *j, vb_value **out)
 {
     *out = NULL;
-    const field *f = &schema[fi];
+    const field *f = &c->s->fields[fi];
     if (!json_is_array(j)) { expected(c, "a list", j, false); return false; }
     size_t n = json_array_size(j);
     if (n > VB_MAX_LIST_ITEMS) {
@@ -562,7 +374,7 @@ static bool check_list(ctx *c, int fi, json_t *j, vb_value **out)
         return false;
     }
     if (n == 0 && (f->flags & F_NONEMPTY)) { error_at(c, NULL, "must not be empty"); return false; }
-    int item = find_child(fi, "*");
+    int item = find_child(c->s, fi, "*");
     vb_value *list = vb_value_new(c->a, VB_LIST);
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
@@ -592,9 +404,10 @@ static void object_hook(ctx *c, int fi, json_t *j, vb_value *map);
 
 static bool field_required(ctx *c, int fi)
 {
-    if (schema[fi].flags & F_REQ) return true;
-    if (schema[fi].flags & F_REQ_RES) {
-        json_t *r = json_object_get(c->root, "resolution");
+    const field *f = &c->s->fields[fi];
+    if (f->flags & F_REQ) return true;
+    if (f->flags & VB_F_REQ_WITH) {
+        json_t *r = json_object_get(c->root, f->req_with);
         return r && !json_is_null(r);
     }
     return false;
@@ -610,22 +423,22 @@ static bool check_object(ctx *c, int fi, json_t *j, vb_value **out)
     json_t *v;
     json_object_foreach(j, key, v) {
         size_t saved = ptr_push_key(c, key);
-        int k = find_child(fi, key);
+        int k = find_child(c->s, fi, key);
         if (k < 0)
             warn_at(c, NULL, "unknown field, ignored");
-        else if (schema[k].flags & F_DERIVED)
+        else if (c->s->fields[k].flags & F_DERIVED)
             warn_at(c, NULL, "computed by vanban; the value given is ignored");
         else if (!json_is_null(v)) {
             vb_value *val;
-            check_value(c, k, v, field_required(c, k) || (schema[k].flags & F_NONEMPTY), &val);
-            if (val) vb_value_set(c->a, map, field_key(k), val);
+            check_value(c, k, v, field_required(c, k) || (c->s->fields[k].flags & F_NONEMPTY), &val);
+            if (val) vb_value_set(c->a, map, field_key(c->s, k), val);
         }
         ptr_pop(c, saved);
     }
-    for (int k = 0; k < NSCHEMA; k++) {
-        if (!is_child(fi, k) || !field_required(c, k)) continue;
-        json_t *cv = json_object_get(j, field_key(k));
-        if (!cv || json_is_null(cv)) error_at(c, field_key(k), "required field is missing");
+    for (int k = 0; k < (int)c->s->nfields; k++) {
+        if (!is_child(c->s, fi, k) || !field_required(c, k)) continue;
+        json_t *cv = json_object_get(j, field_key(c->s, k));
+        if (!cv || json_is_null(cv)) error_at(c, field_key(c->s, k), "required field is missing");
     }
     object_hook(c, fi, j, map);
     if (c->errors != errors0) return false;
@@ -638,7 +451,7 @@ static bool check_object(ctx *c, int fi, json_t *j, vb_value **out)
  * item failed, so that hooks can still check the valid items. */
 static bool check_value(ctx *c, int fi, json_t *j, bool required, vb_value **out)
 {
-    const field *f = &schema[fi];
+    const field *f = &c->s->fields[fi];
     switch (f->type) {
     case T_OBJ: return check_object(c, fi, j, out);
     case T_LIST: return check_list(c, fi, j, out);
@@ -807,14 +620,9 @@ static void hook_block(ctx *c, json_t *j, vb_value *map)
     }
 }
 
-static void hook_resolution(ctx *c, vb_value *map)
+/* compute:numbering — the headings (per level) and articles of `body`. */
+static void hook_numbering(ctx *c, vb_value *map)
 {
-    vb_value *pre = vb_value_get(map, "preamble");
-    if (pre && pre->kind == VB_STR) {
-        vb_value *list = vb_value_new(c->a, VB_LIST);
-        vb_value_push(c->a, list, pre);
-        vb_value_set(c->a, map, "preamble", list);
-    }
     vb_value *body = vb_value_get(map, "body");
     if (!body || body->kind != VB_LIST) return;
     int64_t level[4] = {0}, article = 0;
@@ -834,43 +642,116 @@ static void hook_resolution(ctx *c, vb_value *map)
     }
 }
 
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The JSON value at a dotted path of objects, or NULL (null counts absent). */
+static json_t *json_at(json_t *j, const char *path)
+{
+    char key[256];
+    while (j && *path) {
+        const char *dot = strchr(path, '.');
+        size_t n = dot ? (size_t)(dot - path) : strlen(path);
+        if (n >= sizeof key || !json_is_object(j)) return NULL;
+        memcpy(key, path, n);
+        key[n] = 0;
+        j = json_object_get(j, key);
+        path += n + (dot != NULL);
+    }
+    return j && !json_is_null(j) ? j : NULL;
+}
+
+/* A record must hold at least one document: the condition of some type
+ * (either convention: the record's own may be what is wrong) is met.
+ * Named by the conditions' fields: "neither a meeting nor a resolution". */
+static void holds_some(ctx *c, json_t *j)
+{
+    const char *names[64];
+    size_t n = 0;
+    for (size_t i = 0; i < c->s->ntypes; i++) {
+        const char *h = c->s->types[i].holds;
+        if (json_at(j, h)) return;
+        bool seen = false;
+        for (size_t k = 0; k < n; k++) seen |= !strcmp(names[k], h);
+        if (!seen && n < 64) names[n++] = h;
+    }
+    if (!n) return;                 /* no types at all: nothing to hold */
+    qsort(names, n, sizeof *names, cmp_cstr);
+    vb_buf b = {0};
+    if (n == 1) vb_buf_printf(&b, "record has no %s", names[0]);
+    else if (n == 2) vb_buf_printf(&b, "record has neither a %s nor a %s", names[0], names[1]);
+    else {
+        vb_buf_puts(&b, "record holds no document: it has none of ");
+        for (size_t k = 0; k < n; k++) vb_buf_printf(&b, "%s%s", k ? ", " : "", names[k]);
+    }
+    error_at(c, NULL, "%s", vb_buf_cstr(&b));
+    vb_buf_free(&b);
+}
+
+/* default-from:PATH — an absent field takes the value at PATH; when
+ * neither is there and PATH's top-level object is absent too, the field
+ * is required ("resolution.date" from "meeting.date"). */
+static void defaults_from(ctx *c, json_t *j, vb_value *root)
+{
+    for (size_t i = 0; i < c->s->nfields; i++) {
+        const field *f = &c->s->fields[i];
+        if (!f->default_from) continue;
+        const char *dot = strrchr(f->path, '.');
+        char *parent = dot ? vb_strndup(c->a, f->path, (size_t)(dot - f->path)) : NULL;
+        json_t *jp = parent ? json_at(j, parent) : j;
+        if (!jp || !json_is_object(jp) || json_at(j, f->path)) continue;
+        vb_value *pv = parent ? vb_value_path(root, parent) : root;
+        vb_value *src = vb_value_path(root, f->default_from);
+        if (src && pv && pv->kind == VB_MAP) {
+            vb_value_set(c->a, pv, dot ? dot + 1 : f->path, src);
+            continue;
+        }
+        size_t top = strcspn(f->default_from, ".");
+        char *topname = vb_strndup(c->a, f->default_from, top);
+        if (json_at(j, topname)) continue;   /* there, but invalid: reported */
+        char *sub = vb_strdup(c->a, f->path), *what = vb_strdup(c->a, f->default_from);
+        for (char *p = sub; *p; p++) if (*p == '.') *p = '/';
+        for (char *p = what; *p; p++) if (*p == '.' || *p == '_') *p = ' ';
+        error_at(c, sub, "required field is missing (there is no %s to take it from)", what);
+    }
+}
+
 static void hook_root(ctx *c, json_t *j, vb_value *map)
 {
-    json_t *jm = json_object_get(j, "meeting"), *jr = json_object_get(j, "resolution"),
-           *jmin = json_object_get(j, "minutes");
-    bool has_m = jm && !json_is_null(jm), has_r = jr && !json_is_null(jr);
-    if (!has_m && !has_r)
-        error_at(c, NULL, "record has neither a meeting nor a resolution");
+    json_t *jm = json_object_get(j, "meeting"), *jmin = json_object_get(j, "minutes");
+    bool has_m = jm && !json_is_null(jm);
+    holds_some(c, j);
     if (jmin && !json_is_null(jmin) && !has_m)
         error_at(c, "minutes", "minutes need the meeting block");
 
     vb_value *meeting = vb_value_get(map, "meeting");
-    vb_value *res = vb_value_get(map, "resolution");
     vb_value *conv = vb_value_get(map, "convention");
 
-    if (has_r && json_is_object(jr)) {
-        json_t *jd = json_object_get(jr, "date");
-        if (!jd || json_is_null(jd)) {
-            vb_value *md = meeting ? vb_value_get(meeting, "date") : NULL;
-            if (md && res) vb_value_set(c->a, res, "date", md);
-            else if (!has_m)
-                error_at(c, "resolution/date",
-                         "required field is missing (there is no meeting date to take it from)");
-        }
-    }
+    defaults_from(c, j, map);
     vb_value *members = meeting ? vb_value_get(meeting, "members") : NULL;
     if (members && conv && !vb_value_get(members, "unit"))
         vb_value_set(c->a, members, "unit",
                      vb_value_str(c->a, strcmp(conv->s, "party") == 0 ? "đồng chí" : "thành viên"));
 }
 
+/* After an object's own fields: texts its templates see as lists, then the
+ * computation its fields file names (compute:NAME, schema.h). */
 static void object_hook(ctx *c, int fi, json_t *j, vb_value *map)
 {
-    const char *p = field_path(fi);
-    if (!*p) hook_root(c, j, map);
-    else if (strcmp(p, "meeting") == 0) hook_meeting(c, j, map);
-    else if (strcmp(p, "resolution") == 0) hook_resolution(c, map);
-    else if (strcmp(p, "resolution.body.*") == 0) hook_block(c, j, map);
+    if (fi == ROOT) { hook_root(c, j, map); return; }
+    for (int k = 0; k < (int)c->s->nfields; k++) {
+        if (!(c->s->fields[k].flags & VB_F_AS_LIST) || !is_child(c->s, fi, k)) continue;
+        vb_value *v = vb_value_get(map, field_key(c->s, k));
+        if (v && v->kind == VB_STR) {
+            vb_value *list = vb_value_new(c->a, VB_LIST);
+            vb_value_push(c->a, list, v);
+            vb_value_set(c->a, map, field_key(c->s, k), list);
+        }
+    }
+    const char *cp = c->s->fields[fi].compute;
+    if (!cp) return;
+    if (!strcmp(cp, "meeting")) hook_meeting(c, j, map);
+    else if (!strcmp(cp, "numbering")) hook_numbering(c, map);
+    else if (!strcmp(cp, "block")) hook_block(c, j, map);
 }
 
 /* ---------------------------------------------------------------------
@@ -1061,13 +942,13 @@ static const char *default_id(vb_arena *a, const char *file, int line)
     return id;
 }
 
-bool vb_record_parse(vb_arena *a, const char *file, int line,
+bool vb_record_parse(const vb_schema *s, vb_arena *a, const char *file, int line,
                      const char *data, size_t len, vb_record *out, vb_diag *d)
 {
     memset(out, 0, sizeof *out);
     out->file = vb_strdup(a, file ? file : "-");
     out->line = line > 0 ? line : 0;
-    ctx c = { .a = a, .d = d, .file = out->file, .line = out->line };
+    ctx c = { .s = s, .a = a, .d = d, .file = out->file, .line = out->line };
     if (!data) data = "";
     bool ok = false;
     json_t *j = NULL;
@@ -1084,8 +965,6 @@ bool vb_record_parse(vb_arena *a, const char *file, int line,
         vb_value *id = vb_value_get(root, "id");
         out->root = root;
         out->convention = strcmp(conv->s, "party") == 0 ? VB_PARTY : VB_STATE;
-        out->has_resolution = vb_value_get(root, "resolution") != NULL;
-        out->has_minutes = vb_value_get(root, "meeting") != NULL;
         out->id = id ? id->s : default_id(a, out->file, out->line);
         ok = true;
     }
@@ -1101,7 +980,7 @@ done:
     return ok;
 }
 
-bool vb_record_load(vb_arena *a, const char *path, vb_record *out, vb_diag *d)
+bool vb_record_load(const vb_schema *s, vb_arena *a, const char *path, vb_record *out, vb_diag *d)
 {
     char *data;
     size_t len;
@@ -1110,7 +989,7 @@ bool vb_record_load(vb_arena *a, const char *path, vb_record *out, vb_diag *d)
         out->file = vb_strdup(a, path);
         return false;
     }
-    bool ok = vb_record_parse(a, path, 0, data, len, out, d);
+    bool ok = vb_record_parse(s, a, path, 0, data, len, out, d);
     free(data);
     return ok;
 }
@@ -1122,14 +1001,14 @@ bool vb_record_load(vb_arena *a, const char *path, vb_record *out, vb_diag *d)
  * ------------------------------------------------------------------- */
 
 
-static void type_text(vb_buf *b, int i)
+static void type_text(const vb_schema *s, vb_buf *b, int i)
 {
-    const field *f = &schema[i];
-    int item = (f->type == T_LIST || f->type == T_TEXTS) ? find_child(i, "*") : -1;
+    const field *f = &s->fields[i];
+    int item = (f->type == T_LIST || f->type == T_TEXTS) ? find_child(s, i, "*") : -1;
     switch (f->type) {
     case T_OBJ: vb_buf_puts(b, "object"); break;
     case T_LIST:
-        vb_buf_puts(b, item >= 0 && schema[item].type == T_OBJ ? "list of objects" : "list of text");
+        vb_buf_puts(b, item >= 0 && s->fields[item].type == T_OBJ ? "list of objects" : "list of text");
         break;
     case T_TEXT: vb_buf_puts(b, "text"); break;
     case T_TEXTS: vb_buf_puts(b, "text or list of text"); break;
@@ -1146,25 +1025,27 @@ static void type_text(vb_buf *b, int i)
         vb_buf_puts(b, ", not empty");
 }
 
-void vb_record_fields_markdown(vb_buf *b)
+void vb_record_fields_markdown(const vb_schema *s, vb_buf *b)
 {
-    vb_buf_puts(b, "| Field | Type | Required | Meaning |\n|---|---|---|---|\n");
-    for (int i = 0; i < NSCHEMA; i++) {
-        const field *f = &schema[i];
+    vb_buf_puts(b, "| Field | Type | Required | Meaning | Label |\n|---|---|---|---|---|\n");
+    for (int i = 0; i < (int)s->nfields; i++) {
+        const field *f = &s->fields[i];
         if ((f->flags & F_DERIVED) || !f->doc) continue;
         vb_buf_printf(b, "| `%s` | ", f->path);
-        type_text(b, i);
-        vb_buf_printf(b, " | %s | %s", (f->flags & F_REQ) ? "yes" :
-                      (f->flags & F_REQ_RES) ? "with `resolution`" : "", f->doc);
+        type_text(s, b, i);
+        if (f->flags & F_REQ) vb_buf_puts(b, " | yes | ");
+        else if (f->flags & VB_F_REQ_WITH) vb_buf_printf(b, " | with `%s` | ", f->req_with);
+        else vb_buf_puts(b, " |  | ");
+        vb_buf_puts(b, f->doc);
         if (f->derive) vb_buf_printf(b, " Default: %s.", f->derive);
-        vb_buf_puts(b, " |\n");
+        vb_buf_printf(b, " | %s |\n", f->label ? f->label : "");
     }
     vb_buf_puts(b, "\n| Derived field | Type | Meaning | Value |\n|---|---|---|---|\n");
-    for (int i = 0; i < NSCHEMA; i++) {
-        const field *f = &schema[i];
+    for (int i = 0; i < (int)s->nfields; i++) {
+        const field *f = &s->fields[i];
         if (!f->derive || !f->doc) continue;
         vb_buf_printf(b, "| `%s` | ", f->path);
-        type_text(b, i);
+        type_text(s, b, i);
         vb_buf_printf(b, " | %s | %s |\n",
                       (f->flags & F_DERIVED) ? f->doc : "Default when the record gives none.",
                       f->derive);

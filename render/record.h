@@ -13,6 +13,7 @@
 
 #include "vb.h"
 #include "text.h"
+#include "schema.h"
 
 /* Limits (documented in docs/record-format.md); beyond them a record is
  * rejected with a clear message, never unbounded memory or time. */
@@ -26,15 +27,15 @@ typedef struct vb_record {
     const char *file;          /* as given, for messages */
     int line;                  /* JSON Lines: 1-based line; 0 for a file */
     vb_convention convention;
-    vb_value *root;            /* validated tree with derived fields */
-    bool has_resolution;
-    bool has_minutes;          /* "meeting" present (minutes built from it) */
+    vb_value *root;            /* validated tree with derived fields; which
+                                  documents it holds: vb_schema_holds */
     const char *id;            /* output base name: record's "id" field if
                                   valid, else the file name without .json
                                   (JSON Lines: name-LINE) */
 } vb_record;
 
-/* Parse and check one record from memory.  `file` and `line` are used in
+/* Parse and check one record from memory against the record format s
+ * (schema.h: the core and every part, from the data folder).  `file` and `line` are used in
  * messages ("more.jsonl:12: /meeting/date: …" when line > 0).  All strings
  * go into arena a.  Returns false with every problem in d (VB_EXIT_INPUT).
  *
@@ -51,18 +52,13 @@ typedef struct vb_record {
  *   meeting.votes[i].for_pct, against_pct, abstain_pct   "94,29%"
  *   meeting.votes[i].voted     for + against + abstain
  */
-bool vb_record_parse(vb_arena *a, const char *file, int line,
+bool vb_record_parse(const vb_schema *s, vb_arena *a, const char *file, int line,
                      const char *data, size_t len, vb_record *out, vb_diag *d);
 /* Read a file (limit VB_MAX_RECORD_BYTES) and parse it. */
-bool vb_record_load(vb_arena *a, const char *path, vb_record *out, vb_diag *d);
+bool vb_record_load(const vb_schema *s, vb_arena *a, const char *path, vb_record *out, vb_diag *d);
 
-/* Is this a field a template may read?  Paths are dotted with "*" for any
- * list index: "meeting.guests.*.title", "resolution.body.*.number".
- * Derived fields count as known. */
-bool vb_record_known_path(const char *path);
-
-/* The field tables of docs/record-format.md, generated from the schema
- * table (the unit test fails when the docs drift from the code). */
-void vb_record_fields_markdown(vb_buf *out);
+/* The field tables of docs/record-format.md, generated from the record
+ * format's files (the unit test fails when the docs drift from them). */
+void vb_record_fields_markdown(const vb_schema *s, vb_buf *out);
 
 #endif

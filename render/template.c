@@ -72,6 +72,7 @@ typedef struct pctx {
     vb_arena *a;
     const char *path;
     const vb_style *style;
+    const vb_schema *schema;       /* paths are checked against it */
     vb_diag *d;
     int line;
     const char *lstart;            /* start of the current line, for columns */
@@ -126,7 +127,7 @@ static void check_path(pctx *c, const char *at, expr *e)
         size_t n = strlen(buf);
         snprintf(buf + n, sizeof buf - n, "%s%s", n ? "." : "", num ? "*" : sg);
     }
-    if (!vb_record_known_path(buf)) {
+    if (!vb_schema_known_path(c->schema, buf)) {
         char shown[512] = "";
         for (int i = 0; i < e->nseg; i++) {
             size_t n = strlen(shown);
@@ -334,7 +335,8 @@ static void parse_text(pctx *c, const char *p, seg **out, int *nout)
 
 typedef struct frame { node *n; node **tail; } frame;
 
-bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, vb_template **out, vb_diag *d)
+bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, const vb_schema *schema,
+                      vb_template **out, vb_diag *d)
 {
     char *data;
     size_t len;
@@ -345,7 +347,7 @@ bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, vb_t
         free(data);
         return false;
     }
-    pctx c = { .a = a, .path = path, .style = style, .d = d, .ok = true };
+    pctx c = { .a = a, .path = path, .style = style, .schema = schema, .d = d, .ok = true };
     vb_template *t = vb_alloc(a, sizeof *t);
     t->path = vb_strdup(a, path);
     t->style = style;

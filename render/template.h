@@ -18,7 +18,7 @@ typedef struct vb_template vb_template;
 
 /* Parse and check a template against a style (zones must exist) and the
  * record schema (every path must be a known field). */
-bool vb_template_load(vb_arena *a, const char *path, const vb_style *style,
+bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, const vb_schema *schema,
                       vb_template **out, vb_diag *d);
 /* Fill the template from a record into doc. */
 bool vb_template_render(const vb_template *t, const vb_record *r, vb_doc *doc, vb_diag *d);

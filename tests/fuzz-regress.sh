@@ -169,6 +169,13 @@ open(f"{L}/data/templates/party/plain.tpl", "w").write("body: {{resolution.subje
 open(f"{L}/data/templates/party/literal-each.tpl", "w").write(
     '@each x in "lit"\n@end\n@each y in resolution.body\nbody: {{y.paragraph}}\n@end\n')
 EOF
+    # a type is its .type file beside the template (templates/README.md)
+    cp -r templates/core.fields templates/parts "$L/data/templates/"
+    for t in "$L"/data/templates/party/*.tpl; do
+        n=$(basename "$t" .tpl)
+        printf 'name = %s\ntitle = %s\npart = resolution\nholds = resolution\ntemplate = %s.tpl\n' \
+            "$n" "$n" "$n" >"${t%.tpl}.type"
+    done
     V=$VANBAN
     D=(--data "$L/data")
     run_case "record of 4 MiB + 1 byte rejected" 1 "larger than the limit of 4194304 bytes" "$V" check "$L/size-over.json"

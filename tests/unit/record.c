@@ -11,11 +11,18 @@
 static vb_arena *A;
 static vb_diag D;
 static vb_record R;
+static vb_schema S;      /* the repository's templates/core.fields and parts/ */
+
+static bool holds(const char *type)
+{
+    const vb_doctype *t = vb_schema_type(&S, R.convention, type);
+    return t && vb_schema_holds(t, R.root);
+}
 
 static bool parse_at(const char *file, int line, const char *json, size_t len)
 {
     vb_diag_clear(&D);
-    return vb_record_parse(A, file, line, json, len, &R, &D);
+    return vb_record_parse(&S, A, file, line, json, len, &R, &D);
 }
 static bool parse(const char *json) { return parse_at("x.json", 0, json, strlen(json)); }
 
@@ -59,7 +66,7 @@ static const char BASE[] =
 static void test_sample(void)
 {
     vb_diag_clear(&D);
-    CHECK(vb_record_load(A, "samples/haiphong-2021-12-28.json", &R, &D));
+    CHECK(vb_record_load(&S, A, "samples/haiphong-2021-12-28.json", &R, &D));
     CHECK(D.n == 0);
     vb_diag_print(&D, stderr);
     vb_value *r = R.root;
@@ -67,7 +74,7 @@ static void test_sample(void)
     if (!r) return;
     CHECK_STR(R.id, "haiphong-2021-12-28");
     CHECK(R.convention == VB_PARTY);
-    CHECK(R.has_resolution && R.has_minutes);
+    CHECK(holds("resolution") && holds("minutes"));
     CHECK(R.line == 0);
     CHECK_STR(str(r, "resolution.body.0.kind"), "heading");
     CHECK(num(r, "resolution.body.0.number") == 1);
@@ -170,13 +177,13 @@ static void test_derived(void)
     /* minutes only (no resolution): no place needed; id field used */
     CHECK(parse("{\"convention\":\"state\",\"id\":\"bb-2022_01.v2\",\"issuer\":{\"name\":\"UBND\",\"code\":\"UBND\"},"
                 "\"meeting\":{\"title\":\"Họp\",\"date\":\"2022-01-05\"},\"minutes\":{\"number\":3}}"));
-    CHECK(R.has_minutes && !R.has_resolution);
+    CHECK(holds("minutes") && !holds("resolution"));
     CHECK_STR(R.id, "bb-2022_01.v2");
     /* resolution only, with its own date */
     CHECK(parse("{\"convention\":\"state\",\"issuer\":{\"name\":\"HĐND\",\"code\":\"HĐND\"},\"place\":\"Nam Định\","
                 "\"resolution\":{\"date\":\"2022-02-28\",\"subject\":\"s\",\"authority\":\"Hội đồng nhân dân tỉnh Nam Định\","
                 "\"body\":[{\"article\":\"a\"}],\"signature\":{\"position\":\"Chủ tịch\",\"name\":\"N\"}}}"));
-    CHECK(!R.has_minutes && R.has_resolution);
+    CHECK(!holds("minutes") && holds("resolution"));
     /* null counts as absent; blank optional text is dropped */
     CHECK(parse(edit(BASE, "\"name\":\"Đảng ủy Khối\"", "\"superior\":null,\"superior_code\":\" \",\"name\":\"Đảng ủy Khối\"")));
     CHECK(vb_value_path(R.root, "issuer.superior") == NULL);
@@ -471,7 +478,7 @@ static void test_hostile(void)
 
     /* files */
     vb_diag_clear(&D);
-    CHECK(!vb_record_load(A, "tests/no-such-record.json", &R, &D));
+    CHECK(!vb_record_load(&S, A, "tests/no-such-record.json", &R, &D));
     CHECK(D.exit_code == VB_EXIT_SYSTEM);
 }
 
@@ -496,12 +503,12 @@ static void test_known_paths(void)
         "*", "issuer.*", "meeting.guests.*.",
     };
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-        if (!vb_record_known_path(yes[i])) { CHECK(!"known"); fprintf(stderr, "  %s\n", yes[i]); }
+        if (!vb_schema_known_path(&S, yes[i])) { CHECK(!"known"); fprintf(stderr, "  %s\n", yes[i]); }
         else CHECK(1);
     for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-        if (vb_record_known_path(no[i])) { CHECK(!"unknown"); fprintf(stderr, "  %s\n", no[i]); }
+        if (vb_schema_known_path(&S, no[i])) { CHECK(!"unknown"); fprintf(stderr, "  %s\n", no[i]); }
         else CHECK(1);
-    CHECK(!vb_record_known_path(NULL));
+    CHECK(!vb_schema_known_path(&S, NULL));
 }
 
 /* docs/record-format.md holds the generated tables between markers. */
@@ -512,12 +519,12 @@ static void test_docs(void)
     vb_diag_clear(&D);
     CHECK(vb_read_file("docs/record-format.md", 1 << 20, &doc, &len, &D));
     if (!doc) return;
-    const char *begin = "<!-- fields: generated from render/record.c -->\n";
+    const char *begin = "<!-- fields: generated from templates/core.fields and templates/parts/ -->\n";
     const char *end = "<!-- /fields -->";
     char *b = strstr(doc, begin), *e = b ? strstr(b, end) : NULL;
     CHECK(b && e);
     vb_buf want = {0};
-    vb_record_fields_markdown(&want);
+    vb_record_fields_markdown(&S, &want);
     if (b && e) {
         b += strlen(begin);
         bool same = (size_t)(e - b) == want.len && memcmp(b, want.data, want.len) == 0;
@@ -536,6 +543,8 @@ int main(void)
 {
     A = vb_arena_new();
     vb_diag_init(&D);
+    CHECK(vb_schema_load(A, ".", &S, &D));
+    vb_diag_print(&D, stderr);
     test_sample();
     test_derived();
     test_nfc();

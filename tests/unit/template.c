@@ -13,6 +13,7 @@
 
 static vb_arena *A;
 static vb_style ST;
+static vb_schema SC;     /* the repository's record format */
 
 static const char *write_tmp(const char *text)
 {
@@ -30,7 +31,7 @@ static const char *load_err(const char *tpl, vb_template **t)
     vb_diag d;
     vb_diag_init(&d);
     const char *path = write_tmp(tpl);
-    bool ok = vb_template_load(A, path, &ST, t, &d);
+    bool ok = vb_template_load(A, path, &ST, &SC, t, &d);
     const char *msg = NULL;
     if (!ok && d.n) {
         const char *m = d.items[0].msg;
@@ -51,7 +52,7 @@ static const char *render(const char *tpl, const char *json)
     vb_diag d;
     vb_diag_init(&d);
     vb_record r;
-    if (!vb_record_parse(A, "r.json", 0, json, strlen(json), &r, &d)) {
+    if (!vb_record_parse(&SC, A, "r.json", 0, json, strlen(json), &r, &d)) {
         const char *m = vb_strdup(A, d.n ? d.items[0].msg : "?");
         vb_diag_free(&d);
         return m;
@@ -95,6 +96,7 @@ int main(void)
     vb_diag d;
     vb_diag_init(&d);
     CHECK(vb_style_load(A, "templates/party/style", &ST, &d));
+    CHECK(vb_schema_load(A, ".", &SC, &d));
     vb_diag_free(&d);
 
     /* values are text: markup and template syntax in a record print as typed */
