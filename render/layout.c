@@ -10,6 +10,7 @@
  * Everything is integer mpt, so the dump is exact. */
 #include "layout.h"
 #include "text.h"
+#include "table.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -543,6 +544,11 @@ typedef struct box {
     bool no_break_after;
     vb_frag *frags; int nf;    /* y relative to the box top, x absolute */
     vb_line_seg *rules; int nr;
+    /* a table's body or totals row: its header rows' box, set again at the
+     * top of a page the table continues on; and the rule that closes the
+     * row when a page ends under it (rows draw only their top rule) */
+    const struct box *repeat;
+    vb_line_seg close;         /* width 0: none */
 } box;
 
 typedef struct boxes { box *b; int n, cap; } boxes;
@@ -583,7 +589,13 @@ static void add_frag(lctx *c, fr_list *fl, int32_t x, int32_t y, const vb_zone *
 static void add_rule(fr_list *fl, int32_t x1, int32_t x2, int32_t y, int32_t w)
 {
     GROW(fl->r, fl->nr, fl->capr);
-    fl->r[fl->nr++] = (vb_line_seg){ x1, x2, y, w };
+    fl->r[fl->nr++] = (vb_line_seg){ x1, x2, y, w, 0 };
+}
+
+static void add_vrule(fr_list *fl, int32_t x, int32_t y1, int32_t y2, int32_t w)
+{
+    GROW(fl->r, fl->nr, fl->capr);
+    fl->r[fl->nr++] = (vb_line_seg){ x, x, y1, w, y2 };
 }
 
 /* Emit the fragments of line li at baseline y; x0 is the column's left. */
@@ -734,7 +746,7 @@ static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
     for (int i = 0; i < pl.nl; i++) {
         c->line = i;
         emit_line(c, p, &pl, i, st->margin_left, bl, fl);
-        box b = { i == 0 ? z->space_before : 0, pitch, i == pl.nl - 1 ? z->space_after : 0, false, NULL, 0, NULL, 0 };
+        box b = { i == 0 ? z->space_before : 0, pitch, i == pl.nl - 1 ? z->space_after : 0, false, NULL, 0, NULL, 0, NULL, {0} };
         if (i == pl.nl - 1) {
             int32_t rl = rule_len_of(z, &pl, colw);
             if (rl > 0) {
@@ -753,6 +765,98 @@ static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
     }
     if (n > 0 && z->keep_next) bs->b[first + n - 1].no_break_after = true;
     pl_free(&pl);
+}
+
+/* ---- tables ---- */
+
+/* One row of a table laid out at the top of a box from y = top: every
+ * cell a stack in its column (body and totals in the column's alignment,
+ * header rows in their zone's), the row as tall as its tallest cell plus
+ * padding; its top rule and the rules between and beside its cells.
+ * Returns its height. */
+static int32_t table_row(lctx *c, const vb_table *t, const vb_trow *row, const int32_t *xs,
+                         int32_t top, fr_list *fl)
+{
+    const vb_style *st = c->doc->style;
+    int32_t px = st->table_pad_x, py = st->table_pad_y, h = 0;
+    for (int k = 0; k < t->ncols; k++) {
+        const vb_para *p = row->cell[k];
+        if (!p->runs) continue;
+        vb_zone z = *p->zone;
+        if (row->kind != VB_TROW_HEADER) z.align = t->align[k];
+        if (z.align == VB_ALIGN_JUSTIFY) z.align = VB_ALIGN_LEFT;   /* a cell is too narrow to justify */
+        z.space_before = z.space_after = 0;
+        z.rule = VB_RULE_NONE;
+        vb_para cell = *p;
+        cell.zone = &z;
+        int32_t colw = xs[k + 1] - xs[k] - 2 * px;
+        int32_t ch = stack_para(c, &cell, xs[k] + px, colw > VB_PT ? colw : VB_PT, top + py, fl, NULL);
+        if (ch > h) h = ch;
+    }
+    if (h == 0) {
+        /* an empty row is one line of the cell zone high */
+        h = line_pitch(c, row->cell[0]->zone);
+    }
+    h += 2 * py;
+    int32_t bw = st->table_border;
+    if (bw > 0) {
+        add_rule(fl, xs[0], xs[t->ncols], top, bw);
+        for (int k = 0; k <= t->ncols; k++) add_vrule(fl, xs[k], top, top + h, bw);
+    }
+    return h;
+}
+
+/* A table: its header rows as one box that keeps with the first row and
+ * opens every later page of the table; then one box a row, never split. */
+static void table_boxes(lctx *c, const vb_table *t, boxes *bs, fr_list *fl)
+{
+    const vb_style *st = c->doc->style;
+    int32_t W = st->page_w - st->margin_left - st->margin_right;
+    int32_t *w = vb_xmalloc((size_t)t->ncols * sizeof *w), *xs = vb_xmalloc(((size_t)t->ncols + 1) * sizeof *xs);
+    vb_table_widths(c->doc, t, c->fonts, W, w);
+    xs[0] = st->margin_left;
+    for (int k = 0; k < t->ncols; k++) xs[k + 1] = xs[k] + w[k];
+    int32_t bw = st->table_border;
+    int r = 0, first = bs->n;
+    int32_t hh = 0;
+    for (; r < t->nrows && t->rows[r].kind == VB_TROW_HEADER; r++) {
+        c->line = r;
+        hh += table_row(c, t, &t->rows[r], xs, hh, fl);
+    }
+    int header = -1;
+    if (hh > 0) {
+        box b = { st->table_space_before, hh, 0, true, NULL, 0, NULL, 0, NULL, {0} };
+        take_frags(c, &b, fl);
+        push_box(bs, b);
+        header = bs->n - 1;
+    }
+    for (; r < t->nrows; r++) {
+        c->line = r;
+        int32_t h = table_row(c, t, &t->rows[r], xs, 0, fl);
+        bool last = r == t->nrows - 1;
+        if (last && bw > 0) add_rule(fl, xs[0], xs[t->ncols], h, bw);
+        box b = { bs->n == first ? st->table_space_before : 0, h, last ? st->table_space_after : 0,
+                  false, NULL, 0, NULL, 0, NULL, {0} };
+        if (!last && bw > 0) b.close = (vb_line_seg){ xs[0], xs[t->ncols], h, bw, 0 };
+        take_frags(c, &b, fl);
+        push_box(bs, b);
+    }
+    /* pointers into bs->b only once it has stopped growing: an index now */
+    for (int k = header >= 0 ? header + 1 : bs->n; k < bs->n; k++) bs->b[k].repeat = (const box *)(intptr_t)(header + 1);
+    if (header >= 0 && header == bs->n - 1) {
+        /* a table of header rows only: they close themselves */
+        if (bw > 0) {
+            box *hb = &bs->b[header];
+            hb->no_break_after = false;
+            hb->space_after = st->table_space_after;
+            vb_line_seg *nr = vb_alloc(c->a, ((size_t)hb->nr + 1) * sizeof *nr);
+            memcpy(nr, hb->rules, (size_t)hb->nr * sizeof *nr);
+            nr[hb->nr++] = (vb_line_seg){ xs[0], xs[t->ncols], hh, bw, 0 };
+            hb->rules = nr;
+        }
+    }
+    free(w);
+    free(xs);
 }
 
 /* ---- rows ---- */
@@ -1121,7 +1225,7 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
     const vb_style *st2 = c->doc->style;
     int32_t body_h = st2->page_h - st2->margin_top - st2->margin_bottom;
     if (height <= body_h) {
-        box b = { 0, height, sa, false, NULL, 0, NULL, 0 };
+        box b = { 0, height, sa, false, NULL, 0, NULL, 0, NULL, {0} };
         take_frags(c, &b, fl);
         push_box(bs, b);
         return;
@@ -1205,7 +1309,7 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
         int f0 = k ? fends[k - 1] : 0, r0 = k ? rends[k - 1] : 0;
         fr_list slice = { fl->f ? fl->f + f0 : NULL, fends[k] - f0, fends[k] - f0,
                           fl->r ? fl->r + r0 : NULL, rends[k] - r0, rends[k] - r0 };
-        box b = { 0, cuts[k] - (k ? cuts[k - 1] : 0), k == nu - 1 ? sa : 0, false, NULL, 0, NULL, 0 };
+        box b = { 0, cuts[k] - (k ? cuts[k - 1] : 0), k == nu - 1 ? sa : 0, false, NULL, 0, NULL, 0, NULL, {0} };
         take_frags(c, &b, &slice);
         push_box(bs, b);
     }
@@ -1254,8 +1358,12 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     for (const vb_block *b = doc->first; b && c.ok; b = b->next, c.block++) {
         c.line = 0;
         if (b->kind == VB_BLOCK_PARA) para_boxes(&c, b->para, &bs, &fl);
+        else if (b->kind == VB_BLOCK_TABLE) table_boxes(&c, b->table, &bs, &fl);
         else row_box(&c, b->row, &bs, &fl);
     }
+    /* table rows held their header box's index + 1: now a pointer */
+    for (int k = 0; k < bs.n; k++)
+        if (bs.b[k].repeat) bs.b[k].repeat = &bs.b[(intptr_t)bs.b[k].repeat - 1];
     free(fl.f); free(fl.r);
     if (c.bi) ubrk_close(c.bi);
     if (!c.ok) { free(bs.b); vb_buf_free(&stats); vb_layout_free(l); return false; }
@@ -1265,7 +1373,9 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     int i = 0;
     while (i < bs.n) {
         int start = i;
-        int32_t y = top;
+        /* a table continued from the page before: its header rows first */
+        const box *rep = bs.b[start].repeat && bs.b[start].repeat != &bs.b[start - 1] ? bs.b[start].repeat : NULL;
+        int32_t y = top + (rep ? rep->height : 0);
         int end = bs.n;   /* first box of the next page */
         for (int k = start; k < bs.n; k++) {
             int32_t need = (k == start ? 0 : bs.b[k].space_before) + bs.b[k].height;
@@ -1287,12 +1397,24 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
         }
         vb_page *pg = new_page(l);
         y = top;
-        for (int k = start; k < end; k++) {
-            box *b = &bs.b[k];
+        for (int k = rep ? start - 1 : start; k < end; k++) {
+            bool repeated = rep && k < start;
+            const box *b = repeated ? rep : &bs.b[k];
             if (k > start) y += b->space_before;
             for (int f = 0; f < b->nf; f++) { vb_frag fr = b->frags[f]; fr.y += y; page_frag(l, pg, fr); }
-            for (int r = 0; r < b->nr; r++) { vb_line_seg rs = b->rules[r]; rs.y += y; page_rule(pg, rs); }
-            y += b->height + b->space_after;
+            for (int r = 0; r < b->nr; r++) {
+                vb_line_seg rs = b->rules[r];
+                rs.y += y;
+                if (rs.y2) rs.y2 += y;
+                page_rule(pg, rs);
+            }
+            /* the page ends under a table row: close it */
+            if (k == end - 1 && b->close.width > 0) {
+                vb_line_seg rs = b->close;
+                rs.y += y;
+                page_rule(pg, rs);
+            }
+            y += b->height + (repeated ? 0 : b->space_after);
         }
         i = end;
     }
@@ -1347,6 +1469,11 @@ void vb_layout_dump(const vb_layout *l, FILE *out)
         }
         for (size_t k = 0; k < pg->nrules; k++) {
             const vb_line_seg *r = &pg->rules[k];
+            if (r->y2) {
+                fprintf(out, "  vrule x%7.2f y%7.2f-%7.2f w%.2fpt\n", vb_to_mm(r->x1), vb_to_mm(r->y), vb_to_mm(r->y2),
+                        vb_to_pt(r->width));
+                continue;
+            }
             fprintf(out, "  rule x%7.2f-%7.2f y%7.2f w%.2fpt\n", vb_to_mm(r->x1), vb_to_mm(r->x2), vb_to_mm(r->y), vb_to_pt(r->width));
         }
     }

@@ -79,6 +79,12 @@ typedef struct vb_style {
     int32_t space_stretch;     /* permille of the natural space (500): badness 100 */
     int32_t space_stretch_max; /* permille (1000): beyond, only where unavoidable */
     int32_t space_shrink;      /* permille of the natural space (200) */
+    /* [table]: ruled tables (body blocks; cells use the zones table_header
+     * and table_cell) */
+    int32_t table_border;      /* stroke width of every cell's box, mpt (0.5pt) */
+    int32_t table_pad_x;       /* text to border, left and right (1.5mm) */
+    int32_t table_pad_y;       /* text to border, above and below (1pt) */
+    int32_t table_space_before, table_space_after;
     /* zones */
     vb_zone *zones;
     size_t nzones;
