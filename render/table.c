@@ -38,7 +38,9 @@ void vb_table_widths(const vb_doc *doc, const vb_table *t, const vb_fonts *fonts
 {
     int n = t->ncols;
     if (n <= 0) return;
-    int32_t pad = 2 * doc->style->table_pad_x;
+    /* a point to spare, so that Word's and LibreOffice's rounding never
+     * wraps a cell the layout sets on one line */
+    int32_t pad = 2 * doc->style->table_pad_x + VB_PT;
     int64_t *nat = calloc((size_t)n, sizeof *nat), *least = calloc((size_t)n, sizeof *least);
     if (!nat || !least) abort();
     for (int k = 0; k < n; k++) {

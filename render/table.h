@@ -10,7 +10,7 @@
  * width).  A column's natural width is its widest cell on one line, and
  * its least the widest word of its cells (a number column: its widest
  * number, never wrapped), both with the style's cell padding on either
- * side.  When the natural widths fit, the room left goes to the text
+ * side and 1 pt to spare (for the rounding of Word and LibreOffice).  When the natural widths fit, the room left goes to the text
  * columns in proportion to their natural widths (to every column when
  * there is none).  When they do not: the number columns go down to their
  * least first (their headings wrap, as little as the room left allows);
