@@ -482,7 +482,7 @@ bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, vb_t
                 if (in_row) perr(&c, ln, "@table inside a @row");
                 const char *q = parse_expr(&c, rest, &n->list, false);
                 if (q && *skipws(q)) perr(&c, q, "unexpected text after the table's path");
-                if (n->list && (n->list->lit || n->list->nf)) perr(&c, rest, "@table takes the path of a table, without filters");
+                if (n->list && n->list->lit) perr(&c, rest, "@table takes the path of a table");
                 else if (n->list) {
                     /* the path must name a table: something with columns */
                     expr cols = *n->list;
