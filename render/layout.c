@@ -790,20 +790,78 @@ static int32_t table_row(lctx *c, const vb_table *t, const vb_trow *row, const i
         vb_para cell = *p;
         cell.zone = &z;
         int32_t colw = xs[k + 1] - xs[k] - 2 * px;
-        int32_t ch = stack_para(c, &cell, xs[k] + px, colw > VB_PT ? colw : VB_PT, top + py, fl, NULL);
+        /* below the top rule (Word and LibreOffice give each row's rule
+         * its width of the row's height) */
+        int32_t ch = stack_para(c, &cell, xs[k] + px, colw > VB_PT ? colw : VB_PT, top + py + st->table_border,
+                                fl, NULL);
         if (ch > h) h = ch;
     }
     if (h == 0) {
         /* an empty row is one line of the cell zone high */
         h = line_pitch(c, row->cell[0]->zone);
     }
-    h += 2 * py;
+    h += 2 * py + st->table_border;
     int32_t bw = st->table_border;
     if (bw > 0) {
         add_rule(fl, xs[0], xs[t->ncols], top, bw);
         for (int k = 0; k <= t->ncols; k++) add_vrule(fl, xs[k], top, top + h, bw);
     }
     return h;
+}
+
+/* A row taller than a page (under the header rows) is the one row that is
+ * split: between lines, as low as each page allows, no line of any cell
+ * cut; every slice boxed, its side rules as tall as itself. */
+static void tall_row(lctx *c, const int32_t *xs, int ncols, int32_t h, int32_t room, int32_t before,
+                     int32_t after, bool last, boxes *bs, fr_list *fl)
+{
+    int32_t bw = c->doc->style->table_border, py = c->doc->style->table_pad_y;
+    fr_list slice = {0};
+    int32_t start = 0;
+    room -= 2 * py;                /* a cut adds padding below and above it */
+    while (start < h) {
+        int32_t cut = h;
+        if (h - start > room) {
+            /* the lowest line foot within the page that no other line straddles */
+            cut = start;
+            for (int i = 0; i < fl->n; i++) {
+                int32_t foot = fl->f[i].y - vb_font_descent(c->fonts, fl->f[i].face, fl->f[i].size);
+                if (foot <= start + room && foot > cut) {
+                    bool clear = true;
+                    for (int j = 0; j < fl->n && clear; j++) {
+                        const vb_frag *g = &fl->f[j];
+                        if (g->y - vb_font_ascent(c->fonts, g->face, g->size) < foot &&
+                            foot < g->y - vb_font_descent(c->fonts, g->face, g->size))
+                            clear = false;
+                    }
+                    if (clear) cut = foot;
+                }
+            }
+            if (cut <= start) cut = start + room;     /* nothing fits whole: cut anyway */
+        }
+        for (int i = 0; i < fl->n; i++) {
+            int32_t foot = fl->f[i].y - vb_font_descent(c->fonts, fl->f[i].face, fl->f[i].size);
+            if (foot > start && (foot <= cut || cut == h)) {
+                GROW(slice.f, slice.n, slice.cap);
+                slice.f[slice.n] = fl->f[i];
+                slice.f[slice.n++].y -= start - (start > 0 ? py : 0);
+            }
+        }
+        int32_t sh = cut - start + (start > 0 ? py : 0) + (cut < h ? py : 0);
+        if (bw > 0) {
+            add_rule(&slice, xs[0], xs[ncols], 0, bw);
+            for (int k = 0; k <= ncols; k++) add_vrule(&slice, xs[k], 0, sh, bw);
+            if (cut == h && last) add_rule(&slice, xs[0], xs[ncols], sh, bw);
+        }
+        box b = { start == 0 ? before : 0, sh, cut == h ? after : 0, false, NULL, 0, NULL, 0, NULL, {0} };
+        if ((cut < h || !last) && bw > 0) b.close = (vb_line_seg){ xs[0], xs[ncols], sh, bw, 0 };
+        take_frags(c, &b, &slice);
+        push_box(bs, b);
+        start = cut;
+    }
+    free(slice.f);
+    free(slice.r);
+    fl->n = fl->nr = 0;
 }
 
 /* A table: its header rows as one box that keeps with the first row and
@@ -830,10 +888,17 @@ static void table_boxes(lctx *c, const vb_table *t, boxes *bs, fr_list *fl)
         push_box(bs, b);
         header = bs->n - 1;
     }
+    /* what a page holds under the repeated header rows */
+    int32_t room = st->page_h - st->margin_top - st->margin_bottom - hh;
     for (; r < t->nrows; r++) {
         c->line = r;
         int32_t h = table_row(c, t, &t->rows[r], xs, 0, fl);
         bool last = r == t->nrows - 1;
+        if (h > room && room > 4 * VB_PT) {
+            tall_row(c, xs, t->ncols, h, room, bs->n == first ? st->table_space_before : 0,
+                     last ? st->table_space_after : 0, last, bs, fl);
+            continue;
+        }
         if (last && bw > 0) add_rule(fl, xs[0], xs[t->ncols], h, bw);
         box b = { bs->n == first ? st->table_space_before : 0, h, last ? st->table_space_after : 0,
                   false, NULL, 0, NULL, 0, NULL, {0} };

@@ -687,10 +687,10 @@ def check_rules(ck, d, src):
                   "%s: 'Nơi nhận:' underlined along its width" % src, "%.2f-%.2f" % (r[0], r[1]))
     for pg in d.pages:
         for v in pg.get("vrules", []):
-            ck.ok(LEFT - MARGIN_TOL <= v[0] <= RIGHT + MARGIN_TOL and TOP - MARGIN_TOL <= v[1] and v[2] <= BOTTOM,
+            ck.ok(LEFT - MARGIN_TOL <= v[0] <= RIGHT + MARGIN_TOL and TOP - MARGIN_TOL <= v[1] and v[2] <= BOTTOM + 0.05,
                   "%s: page %d vertical rule inside the margins" % (src, pg["no"]), "x %.2f y %.2f-%.2f" % v[:3])
         for r in pg["rules"]:
-            ck.ok(r[0] >= LEFT - MARGIN_TOL and r[1] <= RIGHT + MARGIN_TOL and TOP - MARGIN_TOL <= r[2] <= BOTTOM,
+            ck.ok(r[0] >= LEFT - MARGIN_TOL and r[1] <= RIGHT + MARGIN_TOL and TOP - MARGIN_TOL <= r[2] <= BOTTOM + 0.05,
                   "%s: page %d rule inside the margins" % (src, pg["no"]), "%.2f-%.2f y %.2f" % r[:3])
 
 

@@ -178,6 +178,47 @@ static void test_layout(const vb_style *st, const vb_fonts *fonts)
     CHECK(unboxed == 0);
 }
 
+/* The one row that is split: one taller than a page, between lines, every
+ * piece inside the page and its cell, the header rows above each piece. */
+static void test_tall_row(const vb_style *st, const vb_fonts *fonts)
+{
+    vb_doc *doc = vb_doc_new(st);
+    vb_table *t = make_table(doc, st, 3, 4, 2);
+    vb_para *p = t->rows[2].cell[1];
+    p->runs = p->last_run = NULL;
+    vb_para_text(doc, p, words(doc->arena, 2500), 0);
+    vb_layout *l = NULL;
+    vb_diag d;
+    vb_diag_init(&d);
+    CHECK(vb_layout_run(doc, fonts, &l, &d));
+    if (l) {
+        int32_t bottom = st->page_h - st->margin_bottom;
+        int pages_with_row = 0, past = 0, header_first = 0;
+        for (size_t pg = 0; pg < l->npages; pg++) {
+            bool here = false, first_seen = false;
+            for (size_t i = 0; i < l->pages[pg].nfrags; i++) {
+                const vb_frag *f = &l->pages[pg].frags[i];
+                if (f->block != 0) continue;
+                if (!first_seen) { first_seen = true; if (f->line == 0) header_first++; }
+                if (f->line == 2) here = true;
+                if (f->y > bottom) past++;
+            }
+            for (size_t k = 0; k < l->pages[pg].nrules; k++) {
+                const vb_line_seg *r = &l->pages[pg].rules[k];
+                if ((r->y2 ? r->y2 : r->y) > bottom) past++;
+            }
+            pages_with_row += here;
+        }
+        printf("  a row of 2500 words over %d pages\n", pages_with_row);
+        CHECK(pages_with_row >= 3);
+        CHECK(past == 0);
+        CHECK(header_first == (int)l->npages);
+    }
+    vb_layout_free(l);
+    vb_diag_free(&d);
+    vb_doc_free(doc);
+}
+
 /* [table] keys: a bad value and an unknown key, each at its line. */
 static void test_rule_file(vb_arena *a)
 {
@@ -255,6 +296,7 @@ int main(void)
     if (!fonts) return CHECK_DONE("table");
     test_widths(&st, fonts);
     test_layout(&st, fonts);
+    test_tall_row(&st, fonts);
     test_rule_file(a);
     test_template(a, &st);
     vb_fonts_close(fonts);
