@@ -544,10 +544,11 @@ typedef struct box {
     bool no_break_after;
     vb_frag *frags; int nf;    /* y relative to the box top, x absolute */
     vb_line_seg *rules; int nr;
-    /* a table's body or totals row: its header rows' box, set again at the
-     * top of a page the table continues on; and the rule that closes the
-     * row when a page ends under it (rows draw only their top rule) */
-    const struct box *repeat;
+    /* a table's body or totals row: its header rows' box (index + 1; 0:
+     * none), set again at the top of a page the table continues on; and
+     * the rule that closes the row when a page ends under it (rows draw
+     * only their top rule) */
+    int repeat;
     vb_line_seg close;         /* width 0: none */
 } box;
 
@@ -746,7 +747,7 @@ static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
     for (int i = 0; i < pl.nl; i++) {
         c->line = i;
         emit_line(c, p, &pl, i, st->margin_left, bl, fl);
-        box b = { i == 0 ? z->space_before : 0, pitch, i == pl.nl - 1 ? z->space_after : 0, false, NULL, 0, NULL, 0, NULL, {0} };
+        box b = { i == 0 ? z->space_before : 0, pitch, i == pl.nl - 1 ? z->space_after : 0, false, NULL, 0, NULL, 0, 0, {0} };
         if (i == pl.nl - 1) {
             int32_t rl = rule_len_of(z, &pl, colw);
             if (rl > 0) {
@@ -853,7 +854,7 @@ static void tall_row(lctx *c, const int32_t *xs, int ncols, int32_t h, int32_t r
             for (int k = 0; k <= ncols; k++) add_vrule(&slice, xs[k], 0, sh, bw);
             if (cut == h && last) add_rule(&slice, xs[0], xs[ncols], sh, bw);
         }
-        box b = { start == 0 ? before : 0, sh, cut == h ? after : 0, false, NULL, 0, NULL, 0, NULL, {0} };
+        box b = { start == 0 ? before : 0, sh, cut == h ? after : 0, false, NULL, 0, NULL, 0, 0, {0} };
         if ((cut < h || !last) && bw > 0) b.close = (vb_line_seg){ xs[0], xs[ncols], sh, bw, 0 };
         take_frags(c, &b, &slice);
         push_box(bs, b);
@@ -883,7 +884,7 @@ static void table_boxes(lctx *c, const vb_table *t, boxes *bs, fr_list *fl)
     }
     int header = -1;
     if (hh > 0) {
-        box b = { st->table_space_before, hh, 0, true, NULL, 0, NULL, 0, NULL, {0} };
+        box b = { st->table_space_before, hh, 0, true, NULL, 0, NULL, 0, 0, {0} };
         take_frags(c, &b, fl);
         push_box(bs, b);
         header = bs->n - 1;
@@ -901,13 +902,12 @@ static void table_boxes(lctx *c, const vb_table *t, boxes *bs, fr_list *fl)
         }
         if (last && bw > 0) add_rule(fl, xs[0], xs[t->ncols], h, bw);
         box b = { bs->n == first ? st->table_space_before : 0, h, last ? st->table_space_after : 0,
-                  false, NULL, 0, NULL, 0, NULL, {0} };
+                  false, NULL, 0, NULL, 0, 0, {0} };
         if (!last && bw > 0) b.close = (vb_line_seg){ xs[0], xs[t->ncols], h, bw, 0 };
         take_frags(c, &b, fl);
         push_box(bs, b);
     }
-    /* pointers into bs->b only once it has stopped growing: an index now */
-    for (int k = header >= 0 ? header + 1 : bs->n; k < bs->n; k++) bs->b[k].repeat = (const box *)(intptr_t)(header + 1);
+    for (int k = header >= 0 ? header + 1 : bs->n; k < bs->n; k++) bs->b[k].repeat = header + 1;
     if (header >= 0 && header == bs->n - 1) {
         /* a table of header rows only: they close themselves */
         if (bw > 0) {
@@ -1290,7 +1290,7 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
     const vb_style *st2 = c->doc->style;
     int32_t body_h = st2->page_h - st2->margin_top - st2->margin_bottom;
     if (height <= body_h) {
-        box b = { 0, height, sa, false, NULL, 0, NULL, 0, NULL, {0} };
+        box b = { 0, height, sa, false, NULL, 0, NULL, 0, 0, {0} };
         take_frags(c, &b, fl);
         push_box(bs, b);
         return;
@@ -1374,7 +1374,7 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
         int f0 = k ? fends[k - 1] : 0, r0 = k ? rends[k - 1] : 0;
         fr_list slice = { fl->f ? fl->f + f0 : NULL, fends[k] - f0, fends[k] - f0,
                           fl->r ? fl->r + r0 : NULL, rends[k] - r0, rends[k] - r0 };
-        box b = { 0, cuts[k] - (k ? cuts[k - 1] : 0), k == nu - 1 ? sa : 0, false, NULL, 0, NULL, 0, NULL, {0} };
+        box b = { 0, cuts[k] - (k ? cuts[k - 1] : 0), k == nu - 1 ? sa : 0, false, NULL, 0, NULL, 0, 0, {0} };
         take_frags(c, &b, &slice);
         push_box(bs, b);
     }
@@ -1426,9 +1426,6 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
         else if (b->kind == VB_BLOCK_TABLE) table_boxes(&c, b->table, &bs, &fl);
         else row_box(&c, b->row, &bs, &fl);
     }
-    /* table rows held their header box's index + 1: now a pointer */
-    for (int k = 0; k < bs.n; k++)
-        if (bs.b[k].repeat) bs.b[k].repeat = &bs.b[(intptr_t)bs.b[k].repeat - 1];
     free(fl.f); free(fl.r);
     if (c.bi) ubrk_close(c.bi);
     if (!c.ok) { free(bs.b); vb_buf_free(&stats); vb_layout_free(l); return false; }
@@ -1439,7 +1436,8 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     while (i < bs.n) {
         int start = i;
         /* a table continued from the page before: its header rows first */
-        const box *rep = bs.b[start].repeat && bs.b[start].repeat != &bs.b[start - 1] ? bs.b[start].repeat : NULL;
+        int ri = bs.b[start].repeat - 1;
+        const box *rep = ri >= 0 && ri != start - 1 ? &bs.b[ri] : NULL;
         int32_t y = top + (rep ? rep->height : 0);
         int end = bs.n;   /* first box of the next page */
         for (int k = start; k < bs.n; k++) {
