@@ -5,7 +5,9 @@
  * zones under `breaking = total-fit`, again by total fit (Knuth–Plass,
  * below); a word wider than the line is split between characters.  (2) Lines and rows become boxes with "may break
  * after" flags that encode orphans, widows, keep-with-next and the
- * signature row's keep-with-previous.  (3) Boxes are cut into pages, going
+ * signature row's keep-with-previous; a table's rows are boxes of their
+ * own, never split (unless taller than a page), its header rows a box set
+ * again at the top of every page it continues on.  (3) Boxes are cut into pages, going
  * back to the last allowed break when a box does not fit, then placed.
  * Everything is integer mpt, so the dump is exact. */
 #include "layout.h"

@@ -1,8 +1,8 @@
 /* model.h — the document model: what a document says, before layout.
  *
  * A document is a list of blocks.  A block is a paragraph (a zone and its
- * styled runs) or a two-column row (the header, a signature row) whose two
- * cells hold paragraphs.  Backends walk this model: the PDF backend lays it
+ * styled runs), a two-column row (the header, a signature row) whose two
+ * cells hold paragraphs, or a ruled table whose cells are paragraphs.  Backends walk this model: the PDF backend lays it
  * out itself (layout.h); the DOCX backend writes it as WordprocessingML and
  * lets Word reflow it.  Everything lives in the document's arena. */
 #ifndef VB_MODEL_H
