@@ -821,6 +821,9 @@ static const char *format_cell_number(vb_arena *a, json_t *j, int decimals)
     }
     double scale = 1;
     for (int i = 0; i < decimals; i++) scale *= 10;
+    /* no more digits than a double holds (15): fewer decimals, never an
+     * out-of-range conversion */
+    while (decimals > 0 && (x * scale >= 1e15 || x * scale <= -1e15)) { decimals--; scale /= 10; }
     double v = x * scale;
     int64_t scaled = (int64_t)(v + (v >= 0 ? 0.5 : -0.5));
     return decimals ? vb_format_decimal(a, scaled, decimals) : vb_format_int(a, scaled);
