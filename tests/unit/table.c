@@ -7,6 +7,7 @@
 #include "layout.h"
 #include "table.h"
 #include "template.h"
+#include "record.h"
 #include "style.h"
 #include "model.h"
 #include "font.h"
@@ -283,6 +284,70 @@ static void test_template(vb_arena *a, const vb_style *st)
     unlink("x.tpl");
 }
 
+/* The record reader: a table block's derived fields, its numbers printed
+ * the Vietnamese way, and its errors with the path of the cell. */
+static void test_record(void)
+{
+    static const char *head =
+        "{\"convention\":\"state\",\"issuer\":{\"name\":\"Hội đồng nhân dân xã An Bình\",\"code\":\"HĐND\"},"
+        "\"place\":\"An Bình\",\"resolution\":{\"date\":\"2024-12-20\",\"subject\":\"về dự toán\","
+        "\"signature\":{\"position\":\"Chủ tịch\",\"name\":\"A\"},\"body\":[";
+    struct { const char *body, *want; } bad[] = {
+        { "{\"columns\":[{\"title\":\"A\"}],\"rows\":[[\"x\",\"y\"]]}",
+          "t.json: /resolution/body/0/rows/0: 2 cells, but the table has 1 column" },
+        { "{\"columns\":[{\"title\":\"A\",\"kind\":\"number\"}],\"rows\":[[\"12a\"]]}",
+          "t.json: /resolution/body/0/rows/0/0: expected a number (column 1, \"A\", is a number column), got \"12a\"" },
+        { "{\"columns\":[{\"title\":\"A\"}],\"rows\":[]}", "t.json: /resolution/body/0/rows: must not be empty" },
+        { "{\"columns\":[{\"title\":\"A\"}],\"rows\":[[]]}", "t.json: /resolution/body/0/rows/0: must not be empty" },
+        { "{\"columns\":[{\"title\":\"A\"}]}", "t.json: /resolution/body/0/rows: required field is missing (a table needs rows)" },
+        { "{\"paragraph\":\"p\",\"rows\":[[1]]}", "t.json: /resolution/body/0/rows: only a table (a block with \"columns\") has rows" },
+        { "{\"columns\":[{\"title\":\"A\",\"decimals\":2}],\"rows\":[[1]]}",
+          "t.json: /resolution/body/0/columns/0/decimals: only a number column has decimals" },
+        { "{\"columns\":[{\"title\":\"A\"}],\"header_rows\":2,\"rows\":[[1]]}",
+          "t.json: /resolution/body/0/header_rows: 2 header rows leave no row of the table's body (it has 1 rows)" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        vb_arena *a = vb_arena_new();
+        char *json = vb_sprintf(a, "%s%s]}}", head, bad[i].body);
+        vb_record r;
+        vb_diag d;
+        vb_diag_init(&d);
+        bool ok = vb_record_parse(a, "t.json", 0, json, strlen(json), &r, &d);
+        const char *got = NULL;
+        for (size_t k = 0; k < d.n; k++) if (d.items[k].sev == VB_ERROR) { got = d.items[k].msg; break; }
+        CHECK(!ok);
+        CHECK_STR(got, bad[i].want);
+        vb_diag_free(&d);
+        vb_arena_free(a);
+    }
+    vb_arena *a = vb_arena_new();
+    char *json = vb_sprintf(a, "%s%s]}}", head,
+        "{\"columns\":[{\"title\":\"STT\"},{\"title\":\"Số tiền\",\"kind\":\"number\"},"
+        "{\"title\":\"%\",\"kind\":\"number\",\"decimals\":2}],"
+        "\"rows\":[[1,1250000000,7.5],[2,-1234,null],[\"3\",\"\",100]],\"totals\":[[\"\",1249998766]]}");
+    vb_record r;
+    vb_diag d;
+    vb_diag_init(&d);
+    CHECK(vb_record_parse(a, "t.json", 0, json, strlen(json), &r, &d));
+    if (d.n) vb_diag_print(&d, stderr);
+    const vb_value *b = vb_value_path(r.root, "resolution.body");
+    const vb_value *t = b && b->kind == VB_LIST && b->n ? b->items[0] : NULL;
+    CHECK_STR(t ? vb_value_path(t, "kind")->s : NULL, "table");
+    const vb_value *hr = t ? vb_value_path(t, "header_rows") : NULL;
+    CHECK(hr && hr->kind == VB_INT && hr->i == 1);
+    const vb_value *rows = t ? vb_value_path(t, "rows") : NULL, *tot = t ? vb_value_path(t, "totals") : NULL;
+    const char *want[3][3] = { { "1", "1.250.000.000", "7,50" }, { "2", "-1.234", "" }, { "3", "", "100,00" } };
+    for (int i = 0; rows && i < 3; i++)
+        for (int k = 0; k < 3; k++) CHECK_STR(rows->items[i]->items[k]->s, want[i][k]);
+    CHECK(tot && tot->items[0]->n == 3);       /* padded to the columns */
+    CHECK_STR(tot ? tot->items[0]->items[1]->s : NULL, "1.249.998.766");
+    CHECK_STR(t ? vb_value_path(t, "columns.1.align")->s : NULL, "right");
+    CHECK_STR(t ? vb_value_path(t, "columns.0.align")->s : NULL, "left");
+    CHECK(vb_record_known_path("resolution.body.*.rows.*.*"));
+    vb_diag_free(&d);
+    vb_arena_free(a);
+}
+
 int main(void)
 {
     vb_arena *a = vb_arena_new();
@@ -294,6 +359,7 @@ int main(void)
     vb_fonts *fonts = NULL;
     CHECK(vb_fonts_open("fonts", "Times New Roman", &fonts, &d));
     if (!fonts) return CHECK_DONE("table");
+    test_record();
     test_widths(&st, fonts);
     test_layout(&st, fonts);
     test_tall_row(&st, fonts);
