@@ -912,10 +912,10 @@ static void table_boxes(lctx *c, const vb_table *t, boxes *bs, fr_list *fl)
     for (int k = header >= 0 ? header + 1 : bs->n; k < bs->n; k++) bs->b[k].repeat = header + 1;
     if (header >= 0 && header == bs->n - 1) {
         /* a table of header rows only: they close themselves */
+        box *hb = &bs->b[header];
+        hb->no_break_after = false;
+        hb->space_after = st->table_space_after;
         if (bw > 0) {
-            box *hb = &bs->b[header];
-            hb->no_break_after = false;
-            hb->space_after = st->table_space_after;
             vb_line_seg *nr = vb_alloc(c->a, ((size_t)hb->nr + 1) * sizeof *nr);
             memcpy(nr, hb->rules, (size_t)hb->nr * sizeof *nr);
             nr[hb->nr++] = (vb_line_seg){ xs[0], xs[t->ncols], hh, bw, 0 };
