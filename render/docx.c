@@ -23,6 +23,7 @@
  * bytes.  Markup is plain ISO/IEC 29500 transitional (no mc:, no w14:). */
 #include "backend.h"
 #include "layout.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,9 @@ static void collect_zones(dctx *c)
     for (const vb_block *b = c->doc->first; b; b = b->next) {
         if (b->kind == VB_BLOCK_PARA) {
             if (b->para) note_zone(c, b->para->zone);
+        } else if (b->kind == VB_BLOCK_TABLE) {
+            for (int r = 0; r < b->table->nrows; r++)
+                for (int k = 0; k < b->table->ncols; k++) note_zone(c, b->table->rows[r].cell[k]->zone);
         } else if (b->row) {
             for (int k = 0; k < 2; k++)
                 for (const vb_para *p = b->row->cell[k]; p; p = p->next) note_zone(c, p->zone);
@@ -316,6 +320,7 @@ static void put_runs(vb_buf *b, const vb_para *p, const size_t *brk, int nbrk)
 typedef struct pfmt {
     bool keep_next;              /* keep with what follows (before a signature) */
     int32_t add_before;          /* added to the zone's space before, mpt */
+    int32_t add_after;           /* added to its space after (before a table), mpt */
 } pfmt;
 
 /* The rule under a paragraph is the bottom border of an empty paragraph
@@ -379,13 +384,14 @@ static void put_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, c
     put_esc(b, zone_style_id(z));
     vb_buf_puts(b, "\"/>");
     if ((f->keep_next || rule) && !z->keep_next) vb_buf_puts(b, "<w:keepNext/>");
-    if (f->add_before || rule) {
+    if (f->add_before || f->add_after || rule) {
         vb_buf_puts(b, "<w:spacing");
         if (f->add_before) {
             int32_t before = z->space_before + f->add_before;
             vb_buf_printf(b, " w:before=\"%ld\"", twips(before > 0 ? before : 0));
         }
         if (rule) vb_buf_puts(b, " w:after=\"0\"");
+        else if (f->add_after) vb_buf_printf(b, " w:after=\"%ld\"", twips(z->space_after + f->add_after));
         vb_buf_puts(b, "/>");
     }
     /* A header name (name_breaks) breaks where a typesetter would, which
@@ -579,7 +585,7 @@ static int32_t put_rows(vb_buf *b, const dctx *c, const vb_block *first, const v
                 vb_buf_puts(b, "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/>"
                                "<w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr></w:p>");
             for (const vb_para *p = r->cell[cell]; p; p = p->next) {
-                pfmt f = { !last_row || keep_with_next, 0 };
+                pfmt f = { !last_row || keep_with_next, 0, 0 };
                 if (p == r->cell[cell]) f.add_before += rf->first_add[cell];
                 if (p == rf->name[cell]) f.add_before += rf->name_add[cell];
                 put_para(b, c, p, colw[cell], &f);
@@ -592,6 +598,62 @@ static int32_t put_rows(vb_buf *b, const dctx *c, const vb_block *first, const v
     free(rfs);
     free(cuts);
     return owed;
+}
+
+/* A table block as a real w:tbl: the grid of the layout's column widths
+ * (vb_table_widths), every cell boxed in single rules of the style's
+ * border width, header rows marked w:tblHeader (Word and LibreOffice
+ * repeat them on every page) and no row split across pages, as the PDF. */
+static void put_table(vb_buf *b, const dctx *c, const vb_table *t)
+{
+    int32_t *w = vb_xmalloc((size_t)t->ncols * sizeof *w);
+    if (c->fonts) vb_table_widths(c->doc, t, c->fonts, c->text_w, w);
+    else for (int k = 0; k < t->ncols; k++) w[k] = c->text_w / t->ncols;
+    long sz = eighths(c->st->table_border);
+    const char *val = c->st->table_border > 0 ? "single" : "nil";
+    long px = twips(c->st->table_pad_x), py = twips(c->st->table_pad_y);
+    /* the left rule at the margin: Word and LibreOffice draw it a cell
+     * margin left of the table's indent */
+    vb_buf_printf(b, "<w:tbl><w:tblPr><w:tblW w:w=\"%ld\" w:type=\"dxa\"/><w:tblInd w:w=\"%ld\" w:type=\"dxa\"/>"
+                     "<w:tblBorders>", twips(c->text_w), px);
+    static const char *const sides[] = { "top", "left", "bottom", "right", "insideH", "insideV" };
+    for (int k = 0; k < 6; k++)
+        vb_buf_printf(b, "<w:%s w:val=\"%s\" w:sz=\"%ld\" w:space=\"0\" w:color=\"000000\"/>", sides[k], val, sz);
+    vb_buf_printf(b, "</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+                     "<w:tblCellMar><w:top w:w=\"%ld\" w:type=\"dxa\"/><w:left w:w=\"%ld\" w:type=\"dxa\"/>"
+                     "<w:bottom w:w=\"%ld\" w:type=\"dxa\"/><w:right w:w=\"%ld\" w:type=\"dxa\"/></w:tblCellMar>"
+                     "<w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>", py, px, py, px);
+    for (int k = 0; k < t->ncols; k++) vb_buf_printf(b, "<w:gridCol w:w=\"%ld\"/>", twips(w[k]));
+    vb_buf_puts(b, "</w:tblGrid>");
+    for (int r = 0; r < t->nrows; r++) {
+        const vb_trow *row = &t->rows[r];
+        vb_buf_puts(b, "<w:tr><w:trPr><w:cantSplit/>");
+        if (row->kind == VB_TROW_HEADER) vb_buf_puts(b, "<w:tblHeader/>");
+        vb_buf_puts(b, "</w:trPr>");
+        for (int k = 0; k < t->ncols; k++) {
+            const vb_para *p = row->cell[k];
+            vb_align al = row->kind == VB_TROW_HEADER ? p->zone->align : t->align[k];
+            if (al == VB_ALIGN_JUSTIFY) al = VB_ALIGN_LEFT;
+            vb_buf_printf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%ld\" w:type=\"dxa\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"",
+                          twips(w[k]));
+            put_esc(b, zone_style_id(p->zone));
+            /* a centred cell of several lines is balanced by the layout:
+             * narrowed as put_para narrows centred paragraphs */
+            int32_t colw = w[k] - 2 * c->st->table_pad_x, ind = 0;
+            if (al == VB_ALIGN_CENTER && c->fonts && p->runs) {
+                pgeo g;
+                measure_para(c, p, colw, &g);
+                if (g.nlines > 1 && g.widest > 0 && (colw - g.widest - VB_PT) / 2 > 0) ind = (colw - g.widest - VB_PT) / 2;
+            }
+            vb_buf_printf(b, "\"/><w:spacing w:before=\"0\" w:after=\"0\"/><w:ind w:left=\"%ld\" w:right=\"%ld\" w:firstLine=\"0\"/>"
+                             "<w:jc w:val=\"%s\"/></w:pPr>", twips(ind), twips(ind), jc_name(al));
+            put_runs(b, p, NULL, 0);
+            vb_buf_puts(b, "</w:p></w:tc>");
+        }
+        vb_buf_puts(b, "</w:tr>");
+    }
+    vb_buf_puts(b, "</w:tbl>");
+    free(w);
 }
 
 static void put_sect(vb_buf *b, const dctx *c)
@@ -635,9 +697,18 @@ static void put_document(vb_buf *b, const dctx *c)
             last_was_table = true;
             continue;
         }
+        if (bl->kind == VB_BLOCK_TABLE && bl->table) {
+            put_table(b, c, bl->table);
+            /* the table's space after: added to what follows it */
+            owed = -c->st->table_space_after;
+            bl = bl->next;
+            last_was_table = true;
+            continue;
+        }
         if (bl->para) {
             const vb_block *nx = bl->next;
-            pfmt f = { nx && nx->kind == VB_BLOCK_ROW && nx->row && nx->row->kind == VB_ROW_SIGNATURE, -owed };
+            pfmt f = { nx && nx->kind == VB_BLOCK_ROW && nx->row && nx->row->kind == VB_ROW_SIGNATURE, -owed,
+                       nx && nx->kind == VB_BLOCK_TABLE ? c->st->table_space_before : 0 };
             owed = 0;
             put_para(b, c, bl->para, c->text_w, &f);
             last_was_table = false;

@@ -5,11 +5,14 @@
  * zones under `breaking = total-fit`, again by total fit (Knuth–Plass,
  * below); a word wider than the line is split between characters.  (2) Lines and rows become boxes with "may break
  * after" flags that encode orphans, widows, keep-with-next and the
- * signature row's keep-with-previous.  (3) Boxes are cut into pages, going
+ * signature row's keep-with-previous; a table's rows are boxes of their
+ * own, never split (unless taller than a page), its header rows a box set
+ * again at the top of every page it continues on.  (3) Boxes are cut into pages, going
  * back to the last allowed break when a box does not fit, then placed.
  * Everything is integer mpt, so the dump is exact. */
 #include "layout.h"
 #include "text.h"
+#include "table.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -707,6 +710,12 @@ typedef struct box {
     bool no_break_after;
     vb_frag *frags; int nf;    /* y relative to the box top, x absolute */
     vb_line_seg *rules; int nr;
+    /* a table's body or totals row: its header rows' box (index + 1; 0:
+     * none), set again at the top of a page the table continues on; and
+     * the rule that closes the row when a page ends under it (rows draw
+     * only their top rule) */
+    int repeat;
+    vb_line_seg close;         /* width 0: none */
 } box;
 
 typedef struct boxes { box *b; int n, cap; } boxes;
@@ -747,7 +756,13 @@ static void add_frag(lctx *c, fr_list *fl, int32_t x, int32_t y, const vb_zone *
 static void add_rule(fr_list *fl, int32_t x1, int32_t x2, int32_t y, int32_t w)
 {
     GROW(fl->r, fl->nr, fl->capr);
-    fl->r[fl->nr++] = (vb_line_seg){ x1, x2, y, w };
+    fl->r[fl->nr++] = (vb_line_seg){ x1, x2, y, w, 0 };
+}
+
+static void add_vrule(fr_list *fl, int32_t x, int32_t y1, int32_t y2, int32_t w)
+{
+    GROW(fl->r, fl->nr, fl->capr);
+    fl->r[fl->nr++] = (vb_line_seg){ x, x, y1, w, y2 };
 }
 
 /* Emit the fragments of line li at baseline y; x0 is the column's left. */
@@ -898,7 +913,7 @@ static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
     for (int i = 0; i < pl.nl; i++) {
         c->line = i;
         emit_line(c, p, &pl, i, st->margin_left, bl, fl);
-        box b = { i == 0 ? z->space_before : 0, pitch, i == pl.nl - 1 ? z->space_after : 0, false, NULL, 0, NULL, 0 };
+        box b = { i == 0 ? z->space_before : 0, pitch, i == pl.nl - 1 ? z->space_after : 0, false, NULL, 0, NULL, 0, 0, {0} };
         if (i == pl.nl - 1) {
             int32_t rl = rule_len_of(z, &pl, colw);
             if (rl > 0) {
@@ -917,6 +932,162 @@ static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
     }
     if (n > 0 && z->keep_next) bs->b[first + n - 1].no_break_after = true;
     pl_free(&pl);
+}
+
+/* ---- tables ---- */
+
+/* One row of a table laid out at the top of a box from y = top: every
+ * cell a stack in its column (body and totals in the column's alignment,
+ * header rows in their zone's), the row as tall as its tallest cell plus
+ * padding; its top rule and the rules between and beside its cells.
+ * Returns its height. */
+static int32_t table_row(lctx *c, const vb_table *t, const vb_trow *row, const int32_t *xs,
+                         int32_t top, fr_list *fl)
+{
+    const vb_style *st = c->doc->style;
+    int32_t px = st->table_pad_x, py = st->table_pad_y, h = 0;
+    for (int k = 0; k < t->ncols; k++) {
+        const vb_para *p = row->cell[k];
+        if (!p->runs) continue;
+        vb_zone z = *p->zone;
+        if (row->kind != VB_TROW_HEADER) z.align = t->align[k];
+        if (z.align == VB_ALIGN_JUSTIFY) z.align = VB_ALIGN_LEFT;   /* a cell is too narrow to justify */
+        z.space_before = z.space_after = 0;
+        z.rule = VB_RULE_NONE;
+        vb_para cell = *p;
+        cell.zone = &z;
+        int32_t colw = xs[k + 1] - xs[k] - 2 * px;
+        /* below the top rule (Word and LibreOffice give each row's rule
+         * its width of the row's height) */
+        int32_t ch = stack_para(c, &cell, xs[k] + px, colw > VB_PT ? colw : VB_PT, top + py + st->table_border,
+                                fl, NULL);
+        if (ch > h) h = ch;
+    }
+    if (h == 0) {
+        /* an empty row is one line of the cell zone high */
+        h = line_pitch(c, row->cell[0]->zone);
+    }
+    h += 2 * py + st->table_border;
+    int32_t bw = st->table_border;
+    if (bw > 0) {
+        add_rule(fl, xs[0], xs[t->ncols], top, bw);
+        for (int k = 0; k <= t->ncols; k++) add_vrule(fl, xs[k], top, top + h, bw);
+    }
+    return h;
+}
+
+/* A row taller than a page (under the header rows) is the one row that is
+ * split: between lines, as low as each page allows, no line of any cell
+ * cut; every slice boxed, its side rules as tall as itself. */
+static void tall_row(lctx *c, const int32_t *xs, int ncols, int32_t h, int32_t room, int32_t before,
+                     int32_t after, bool last, boxes *bs, fr_list *fl)
+{
+    int32_t bw = c->doc->style->table_border, py = c->doc->style->table_pad_y;
+    fr_list slice = {0};
+    int32_t start = 0;
+    room -= 2 * py;                /* a cut adds padding below and above it */
+    while (start < h) {
+        int32_t cut = h;
+        if (h - start > room) {
+            /* the lowest line foot within the page that no other line straddles */
+            cut = start;
+            for (int i = 0; i < fl->n; i++) {
+                int32_t foot = fl->f[i].y - vb_font_descent(c->fonts, fl->f[i].face, fl->f[i].size);
+                if (foot <= start + room && foot > cut) {
+                    bool clear = true;
+                    for (int j = 0; j < fl->n && clear; j++) {
+                        const vb_frag *g = &fl->f[j];
+                        if (g->y - vb_font_ascent(c->fonts, g->face, g->size) < foot &&
+                            foot < g->y - vb_font_descent(c->fonts, g->face, g->size))
+                            clear = false;
+                    }
+                    if (clear) cut = foot;
+                }
+            }
+            if (cut <= start) cut = start + room;     /* nothing fits whole: cut anyway */
+        }
+        for (int i = 0; i < fl->n; i++) {
+            int32_t foot = fl->f[i].y - vb_font_descent(c->fonts, fl->f[i].face, fl->f[i].size);
+            if (foot > start && (foot <= cut || cut == h)) {
+                GROW(slice.f, slice.n, slice.cap);
+                slice.f[slice.n] = fl->f[i];
+                slice.f[slice.n++].y -= start - (start > 0 ? py : 0);
+            }
+        }
+        int32_t sh = cut - start + (start > 0 ? py : 0) + (cut < h ? py : 0);
+        if (bw > 0) {
+            add_rule(&slice, xs[0], xs[ncols], 0, bw);
+            for (int k = 0; k <= ncols; k++) add_vrule(&slice, xs[k], 0, sh, bw);
+            if (cut == h && last) add_rule(&slice, xs[0], xs[ncols], sh, bw);
+        }
+        box b = { start == 0 ? before : 0, sh, cut == h ? after : 0, false, NULL, 0, NULL, 0, 0, {0} };
+        if ((cut < h || !last) && bw > 0) b.close = (vb_line_seg){ xs[0], xs[ncols], sh, bw, 0 };
+        take_frags(c, &b, &slice);
+        push_box(bs, b);
+        start = cut;
+    }
+    free(slice.f);
+    free(slice.r);
+    fl->n = fl->nr = 0;
+}
+
+/* A table: its header rows as one box that keeps with the first row and
+ * opens every later page of the table; then one box a row, never split. */
+static void table_boxes(lctx *c, const vb_table *t, boxes *bs, fr_list *fl)
+{
+    const vb_style *st = c->doc->style;
+    int32_t W = st->page_w - st->margin_left - st->margin_right;
+    int32_t *w = vb_xmalloc((size_t)t->ncols * sizeof *w), *xs = vb_xmalloc(((size_t)t->ncols + 1) * sizeof *xs);
+    vb_table_widths(c->doc, t, c->fonts, W, w);
+    xs[0] = st->margin_left;
+    for (int k = 0; k < t->ncols; k++) xs[k + 1] = xs[k] + w[k];
+    int32_t bw = st->table_border;
+    int r = 0, first = bs->n;
+    int32_t hh = 0;
+    for (; r < t->nrows && t->rows[r].kind == VB_TROW_HEADER; r++) {
+        c->line = r;
+        hh += table_row(c, t, &t->rows[r], xs, hh, fl);
+    }
+    int header = -1;
+    if (hh > 0) {
+        box b = { st->table_space_before, hh, 0, true, NULL, 0, NULL, 0, 0, {0} };
+        take_frags(c, &b, fl);
+        push_box(bs, b);
+        header = bs->n - 1;
+    }
+    /* what a page holds under the repeated header rows */
+    int32_t room = st->page_h - st->margin_top - st->margin_bottom - hh;
+    for (; r < t->nrows; r++) {
+        c->line = r;
+        int32_t h = table_row(c, t, &t->rows[r], xs, 0, fl);
+        bool last = r == t->nrows - 1;
+        if (h > room && room > 4 * VB_PT) {
+            tall_row(c, xs, t->ncols, h, room, bs->n == first ? st->table_space_before : 0,
+                     last ? st->table_space_after : 0, last, bs, fl);
+            continue;
+        }
+        if (last && bw > 0) add_rule(fl, xs[0], xs[t->ncols], h, bw);
+        box b = { bs->n == first ? st->table_space_before : 0, h, last ? st->table_space_after : 0,
+                  false, NULL, 0, NULL, 0, 0, {0} };
+        if (!last && bw > 0) b.close = (vb_line_seg){ xs[0], xs[t->ncols], h, bw, 0 };
+        take_frags(c, &b, fl);
+        push_box(bs, b);
+    }
+    for (int k = header >= 0 ? header + 1 : bs->n; k < bs->n; k++) bs->b[k].repeat = header + 1;
+    if (header >= 0 && header == bs->n - 1) {
+        /* a table of header rows only: they close themselves */
+        box *hb = &bs->b[header];
+        hb->no_break_after = false;
+        hb->space_after = st->table_space_after;
+        if (bw > 0) {
+            vb_line_seg *nr = vb_alloc(c->a, ((size_t)hb->nr + 1) * sizeof *nr);
+            memcpy(nr, hb->rules, (size_t)hb->nr * sizeof *nr);
+            nr[hb->nr++] = (vb_line_seg){ xs[0], xs[t->ncols], hh, bw, 0 };
+            hb->rules = nr;
+        }
+    }
+    free(w);
+    free(xs);
 }
 
 /* ---- rows ---- */
@@ -1278,7 +1449,7 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
     const vb_style *st2 = c->doc->style;
     int32_t body_h = st2->page_h - st2->margin_top - st2->margin_bottom;
     if (height <= body_h) {
-        box b = { 0, height, sa, false, NULL, 0, NULL, 0 };
+        box b = { 0, height, sa, false, NULL, 0, NULL, 0, 0, {0} };
         take_frags(c, &b, fl);
         push_box(bs, b);
         return;
@@ -1362,7 +1533,7 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
         int f0 = k ? fends[k - 1] : 0, r0 = k ? rends[k - 1] : 0;
         fr_list slice = { fl->f ? fl->f + f0 : NULL, fends[k] - f0, fends[k] - f0,
                           fl->r ? fl->r + r0 : NULL, rends[k] - r0, rends[k] - r0 };
-        box b = { 0, cuts[k] - (k ? cuts[k - 1] : 0), k == nu - 1 ? sa : 0, false, NULL, 0, NULL, 0 };
+        box b = { 0, cuts[k] - (k ? cuts[k - 1] : 0), k == nu - 1 ? sa : 0, false, NULL, 0, NULL, 0, 0, {0} };
         take_frags(c, &b, &slice);
         push_box(bs, b);
     }
@@ -1411,6 +1582,7 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     for (const vb_block *b = doc->first; b && c.ok; b = b->next, c.block++) {
         c.line = 0;
         if (b->kind == VB_BLOCK_PARA) para_boxes(&c, b->para, &bs, &fl);
+        else if (b->kind == VB_BLOCK_TABLE) table_boxes(&c, b->table, &bs, &fl);
         else row_box(&c, b->row, &bs, &fl);
     }
     free(fl.f); free(fl.r);
@@ -1422,7 +1594,10 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     int i = 0;
     while (i < bs.n) {
         int start = i;
-        int32_t y = top;
+        /* a table continued from the page before: its header rows first */
+        int ri = bs.b[start].repeat - 1;
+        const box *rep = ri >= 0 && ri != start - 1 ? &bs.b[ri] : NULL;
+        int32_t y = top + (rep ? rep->height : 0);
         int end = bs.n;   /* first box of the next page */
         for (int k = start; k < bs.n; k++) {
             int32_t need = (k == start ? 0 : bs.b[k].space_before) + bs.b[k].height;
@@ -1444,12 +1619,24 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
         }
         vb_page *pg = new_page(l);
         y = top;
-        for (int k = start; k < end; k++) {
-            box *b = &bs.b[k];
+        for (int k = rep ? start - 1 : start; k < end; k++) {
+            bool repeated = rep && k < start;
+            const box *b = repeated ? rep : &bs.b[k];
             if (k > start) y += b->space_before;
             for (int f = 0; f < b->nf; f++) { vb_frag fr = b->frags[f]; fr.y += y; page_frag(l, pg, fr); }
-            for (int r = 0; r < b->nr; r++) { vb_line_seg rs = b->rules[r]; rs.y += y; page_rule(pg, rs); }
-            y += b->height + b->space_after;
+            for (int r = 0; r < b->nr; r++) {
+                vb_line_seg rs = b->rules[r];
+                rs.y += y;
+                if (rs.y2) rs.y2 += y;
+                page_rule(pg, rs);
+            }
+            /* the page ends under a table row: close it */
+            if (k == end - 1 && b->close.width > 0) {
+                vb_line_seg rs = b->close;
+                rs.y += y;
+                page_rule(pg, rs);
+            }
+            y += b->height + (repeated ? 0 : b->space_after);
         }
         i = end;
     }
@@ -1504,6 +1691,11 @@ void vb_layout_dump(const vb_layout *l, FILE *out)
         }
         for (size_t k = 0; k < pg->nrules; k++) {
             const vb_line_seg *r = &pg->rules[k];
+            if (r->y2) {
+                fprintf(out, "  vrule x%7.2f y%7.2f-%7.2f w%.2fpt\n", vb_to_mm(r->x1), vb_to_mm(r->y), vb_to_mm(r->y2),
+                        vb_to_pt(r->width));
+                continue;
+            }
             fprintf(out, "  rule x%7.2f-%7.2f y%7.2f w%.2fpt\n", vb_to_mm(r->x1), vb_to_mm(r->x2), vb_to_mm(r->y), vb_to_pt(r->width));
         }
     }

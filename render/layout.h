@@ -9,7 +9,8 @@
  * of a paragraph is left-aligned); VANBAN_LINE_STATS=FILE appends what
  * every justified line did to FILE (docs/batch.md); headings keep
  * with the next lines; no single widow or orphan line; the signature row is
- * never alone on a page.  All positions are integer mpt from the top-left
+ * never alone on a page; a table's rows are never split, and its header
+ * rows open every page it continues on.  All positions are integer mpt from the top-left
  * corner of the page; y is the text baseline. */
 #ifndef VB_LAYOUT_H
 #define VB_LAYOUT_H
@@ -28,9 +29,11 @@ typedef struct vb_frag {       /* a piece of text set in one face and size */
     int32_t line;              /* which line of its paragraph (rows: 0) */
 } vb_frag;
 
-typedef struct vb_line_seg {   /* a rule: horizontal stroke */
-    int32_t x1, x2, y;         /* y = centre of the stroke */
+typedef struct vb_line_seg {   /* a rule: a straight stroke */
+    int32_t x1, x2, y;         /* horizontal: y = centre of the stroke */
     int32_t width;             /* stroke width */
+    int32_t y2;                /* 0: horizontal; else vertical, at x1 == x2
+                                  from y down to y2 (table borders) */
 } vb_line_seg;
 
 typedef struct vb_page {

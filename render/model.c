@@ -81,6 +81,47 @@ void vb_doc_row_begin(vb_doc *doc, vb_row_kind kind)
 void vb_doc_row_cell(vb_doc *doc, int cell) { if (doc->open_row) doc->open_cell = cell ? 1 : 0; }
 void vb_doc_row_end(vb_doc *doc) { doc->open_row = NULL; doc->open_cell = -1; }
 
+vb_table *vb_doc_table(vb_doc *doc, int ncols, const char *src)
+{
+    vb_table *t = vb_alloc(doc->arena, sizeof *t);
+    t->ncols = ncols;
+    t->align = vb_alloc(doc->arena, (size_t)ncols * sizeof *t->align);
+    t->number = vb_alloc(doc->arena, (size_t)ncols * sizeof *t->number);
+    for (int i = 0; i < ncols; i++) { t->align[i] = VB_ALIGN_LEFT; t->number[i] = false; }
+    t->src = src ? vb_strdup(doc->arena, src) : NULL;
+    vb_block *b = vb_alloc(doc->arena, sizeof *b);
+    b->kind = VB_BLOCK_TABLE;
+    b->table = t;
+    add_block(doc, b);
+    return t;
+}
+
+void vb_table_col(vb_table *t, int col, vb_align align, bool number)
+{
+    if (col < 0 || col >= t->ncols) return;
+    t->align[col] = align;
+    t->number[col] = number;
+}
+
+vb_trow *vb_table_row(vb_doc *doc, vb_table *t, vb_trow_kind kind, const vb_zone *zone)
+{
+    if (t->nrows == t->caprows) {
+        int cap = t->caprows ? t->caprows * 2 : 16;
+        vb_trow *n = vb_alloc(doc->arena, (size_t)cap * sizeof *n);
+        if (t->nrows) memcpy(n, t->rows, (size_t)t->nrows * sizeof *n);
+        t->rows = n;
+        t->caprows = cap;
+    }
+    vb_trow *r = &t->rows[t->nrows++];
+    r->kind = kind;
+    r->cell = vb_alloc(doc->arena, (size_t)t->ncols * sizeof *r->cell);
+    for (int i = 0; i < t->ncols; i++) {
+        r->cell[i] = vb_alloc(doc->arena, sizeof *r->cell[i]);
+        r->cell[i]->zone = zone;
+    }
+    return r;
+}
+
 /* A string as the dumps show it: \" \\ \n \t escaped, so that one
  * paragraph is always one line of the dump. */
 void vb_dump_string(const char *s, FILE *out)
@@ -120,6 +161,19 @@ void vb_doc_dump(const vb_doc *doc, FILE *out)
     if (doc->author) fprintf(out, "author: %s\n", doc->author);
     for (const vb_block *b = doc->first; b; b = b->next) {
         if (b->kind == VB_BLOCK_PARA) { dump_para(b->para, "", out); continue; }
+        if (b->kind == VB_BLOCK_TABLE) {
+            static const char al[] = "lcrj";
+            const vb_table *t = b->table;
+            fprintf(out, "table %d columns:", t->ncols);
+            for (int i = 0; i < t->ncols; i++) fprintf(out, " %c%s", al[t->align[i]], t->number[i] ? "#" : "");
+            fputc('\n', out);
+            for (int r = 0; r < t->nrows; r++) {
+                static const char *const kinds[] = { "header", "body", "total" };
+                fprintf(out, "  row %s\n", kinds[t->rows[r].kind]);
+                for (int i = 0; i < t->ncols; i++) dump_para(t->rows[r].cell[i], "    ", out);
+            }
+            continue;
+        }
         fprintf(out, "row %s\n", b->row->kind == VB_ROW_HEADER ? "header" : "signature");
         for (int c = 0; c < 2; c++) {
             fprintf(out, "  cell %s\n", c ? "right" : "left");

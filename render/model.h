@@ -1,8 +1,8 @@
 /* model.h — the document model: what a document says, before layout.
  *
  * A document is a list of blocks.  A block is a paragraph (a zone and its
- * styled runs) or a two-column row (the header, a signature row) whose two
- * cells hold paragraphs.  Backends walk this model: the PDF backend lays it
+ * styled runs), a two-column row (the header, a signature row) whose two
+ * cells hold paragraphs, or a ruled table whose cells are paragraphs.  Backends walk this model: the PDF backend lays it
  * out itself (layout.h); the DOCX backend writes it as WordprocessingML and
  * lets Word reflow it.  Everything lives in the document's arena. */
 #ifndef VB_MODEL_H
@@ -33,12 +33,32 @@ typedef struct vb_row {
     vb_para *cell[2], *cell_last[2];   /* 0 left, 1 right */
 } vb_row;
 
-typedef enum { VB_BLOCK_PARA, VB_BLOCK_ROW } vb_block_kind;
+/* A ruled table: header rows (repeated at the top of every page the
+ * table continues on), body rows, totals rows (bold).  Every cell is one
+ * paragraph (zone table_header or table_cell; empty when it has no runs);
+ * a column's alignment overrides its zone's. */
+typedef enum { VB_TROW_HEADER, VB_TROW_BODY, VB_TROW_TOTAL } vb_trow_kind;
+
+typedef struct vb_trow {
+    vb_trow_kind kind;
+    vb_para **cell;            /* ncols paragraphs, never NULL */
+} vb_trow;
+
+typedef struct vb_table {
+    int ncols;
+    vb_align *align;           /* per column */
+    bool *number;              /* per column: numbers (never wrapped) */
+    vb_trow *rows; int nrows, caprows;   /* header rows first */
+    const char *src;           /* "r.json: /resolution/body/3", for messages */
+} vb_table;
+
+typedef enum { VB_BLOCK_PARA, VB_BLOCK_ROW, VB_BLOCK_TABLE } vb_block_kind;
 
 typedef struct vb_block {
     vb_block_kind kind;
     vb_para *para;             /* VB_BLOCK_PARA */
     vb_row *row;               /* VB_BLOCK_ROW */
+    vb_table *table;           /* VB_BLOCK_TABLE */
     struct vb_block *next;
 } vb_block;
 
@@ -75,6 +95,13 @@ void vb_para_value(vb_doc *doc, vb_para *p, const char *text, unsigned flags, co
 void vb_doc_row_begin(vb_doc *doc, vb_row_kind kind);
 void vb_doc_row_cell(vb_doc *doc, int cell);
 void vb_doc_row_end(vb_doc *doc);
+
+/* Tables: a table block of ncols columns (left-aligned text until
+ * vb_table_col says otherwise), then its rows in order; a row's cells are
+ * empty paragraphs of `zone` for vb_para_value to fill. */
+vb_table *vb_doc_table(vb_doc *doc, int ncols, const char *src);
+void vb_table_col(vb_table *t, int col, vb_align align, bool number);
+vb_trow *vb_table_row(vb_doc *doc, vb_table *t, vb_trow_kind kind, const vb_zone *zone);
 
 /* Effective flags of a run: zone flags | run flags. */
 static inline unsigned vb_run_flags(const vb_para *p, const vb_run *r)

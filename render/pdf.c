@@ -350,8 +350,10 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
             cur_width = r->width;
         }
         int64_t y = (int64_t)page_h - r->y;
+        /* a vertical rule (table borders) runs from y down to y2 */
+        int64_t y2 = r->y2 ? (int64_t)page_h - r->y2 : y;
         vb_pdf_milli(b, r->x1); vb_buf_putc(b, ' '); vb_pdf_milli(b, y); vb_buf_puts(b, " m ");
-        vb_pdf_milli(b, r->x2); vb_buf_putc(b, ' '); vb_pdf_milli(b, y); vb_buf_puts(b, " l S\n");
+        vb_pdf_milli(b, r->x2); vb_buf_putc(b, ' '); vb_pdf_milli(b, y2); vb_buf_puts(b, " l S\n");
     }
     return true;
 }

@@ -37,6 +37,7 @@ typedef vb_field field;
 #define T_TIME VB_F_TIME
 #define T_CONV VB_F_CONV
 #define T_ID VB_F_ID
+#define T_CELL VB_F_CELL
 #define F_REQ VB_F_REQ
 #define F_NONEMPTY VB_F_NONEMPTY
 #define F_DERIVED VB_F_DERIVED
@@ -461,6 +462,18 @@ static bool check_value(ctx *c, int fi, json_t *j, bool required, vb_value **out
     case T_DATE: return check_date(c, j, out);
     case T_TIME: return check_time(c, j, out);
     case T_ID: return check_id(c, j, out);
+    case T_CELL:
+        /* the column decides what a cell may hold (hook_table) */
+        if (json_is_null(j)) { *out = vb_value_str(c->a, ""); return true; }
+        if (json_is_string(j)) {
+            bool ok = check_text(c, j, false, out);
+            if (ok && !*out) *out = vb_value_str(c->a, "");
+            return ok;
+        }
+        if (json_is_number(j)) { *out = vb_value_str(c->a, ""); return true; }
+        *out = NULL;
+        expected(c, "text or a number", j, false);
+        return false;
     case T_CONV:
         *out = NULL;
         if (json_is_string(j) && (strcmp(json_string_value(j), "party") == 0 ||
@@ -576,30 +589,180 @@ static void hook_meeting(ctx *c, json_t *j, vb_value *map)
     }
 }
 
-static const char *const block_kinds[] = { "heading", "paragraph", "items", "article" };
+/* The key that makes each kind of block; a table is made by "columns". */
+static const char *const block_keys[] = { "heading", "paragraph", "items", "article", "columns" };
+static const char *const block_kinds[] = { "heading", "paragraph", "items", "article", "table" };
+#define NBLOCK_KINDS 5
 
-static void hook_block(ctx *c, json_t *j, vb_value *map)
+/* A number cell as printed: "1.250.000.000", "7,5"; `decimals` < 0: as
+ * many as the number has (at most 6). */
+static const char *format_cell_number(vb_arena *a, json_t *j, int decimals)
 {
-    const char *kind = NULL, *seen[4];
-    int count = 0;
-    for (int k = 0; k < 4; k++) {
-        json_t *v = json_object_get(j, block_kinds[k]);
-        if (v && !json_is_null(v)) seen[count++] = kind = block_kinds[k];
+    if (json_is_integer(j) && decimals <= 0) return vb_format_int(a, json_integer_value(j));
+    double x = json_number_value(j);
+    if (decimals < 0) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.6f", x);
+        size_t n = strlen(buf);
+        while (n && buf[n - 1] == '0') n--;
+        char *dot = strchr(buf, '.');
+        decimals = dot ? (int)(buf + n - dot - 1) : 0;
+        if (decimals < 0) decimals = 0;
     }
-    char found[128] = "";
+    double scale = 1;
+    for (int i = 0; i < decimals; i++) scale *= 10;
+    /* no more digits than a double holds (15): fewer decimals, never an
+     * out-of-range conversion */
+    while (decimals > 0 && (x * scale >= 1e15 || x * scale <= -1e15)) { decimals--; scale /= 10; }
+    double v = x * scale;
+    int64_t scaled = (int64_t)(v + (v >= 0 ? 0.5 : -0.5));
+    return decimals ? vb_format_decimal(a, scaled, decimals) : vb_format_int(a, scaled);
+}
+
+/* Cells against their columns: no more cells than columns, numbers only
+ * (or blank) in number columns; every cell becomes its printed text, the
+ * rows padded to the columns with blank cells. */
+static void table_rows(ctx *c, const char *key, json_t *jrows, vb_value *rows, json_t *jcols,
+                       const bool *number, const int *decimals, int ncols, size_t header)
+{
+    if (!rows || rows->kind != VB_LIST || !json_is_array(jrows)) return;
+    for (size_t r = 0; r < rows->n && r < json_array_size(jrows); r++) {
+        vb_value *row = rows->items[r];
+        json_t *jr = json_array_get(jrows, r);
+        if (!row || row->kind != VB_LIST || !json_is_array(jr)) continue;
+        char sub[96];
+        if (row->n > (size_t)ncols) {
+            snprintf(sub, sizeof sub, "%s/%zu", key, r);
+            error_at(c, sub, "%zu cells, but the table has %d column%s", row->n, ncols, ncols == 1 ? "" : "s");
+            continue;
+        }
+        for (size_t k = 0; k < row->n; k++) {
+            json_t *jc = json_array_get(jr, k);
+            vb_value *v = row->items[k];
+            if (!v || v->kind != VB_STR) continue;      /* its own error is reported */
+            if (json_is_number(jc)) {
+                if (!number[k] && json_is_integer(jc)) {
+                    /* a number in a text column is an ordinal or a year: as typed */
+                    row->items[k] = vb_value_str(c->a, vb_sprintf(c->a, "%" PRId64, (int64_t)json_integer_value(jc)));
+                    continue;
+                }
+                double x = json_number_value(jc);
+                if (!(x > -1e15 && x < 1e15)) {
+                    snprintf(sub, sizeof sub, "%s/%zu/%zu", key, r, k);
+                    error_at(c, sub, "expected a number of at most 15 digits, got %g", x);
+                    continue;
+                }
+                row->items[k] = vb_value_str(c->a, format_cell_number(c->a, jc, decimals[k]));
+            } else if (number[k] && *v->s && r >= header) {
+                /* header rows (column numbers "1", "3 = 2/1") are text */
+                json_t *jt = json_object_get(json_array_get(jcols, k), "title");
+                snprintf(sub, sizeof sub, "%s/%zu/%zu", key, r, k);
+                error_at(c, sub, "expected a number (column %zu, \"%s\", is a number column), got \"%s\"",
+                         k + 1, json_is_string(jt) ? json_string_value(jt) : "", v->s);
+            }
+        }
+        while (row->n < (size_t)ncols) vb_value_push(c->a, row, vb_value_str(c->a, ""));
+    }
+}
+
+/* compute:table, after compute:block: a table block's cells against its
+ * columns; the table's keys on any other kind of block are errors. */
+static void hook_table(ctx *c, json_t *j, vb_value *map)
+{
+    vb_value *kv = vb_value_get(map, "kind");
+    if (!kv || kv->kind != VB_STR) return;      /* not a block: its error is reported */
+    bool table = strcmp(kv->s, "table") == 0;
+    static const char *const table_keys[] = { "rows", "totals", "header_rows" };
+    for (int k = 0; k < 3; k++) {
+        json_t *v = json_object_get(j, table_keys[k]);
+        if (v && !json_is_null(v) && !table)
+            error_at(c, table_keys[k], "only a table (a block with \"columns\") has %s", table_keys[k]);
+    }
+    if (!table) return;
+    json_t *jr = json_object_get(j, "rows");
+    if (!jr || json_is_null(jr)) error_at(c, "rows", "required field is missing (a table needs rows)");
+    vb_value *cols = vb_value_get(map, "columns");
+    json_t *jcols = json_object_get(j, "columns");
+    if (!cols || cols->kind != VB_LIST || !json_is_array(jcols) || cols->n == 0) return;
+    int ncols = (int)cols->n;
+    bool *number = vb_alloc(c->a, (size_t)ncols * sizeof *number);
+    int *decimals = vb_alloc(c->a, (size_t)ncols * sizeof *decimals);
+    for (int k = 0; k < ncols; k++) {
+        vb_value *col = cols->items[k];
+        decimals[k] = -1;
+        if (!col || col->kind != VB_MAP) continue;
+        char sub[64];
+        vb_value *kind = vb_value_get(col, "kind"), *align = vb_value_get(col, "align");
+        if (kind && strcmp(kind->s, "text") && strcmp(kind->s, "number")) {
+            snprintf(sub, sizeof sub, "columns/%d/kind", k);
+            error_at(c, sub, "expected \"text\" or \"number\", got \"%s\"", kind->s);
+        }
+        number[k] = kind && !strcmp(kind->s, "number");
+        if (!kind) vb_value_set(c->a, col, "kind", vb_value_str(c->a, "text"));
+        if (align && strcmp(align->s, "left") && strcmp(align->s, "center") && strcmp(align->s, "right")) {
+            snprintf(sub, sizeof sub, "columns/%d/align", k);
+            error_at(c, sub, "expected \"left\", \"center\" or \"right\", got \"%s\"", align->s);
+        }
+        if (!align) vb_value_set(c->a, col, "align", vb_value_str(c->a, number[k] ? "right" : "left"));
+        int64_t dec;
+        if (get_int(col, "decimals", &dec)) {
+            if (!number[k]) {
+                snprintf(sub, sizeof sub, "columns/%d/decimals", k);
+                error_at(c, sub, "only a number column has decimals");
+            }
+            decimals[k] = (int)dec;
+        }
+    }
+    int64_t hr = 1;
+    if (!get_int(map, "header_rows", &hr)) vb_value_set(c->a, map, "header_rows", vb_value_int(c->a, 1));
+    table_rows(c, "rows", json_object_get(j, "rows"), vb_value_get(map, "rows"), jcols, number, decimals, ncols,
+               (size_t)(hr - 1));
+    table_rows(c, "totals", json_object_get(j, "totals"), vb_value_get(map, "totals"), jcols, number, decimals, ncols, 0);
+    vb_value *rows = vb_value_get(map, "rows");
+    if (rows && rows->kind == VB_LIST && hr > 1 && (size_t)(hr - 1) >= rows->n)
+        error_at(c, "header_rows", "%" PRId64 " header rows leave no row of the table's body "
+                 "(it has %zu rows)", hr, rows->n);
+}
+
+static bool computes(const field *f, const char *name)
+{
+    for (int k = 0; k < VB_MAX_COMPUTE && f->compute[k]; k++)
+        if (!strcmp(f->compute[k], name)) return true;
+    return false;
+}
+
+/* compute:block.  A block may be a table ("columns") only where its object
+ * also names compute:table, which checks it; elsewhere the four kinds. */
+static void hook_block(ctx *c, int fi, json_t *j, vb_value *map)
+{
+    int nkinds = computes(&c->s->fields[fi], "table") ? NBLOCK_KINDS : NBLOCK_KINDS - 1;
+    const char *kind = NULL, *seen[NBLOCK_KINDS];
+    int count = 0;
+    for (int k = 0; k < nkinds; k++) {
+        json_t *v = json_object_get(j, block_keys[k]);
+        if (v && !json_is_null(v)) { seen[count++] = block_keys[k]; kind = block_kinds[k]; }
+    }
+    char found[128] = "", keys[128] = "";
     for (int k = 0; k < count; k++) {
         if (k) strcat(found, k == count - 1 ? " and " : ", ");
         strcat(found, "\"");
         strcat(found, seen[k]);
         strcat(found, "\"");
     }
+    /* "heading", "paragraph", "items" or "article" */
+    for (int k = 0; k < nkinds; k++) {
+        if (k) strcat(keys, k == nkinds - 1 ? " or " : ", ");
+        strcat(keys, "\"");
+        strcat(keys, block_keys[k]);
+        strcat(keys, "\"");
+    }
+    bool tables = nkinds == NBLOCK_KINDS;
     if (count == 0) {
-        error_at(c, NULL, "a block needs one of \"heading\", \"paragraph\", \"items\" or \"article\"");
+        error_at(c, NULL, "a block needs one of %s%s", keys, tables ? " (a table)" : "");
         return;
     }
     if (count > 1) {
-        error_at(c, NULL, "a block has exactly one of \"heading\", \"paragraph\", \"items\" "
-                 "or \"article\"; this one has %s", found);
+        error_at(c, NULL, "a block has exactly one of %s; this one has %s", keys, found);
         return;
     }
     json_t *lv = json_object_get(j, "level"), *tv = json_object_get(j, "title");
@@ -747,11 +910,13 @@ static void object_hook(ctx *c, int fi, json_t *j, vb_value *map)
             vb_value_set(c->a, map, field_key(c->s, k), list);
         }
     }
-    const char *cp = c->s->fields[fi].compute;
-    if (!cp) return;
-    if (!strcmp(cp, "meeting")) hook_meeting(c, j, map);
-    else if (!strcmp(cp, "numbering")) hook_numbering(c, map);
-    else if (!strcmp(cp, "block")) hook_block(c, j, map);
+    for (int k = 0; k < VB_MAX_COMPUTE && c->s->fields[fi].compute[k]; k++) {
+        const char *cp = c->s->fields[fi].compute[k];
+        if (!strcmp(cp, "meeting")) hook_meeting(c, j, map);
+        else if (!strcmp(cp, "numbering")) hook_numbering(c, map);
+        else if (!strcmp(cp, "block")) hook_block(c, fi, j, map);
+        else if (!strcmp(cp, "table")) hook_table(c, j, map);
+    }
 }
 
 /* ---------------------------------------------------------------------
@@ -1008,7 +1173,8 @@ static void type_text(const vb_schema *s, vb_buf *b, int i)
     switch (f->type) {
     case T_OBJ: vb_buf_puts(b, "object"); break;
     case T_LIST:
-        vb_buf_puts(b, item >= 0 && s->fields[item].type == T_OBJ ? "list of objects" : "list of text");
+        vb_buf_puts(b, item >= 0 && s->fields[item].type == T_OBJ ? "list of objects" :
+                       item >= 0 && s->fields[item].type == T_LIST ? "list of lists of cells" : "list of text");
         break;
     case T_TEXT: vb_buf_puts(b, "text"); break;
     case T_TEXTS: vb_buf_puts(b, "text or list of text"); break;
@@ -1020,6 +1186,7 @@ static void type_text(const vb_schema *s, vb_buf *b, int i)
     case T_TIME: vb_buf_puts(b, "time `HH:MM`"); break;
     case T_CONV: vb_buf_puts(b, "`party` or `state`"); break;
     case T_ID: vb_buf_puts(b, "file name"); break;
+    case T_CELL: vb_buf_puts(b, "text or number"); break;
     }
     if ((f->flags & F_NONEMPTY) && (f->type == T_LIST || f->type == T_TEXTS))
         vb_buf_puts(b, ", not empty");

@@ -42,10 +42,15 @@ typedef struct vb_record {
  * Derived fields added to the tree (templates read them like the others):
  *   resolution.date            defaults to meeting.date
  *   resolution.body[i].kind    "heading" | "paragraph" | "items" | "article"
+ *                              | "table"
  *   resolution.body[i].level   headings: 1 when absent
  *   resolution.body[i].number  headings: ordinal within its level, reset by
  *                              a heading of a higher level; articles: 1, 2…
  *   resolution.body[i].paragraphs  articles: the text as a list
+ *   resolution.body[i] tables: header_rows (1), columns[k].kind ("text"),
+ *                              columns[k].align; every cell a string as
+ *                              printed ("1.250.000.000", "7,5"), rows padded
+ *                              to the columns
  *   meeting.members.absent     total - present
  *   meeting.members.unit       default "đồng chí" (party) / "thành viên" (state)
  *   meeting.votes[i].base      vote's own "base" or members.total

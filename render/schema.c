@@ -38,7 +38,7 @@ static char *trim(char *s)
     return s;
 }
 
-const char *const vb_computations[] = { "meeting", "numbering", "block", NULL };
+const char *const vb_computations[] = { "meeting", "numbering", "block", "table", NULL };
 
 int vb_schema_find(const vb_schema *s, const char *path)
 {
@@ -115,7 +115,7 @@ static bool parse_type(const char *t, vb_field *f)
     static const struct { const char *name; vb_ftype type; } names[] = {
         { "object", VB_F_OBJ }, { "list", VB_F_LIST }, { "text", VB_F_TEXT }, { "texts", VB_F_TEXTS },
         { "date", VB_F_DATE }, { "time", VB_F_TIME }, { "convention", VB_F_CONV }, { "id", VB_F_ID },
-        { "int", VB_F_INT },
+        { "int", VB_F_INT }, { "cell", VB_F_CELL },
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(t, names[i].name)) { f->type = names[i].type; return true; }
@@ -172,7 +172,7 @@ static void field_line(lctx *c, const char *file, int line, char *text, const ch
     }
     if (!parse_type(type, &f)) {
         lerr(c, file, line, "unknown field type \"%s\" (object, list, text, texts, int:MIN..MAX, date, "
-             "time, convention, id)", type);
+             "time, convention, id, cell)", type);
         return;
     }
     for (char *fl; (fl = strtok_r(NULL, " \t", &save));) {
@@ -184,10 +184,27 @@ static void field_line(lctx *c, const char *file, int line, char *text, const ch
             bool known = false;
             for (const char *const *k = vb_computations; *k; k++) known |= !strcmp(*k, fl + 8);
             if (!known) {
-                lerr(c, file, line, "unknown computation \"%s\" (meeting, numbering, block)", fl + 8);
+                lerr(c, file, line, "unknown computation \"%s\" (meeting, numbering, block, table)", fl + 8);
                 return;
             }
-            f.compute = vb_strdup(c->a, fl + 8);
+            int n = 0;
+            while (n < VB_MAX_COMPUTE && f.compute[n]) {
+                if (!strcmp(f.compute[n], fl + 8)) {
+                    lerr(c, file, line, "compute:%s given twice", fl + 8);
+                    return;
+                }
+                n++;
+            }
+            if (n == VB_MAX_COMPUTE) {
+                lerr(c, file, line, "more than %d computations on one field", VB_MAX_COMPUTE);
+                return;
+            }
+            /* the table computation reads the kind the block computation gives */
+            if (!strcmp(fl + 8, "table") && !(n && !strcmp(f.compute[n - 1], "block"))) {
+                lerr(c, file, line, "compute:table needs compute:block just before it (the block's kind)");
+                return;
+            }
+            f.compute[n] = vb_strdup(c->a, fl + 8);
         } else if (!strncmp(fl, "default-from:", 13) && fl[13]) {
             f.default_from = vb_strdup(c->a, fl + 13);
         } else if (!strncmp(fl, "required-with:", 14) && fl[14]) {
@@ -199,8 +216,8 @@ static void field_line(lctx *c, const char *file, int line, char *text, const ch
             return;
         }
     }
-    if (f.compute && f.type != VB_F_OBJ) {
-        lerr(c, file, line, "compute:%s is for objects", f.compute);
+    if (f.compute[0] && f.type != VB_F_OBJ) {
+        lerr(c, file, line, "compute:%s is for objects", f.compute[0]);
         return;
     }
     if ((f.flags & VB_F_AS_LIST) && f.type != VB_F_TEXTS) {

@@ -26,7 +26,8 @@ typedef enum {
     VB_F_DATE,     /* "YYYY-MM-DD", a real calendar date */
     VB_F_TIME,     /* "HH:MM" */
     VB_F_CONV,     /* "party" | "state" */
-    VB_F_ID        /* output base name */
+    VB_F_ID,       /* output base name */
+    VB_F_CELL      /* a table cell: text, a number, or null (blank) */
 } vb_ftype;
 
 enum {
@@ -41,8 +42,12 @@ enum {
  * fields are checked, named by `compute:NAME` in a fields file:
  *   meeting    start <= end, attendance, vote counts and percentages
  *   numbering  numbers the headings and articles of the object's `body`
- *   block      a body block: its kind, heading level, article paragraphs */
+ *   block      a body block: its kind, heading level, article paragraphs
+ *   table      a table block (after block, which names the kind): cells
+ *              against their columns, numbers as printed, defaults
+ * An object may name several, run in the order written. */
 extern const char *const vb_computations[];   /* NULL-terminated */
+#define VB_MAX_COMPUTE 4
 
 typedef struct vb_field {
     const char *path;      /* dotted, "*" for list items */
@@ -50,7 +55,7 @@ typedef struct vb_field {
     unsigned flags;
     int64_t min, max;      /* VB_F_INT */
     const char *req_with;  /* VB_F_REQ_WITH: a top-level field */
-    const char *compute;   /* objects: one of vb_computations, or NULL */
+    const char *compute[VB_MAX_COMPUTE];  /* objects: of vb_computations, in order; NULL ends */
     const char *default_from;  /* absent: the value of this path (no "*") */
     const char *label;     /* Vietnamese name, for forms and messages */
     const char *doc;       /* meaning (docs/record-format.md); NULL: none */

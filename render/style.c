@@ -261,6 +261,17 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
         else if (!strcmp(k, "break_before")) parse_phrases(c, k, v, &s->break_before, &s->nbreak_before);
         else if (!strcmp(k, "keep_together")) parse_phrases(c, k, v, &s->keep_together, &s->nkeep_together);
         else serr(c, "unknown [text] key ", k);
+    } else if (!strcmp(sect, "table")) {
+        int32_t *dst = NULL, max = VB_MM(20);
+        if (!strcmp(k, "border")) { dst = &s->table_border; max = 3 * VB_PT; }
+        else if (!strcmp(k, "cell_padding")) dst = &s->table_pad_x;
+        else if (!strcmp(k, "cell_padding_v")) dst = &s->table_pad_y;
+        else if (!strcmp(k, "space_before")) dst = &s->table_space_before;
+        else if (!strcmp(k, "space_after")) dst = &s->table_space_after;
+        if (!dst) { serr(c, "unknown [table] key ", k); return; }
+        /* a border wider than 3pt is no longer a thin rule, and would eat the padding */
+        if (!parse_len(v, dst) || *dst < 0 || *dst > max)
+            serr(c, max == VB_MM(20) ? "expected a length from 0 to 20mm, got " : "expected a length from 0 to 3pt, got ", v);
     } else if (!strcmp(sect, "")) {
         if (!strcmp(k, "name")) s->name = vb_strdup(c->a, v);
         else if (!strcmp(k, "font")) s->font_family = vb_strdup(c->a, v);
@@ -289,6 +300,8 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
     s->num_h1 = "%R. "; s->num_h2 = "%d. "; s->num_h3 = "%a) "; s->num_article = "Điều %d. ";
     s->blank = "…………"; s->end_mark = ".";
     s->breaking = VB_BREAK_TOTAL_FIT; s->space_stretch = 500; s->space_stretch_max = 1000; s->space_shrink = 300;
+    s->table_border = 500; s->table_pad_x = VB_MM(1.5); s->table_pad_y = VB_PT;
+    s->table_space_before = 6 * VB_PT; s->table_space_after = 6 * VB_PT;
 
     sctx c = { a, path, 0, 0, d, true, 0 };
     size_t cap = 16;
@@ -325,7 +338,8 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
                 zone->name = vb_strdup(a, zn);
                 zone->docx_style = zone->docx_name = NULL;
                 strcpy(sect, "zone");
-            } else if (!strcmp(name, "page") || !strcmp(name, "columns") || !strcmp(name, "numbering") || !strcmp(name, "text")) {
+            } else if (!strcmp(name, "page") || !strcmp(name, "columns") || !strcmp(name, "numbering") || !strcmp(name, "text") ||
+                       !strcmp(name, "table")) {
                 snprintf(sect, sizeof sect, "%s", name);
             } else serr(&c, "unknown section ", name);
             next: continue;

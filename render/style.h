@@ -89,6 +89,12 @@ typedef struct vb_style {
      * "THÀNH PHỐ"); keep_together: never broken inside ("ỦY BAN NHÂN DÂN"). */
     const char **break_before; size_t nbreak_before;
     const char **keep_together; size_t nkeep_together;
+    /* [table]: ruled tables (body blocks; cells use the zones table_header
+     * and table_cell) */
+    int32_t table_border;      /* stroke width of every cell's box, mpt (0.5pt) */
+    int32_t table_pad_x;       /* text to border, left and right (1.5mm) */
+    int32_t table_pad_y;       /* text to border, above and below (1pt) */
+    int32_t table_space_before, table_space_after;
     /* zones */
     vb_zone *zones;
     size_t nzones;

@@ -11,6 +11,7 @@
  *   @append TEXT                         (add TEXT to the last body paragraph,
  *                                         replacing a final "." or ";": "./.")
  *   @end_mark                            (@append the rule file's end_mark)
+ *   @table PATH                          (a table block from a record table)
  * It is parsed once into a tree; every path is checked against the record
  * schema and every zone against the style at load time, so a template error
  * surfaces before any record is read.  Values become text runs only. */
@@ -38,7 +39,7 @@ typedef struct cond {              /* or-of-and tree */
     struct cond *l, *r;
 } cond;
 
-typedef enum { N_PARA, N_IF, N_EACH, N_ROW, N_CELL, N_SET, N_REQUIRE, N_APPEND } node_kind;
+typedef enum { N_PARA, N_IF, N_EACH, N_ROW, N_CELL, N_SET, N_REQUIRE, N_APPEND, N_TABLE } node_kind;
 typedef struct node node;
 struct node {
     node_kind kind;
@@ -56,6 +57,8 @@ struct node {
     node *body;
     /* N_ROW / N_CELL */
     int rowkind, cell;
+    /* N_TABLE: the zones of its header rows and other cells */
+    const vb_zone *thead, *tcell;
 };
 
 struct vb_template {
@@ -485,6 +488,25 @@ bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, cons
                 n->segs = vb_alloc(a, sizeof *n->segs);
                 n->segs[0] = (seg){ SEG_TEXT, style->end_mark, NULL, 0 };
                 n->nseg = 1;
+            } else if (!strcmp(word, "table")) {
+                n->kind = N_TABLE;
+                opens = false;
+                if (in_row) perr(&c, ln, "@table inside a @row");
+                const char *q = parse_expr(&c, rest, &n->list, false);
+                if (q && *skipws(q)) perr(&c, q, "unexpected text after the table's path");
+                if (n->list && n->list->lit) perr(&c, rest, "@table takes the path of a table");
+                else if (n->list) {
+                    /* the path must name a table: something with columns */
+                    expr cols = *n->list;
+                    cols.seg = vb_alloc(a, (size_t)(cols.nseg + 1) * sizeof *cols.seg);
+                    memcpy(cols.seg, n->list->seg, (size_t)cols.nseg * sizeof *cols.seg);
+                    cols.seg[cols.nseg++] = "columns";
+                    if (c.ok) check_path(&c, rest, &cols);
+                }
+                n->thead = vb_style_zone(style, "table_header");
+                n->tcell = vb_style_zone(style, "table_cell");
+                if (!n->thead || !n->tcell)
+                    perr(&c, ln, "@table needs the zones table_header and table_cell (not in %s)", style->path);
             } else if (!strcmp(word, "require")) {
                 n->kind = N_REQUIRE;
                 opens = false;
@@ -746,6 +768,56 @@ static void run_para(rctx *c, const node *n)
     for (int i = 0; i < k; i++) vb_para_value(doc, p, texts[i], flags[i], srcs[i]);
 }
 
+/* A record table (record.c has checked it and printed its numbers):
+ * the column titles and the first header_rows - 1 rows as header rows,
+ * then the rows, then the totals in bold. */
+static void run_table(rctx *c, const node *n)
+{
+    const vb_value *t = resolve(c, n->list);
+    const vb_value *cols = t && t->kind == VB_MAP ? vb_value_get(t, "columns") : NULL;
+    if (!cols || cols->kind != VB_LIST || cols->n == 0) return;
+    vb_doc *doc = c->doc;
+    vb_arena *a = doc->arena;
+    const char *ptr = pointer(c, n->list);
+    const char *src = c->r->line > 0 ? vb_sprintf(a, "%s:%d: %s", c->r->file, c->r->line, ptr ? ptr : "")
+                                     : vb_sprintf(a, "%s: %s", c->r->file, ptr ? ptr : "");
+    int ncols = (int)cols->n;
+    vb_table *tb = vb_doc_table(doc, ncols, src);
+    vb_trow *head = vb_table_row(doc, tb, VB_TROW_HEADER, n->thead);
+    for (int k = 0; k < ncols; k++) {
+        const vb_value *col = cols->items[k];
+        const vb_value *al = vb_value_get(col, "align"), *kind = vb_value_get(col, "kind"),
+                       *title = vb_value_get(col, "title");
+        vb_align align = !al ? VB_ALIGN_LEFT : !strcmp(al->s, "center") ? VB_ALIGN_CENTER :
+                         !strcmp(al->s, "right") ? VB_ALIGN_RIGHT : VB_ALIGN_LEFT;
+        vb_table_col(tb, k, align, kind && !strcmp(kind->s, "number"));
+        if (title) vb_para_value(doc, head->cell[k], to_text(a, title), 0,
+                                 vb_sprintf(a, "%s/columns/%d/title", src, k));
+    }
+    const vb_value *hr = vb_value_get(t, "header_rows");
+    int64_t nhead = hr && hr->kind == VB_INT ? hr->i : 1;
+    static const char *const keys[] = { "rows", "totals" };
+    for (int part = 0; part < 2; part++) {
+        const vb_value *rows = vb_value_get(t, keys[part]);
+        if (!rows || rows->kind != VB_LIST) continue;
+        for (size_t r = 0; r < rows->n; r++) {
+            const vb_value *row = rows->items[r];
+            if (!row || row->kind != VB_LIST) continue;
+            if (++c->paras > VB_TPL_MAX_PARAS) {
+                if (c->ok) vb_error(c->d, VB_EXIT_INPUT, "%s:%d: the document would exceed %d paragraphs", c->t->path, n->line, VB_TPL_MAX_PARAS);
+                c->ok = false;
+                return;
+            }
+            bool header = part == 0 && (int64_t)r + 1 < nhead;
+            vb_trow *tr = vb_table_row(doc, tb, header ? VB_TROW_HEADER : part ? VB_TROW_TOTAL : VB_TROW_BODY,
+                                       header ? n->thead : n->tcell);
+            for (size_t k = 0; k < row->n && k < (size_t)ncols; k++)
+                vb_para_value(doc, tr->cell[k], to_text(a, row->items[k]), part ? VB_BOLD : 0,
+                              vb_sprintf(a, "%s/%s/%zu/%zu", src, keys[part], r, k));
+        }
+    }
+}
+
 /* The paragraph limit alone does not bound the work: loops nested over the
  * record's longest lists (5000 items, 32 deep) whose bodies make no
  * paragraph would run for ever.  Every node run and every loop turn is a
@@ -849,6 +921,7 @@ static void run_nodes(rctx *c, const node *n)
         case N_CELL:
             vb_doc_row_cell(c->doc, n->cell);
             break;
+        case N_TABLE: run_table(c, n); break;
         }
     }
 }

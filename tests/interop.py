@@ -67,7 +67,8 @@ def read_model(path):
     # a text with line ends spreads over several dump lines: join them
     joined = []
     for line in lines[i:]:
-        if joined and not re.match(r'(row (header|signature)|  cell (left|right)| *[a-z_0-9]+: (\[[biu]+\])?")', line):
+        if joined and not re.match(r'(row (header|signature)|  cell (left|right)|table \d+ columns:|  row (header|body|total)$'
+                                   r'| *[a-z_0-9]+: (\[[biu]+\])?"| *[a-z_0-9]+:$)', line):
             joined[-1] += "\n" + line
         else:
             joined.append(line)
@@ -77,6 +78,15 @@ def read_model(path):
         m = re.match(r"row (header|signature)$", line)
         if m:
             row, rowno, cell = m.group(1), rowno + 1, None
+            continue
+        # a table: its cells are paragraphs of rows "table" (header rows
+        # "table-header": they repeat on every page the table continues on)
+        if re.match(r"table \d+ columns:", line):
+            row, cell = "table", None
+            continue
+        m = re.match(r"  row (header|body|total)$", line)
+        if m and row in ("table", "table-header"):
+            row, rowno = "table-header" if m.group(1) == "header" else "table", rowno + 1
             continue
         m = re.match(r"  cell (left|right)$", line)
         if m:
@@ -273,22 +283,55 @@ def assign(lines, paras):
     paragraph when a reader joins two cells' lines).  Returns (indices or
     None, why)."""
     k, rest, mapping = 0, squeeze(paras[0]["text"]) if paras else "", []
+    header_lines = {}        # a line of a table's header rows: where it was first
+    rests = {}               # cells of a table row a reader took out of order: what is left of them
+    def in_table(j):
+        return j < len(paras) and paras[j]["row"] in ("table", "table-header")
+    page, at_top = None, False
     for ln in lines:
         t, first = squeeze(ln["text"]), None
+        if ln["page"] != page:
+            page, at_top, again = ln["page"], True, set()
+        # the header rows again (each line once), at the top of a later page
+        if at_top and t in header_lines and header_lines[t][1] < page and t not in again:
+            again.add(t)
+            mapping.append(header_lines[t][0])
+            continue
+        at_top = False
         while t:
             while k < len(paras) and not rest:
                 k += 1
-                rest = squeeze(paras[k]["text"]) if k < len(paras) else ""
+                rest = rests.pop(k, squeeze(paras[k]["text"])) if k < len(paras) else ""
             n = 0
             if k < len(paras):
                 while n < len(t) and n < len(rest) and t[n] == rest[n]:
                     n += 1
             if n == 0 or (n < len(t) and n < len(rest)):
-                want = rest[:40] if k < len(paras) else "(end of document)"
-                return None, f"page {ln['page']}: line {ln['text'][:50]!r} where the model continues {want!r}"
+                # the cells of one table row may come in another order
+                alt = None
+                for j in range(k + 1, len(paras)):
+                    if not (in_table(k) and in_table(j) and paras[j]["rowno"] == paras[k]["rowno"]):
+                        break
+                    r = rests.get(j, squeeze(paras[j]["text"]))
+                    m = 0
+                    while m < len(t) and m < len(r) and t[m] == r[m]:
+                        m += 1
+                    if m > 0 and (m == len(t) or m == len(r)):
+                        alt = (j, m, r)
+                        break
+                if alt is None:
+                    want = rest[:40] if k < len(paras) else "(end of document)"
+                    return None, f"page {ln['page']}: line {ln['text'][:50]!r} where the model continues {want!r}"
+                j, m, r = alt
+                rests[j] = r[m:]
+                first = j if first is None else first
+                t = t[m:]
+                continue
             first = k if first is None else first
             t, rest = t[n:], rest[n:]
         mapping.append(first)
+        if first is not None and paras[first]["row"] == "table-header":
+            header_lines.setdefault(squeeze(ln["text"]), (first, ln["page"]))
     return mapping, ""
 
 

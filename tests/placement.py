@@ -16,7 +16,7 @@ checker is an independent witness of the rule files.
                 document: its rules must be the PDF's strokes, and the rule
                 checks are run on its fragments too.
 --only LIST     comma-separated groups to run: page, margins, pagenum,
-                header, type, body, signature, justify, rules, words
+                header, type, body, signature, justify, rules, words, tables
                 (default all; rules and words compare with --layout).
                 A record that is not a resolution or minutes (e.g. a giant
                 word) is checked with --only page,margins,pagenum.
@@ -68,7 +68,7 @@ CONV = {
 DATE_RE = r".+, ngày \d{2} tháng (?:0[12]|[3-9]|1[0-2]) năm \d{4}"
 TYPE_NAMES = {"NGHỊ QUYẾT": "resolution", "BIÊN BẢN": "minutes"}
 BODY_SIZE = 14
-GROUPS = ["page", "margins", "pagenum", "header", "type", "body", "signature", "justify", "rules", "words"]
+GROUPS = ["page", "margins", "pagenum", "header", "type", "body", "signature", "justify", "rules", "words", "tables"]
 
 
 class Seg:
@@ -170,7 +170,8 @@ def cluster(chars):
 
 
 def read_pdf(path):
-    """Pages: list of dicts with w, h (mm), segs, rules [(x1, x2, y, width)]."""
+    """Pages: list of dicts with w, h (mm), segs, rules [(x1, x2, y, width)],
+    vrules [(x, y1, y2, width)] (table borders)."""
     root = ET.fromstring(mutool("stext", path))
     pages = []
     for pno, page in enumerate(root.iter("page"), start=1):
@@ -187,7 +188,7 @@ def read_pdf(path):
         pages.append({"no": pno, "w": float(page.get("width")) / PT_PER_MM,
                       "h": float(page.get("height")) / PT_PER_MM,
                       "chars": [(ch[0], ch[1], y) for y, ch in chars],
-                      "segs": rows_to_segs(pno, cluster(chars)), "rules": []})
+                      "segs": rows_to_segs(pno, cluster(chars)), "rules": [], "vrules": []})
     # strokes: <stroke_path transform="a b c d e f"><moveto x y/><lineto x y/>
     troot = ET.fromstring(mutool("trace", path))
     for pno, page in enumerate(troot.iter("page"), start=1):
@@ -199,11 +200,14 @@ def read_pdf(path):
             for (xa, ya), (xb, yb) in zip(pts, pts[1:]):
                 if abs(ya - yb) < 0.01:
                     pages[pno - 1]["rules"].append((min(xa, xb), max(xa, xb), ya, lw))
+                elif abs(xa - xb) < 0.01:
+                    pages[pno - 1]["vrules"].append((xa, min(ya, yb), max(ya, yb), lw))
     return pages
 
 
 DUMP_TEXT = re.compile(r'^  text x\s*([-\d.]+) y\s*([-\d.]+) w\s*([-\d.]+)\s+([\d.]+)(BI|B|I|R)\s+"(.*)"$')
 DUMP_RULE = re.compile(r'^  rule x\s*([-\d.]+)-\s*([-\d.]+) y\s*([-\d.]+) w([\d.]+)pt$')
+DUMP_VRULE = re.compile(r'^  vrule x\s*([-\d.]+) y\s*([-\d.]+)-\s*([-\d.]+) w([\d.]+)pt$')
 DUMP_PAGE = re.compile(r'^page (\d+) ([\d.]+)x([\d.]+)mm$')
 
 
@@ -220,7 +224,7 @@ def read_dump(path):
                 if pages:
                     pages[-1]["segs"] = rows_to_segs(pages[-1]["no"], rows)
                 pages.append({"no": int(m.group(1)), "w": float(m.group(2)), "h": float(m.group(3)),
-                              "segs": [], "rules": [], "frags": []})
+                              "segs": [], "rules": [], "vrules": [], "frags": []})
                 rows = {}
                 continue
             m = DUMP_TEXT.match(line)
@@ -240,6 +244,10 @@ def read_dump(path):
             if m:
                 x1, x2, y, w = (float(m.group(i)) for i in range(1, 5))
                 pages[-1]["rules"].append((x1, x2, y, w))
+                continue
+            m = DUMP_VRULE.match(line)
+            if m:
+                pages[-1]["vrules"].append(tuple(float(m.group(i)) for i in range(1, 5)))
                 continue
             if line.strip():
                 raise RuntimeError("%s: unreadable line: %r" % (path, line))
@@ -499,8 +507,69 @@ def body_segs(d):
                 continue
             if s in d.pagenums.get(s.page, []):
                 continue
+            if in_table(pg, s):
+                continue
             out.append(s)
     return out
+
+
+def in_table(pg, s):
+    """Is the segment inside a ruled table (between two of its vertical
+    borders, at its baseline)?"""
+    xs = [v[0] for v in pg.get("vrules", []) if v[1] <= s.y <= v[2]]
+    return bool(xs) and min(xs) - 0.1 <= s.x0 and s.x1 <= max(xs) + 0.1
+
+
+def table_rows(pg):
+    """The rows of the tables on a page: [(top, bottom, [x of the borders])],
+    from the vertical rules (one a border of a row)."""
+    rows = {}
+    for x, y1, y2, w in pg.get("vrules", []):
+        rows.setdefault((round(y1, 2), round(y2, 2)), []).append(x)
+    return [(t, b, sorted(xs)) for (t, b), xs in sorted(rows.items())]
+
+
+def check_tables(ck, d):
+    """Tables (body blocks): every cell's text inside its cell, the rows
+    boxed (a rule along the top and the bottom of each row, as wide as the
+    row), no row cut by the foot of a page, and on a page the table
+    continues on, its header rows first (the same texts as where it began)."""
+    first_rows = None   # the texts of the header row where the table began
+    for pg in d.pages:
+        rows = table_rows(pg)
+        if not rows:
+            first_rows = None
+            continue
+        segs = [s for s in pg["segs"] if in_table(pg, s)]
+        outside = []
+        for s in segs:
+            cell = [r for r in rows if r[0] <= s.top + 0.05 and s.bottom <= r[1] + 0.05]
+            xs = cell[0][2] if cell else []
+            ok = cell and any(a - 0.05 <= s.x0 and s.x1 <= b + 0.05 for a, b in zip(xs, xs[1:]))
+            if not ok:
+                outside.append(s)
+        ck.ok(not outside, "page %d: every table cell's text inside its cell" % pg["no"], outside[:3] or None)
+        for t, b, xs in rows:
+            hs = [r for r in pg["rules"] if near(r[0], xs[0], 0.05) and near(r[1], xs[-1], 0.05)]
+            top = any(near(r[2], t, 0.05) for r in hs)
+            bottom = any(near(r[2], b, 0.05) for r in hs)
+            if not (top and bottom):
+                ck.ok(False, "page %d: table row %.2f-%.2f boxed above and below" % (pg["no"], t, b))
+                break
+        else:
+            ck.ok(True, "page %d: every table row boxed" % pg["no"])
+        ck.ok(all(b <= BOTTOM + MARGIN_TOL for t, b, xs in rows), "page %d: no table row past the foot" % pg["no"])
+        # the header: the texts of the first row on the page
+        t0, b0, _ = rows[0]
+        head = [s.text for s in segs if t0 <= s.top and s.bottom <= b0]
+        if first_rows is not None and near(t0, TOP, 1.0):
+            ck.ok(head == first_rows, "page %d: the table's header row repeated at the top" % pg["no"],
+                  "%r, began with %r" % (head, first_rows))
+        elif first_rows is None:
+            first_rows = head
+        # a table that ends well above the foot does not continue
+        if rows[-1][1] < BOTTOM - 30:
+            first_rows = None
 
 
 def check_body(ck, d):
@@ -617,14 +686,22 @@ def check_rules(ck, d, src):
             ck.ok(near(r[0], d.recipients.x0, RULE_TOL) and near(r[1], d.recipients.x1, RULE_TOL),
                   "%s: 'Nơi nhận:' underlined along its width" % src, "%.2f-%.2f" % (r[0], r[1]))
     for pg in d.pages:
+        for v in pg.get("vrules", []):
+            ck.ok(LEFT - MARGIN_TOL <= v[0] <= RIGHT + MARGIN_TOL and TOP - MARGIN_TOL <= v[1] and v[2] <= BOTTOM + 0.05,
+                  "%s: page %d vertical rule inside the margins" % (src, pg["no"]), "x %.2f y %.2f-%.2f" % v[:3])
         for r in pg["rules"]:
-            ck.ok(r[0] >= LEFT - MARGIN_TOL and r[1] <= RIGHT + MARGIN_TOL and TOP - MARGIN_TOL <= r[2] <= BOTTOM,
+            ck.ok(r[0] >= LEFT - MARGIN_TOL and r[1] <= RIGHT + MARGIN_TOL and TOP - MARGIN_TOL <= r[2] <= BOTTOM + 0.05,
                   "%s: page %d rule inside the margins" % (src, pg["no"]), "%.2f-%.2f y %.2f" % r[:3])
 
 
 def check_same_rules(ck, pdf, dump):
     ck.ok(len(pdf) == len(dump), "the dump and the PDF have the same pages", "%d vs %d" % (len(dump), len(pdf)))
     for a, b in zip(pdf, dump):
+        va, vb = sorted(a.get("vrules", [])), sorted(b.get("vrules", []))
+        if va or vb:
+            same = len(va) == len(vb) and all(all(near(x[i], y[i], 0.05) for i in range(3)) for x, y in zip(va, vb))
+            ck.ok(same, "page %d: the PDF's vertical strokes are the dump's (%d)" % (a["no"], len(vb)),
+                  "pdf %d, dump %d" % (len(va), len(vb)))
         ra, rb = sorted(a["rules"]), sorted(b["rules"])
         same = len(ra) == len(rb) and all(near(x[0], y[0], 0.05) and near(x[1], y[1], 0.05) and near(x[2], y[2], 0.05)
                                           for x, y in zip(ra, rb))
@@ -716,6 +793,11 @@ def main():
                 check_header_gap(ck, Doc(dump, a.convention))
                 check_same_rules(ck, pages, dump)
                 check_rules(ck, Doc(dump, a.convention), "layout dump")
+        elif g == "tables":
+            if any(pg.get("vrules") for pg in pages):
+                check_tables(ck, d)
+                if dump is not None:
+                    check_tables(ck, Doc(dump, a.convention))
         elif g == "words":
             if dump is not None:
                 check_words(ck, pages, dump)

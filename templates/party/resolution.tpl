@@ -59,6 +59,8 @@ body: {{b.paragraph}}
 @each it in b.items
 item: - {{it}}
 @end
+@elif b.kind == table
+@table b
 @elif b.kind == article and b.title
 article: [b]{{b.number|num:article}}{{b.title}}[/b]
 @each t in b.paragraphs

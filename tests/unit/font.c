@@ -80,7 +80,7 @@ static void add_rule(vb_layout *l, vb_page *pg, int32_t x1, int32_t x2, int32_t 
         if (pg->nrules) memcpy(nr, pg->rules, pg->nrules * sizeof *nr);
         pg->rules = nr; pg->capr = cap;
     }
-    pg->rules[pg->nrules++] = (vb_line_seg){ x1, x2, y, w };
+    pg->rules[pg->nrules++] = (vb_line_seg){ x1, x2, y, w, 0 };
 }
 
 /* Append a line of fragments set one after another from x. */

@@ -314,12 +314,13 @@ static void test_errors(void)
               "x.json: /resolution/body: must not be empty");
     ONE_ERROR(edit(BASE, "{\"paragraph\":\"P\"}", "{\"paragraph\":\"P\",\"heading\":\"H\"}"),
               "x.json: /resolution/body/0: a block has exactly one of \"heading\", \"paragraph\", "
-              "\"items\" or \"article\"; this one has \"heading\" and \"paragraph\"");
+              "\"items\", \"article\" or \"columns\"; this one has \"heading\" and \"paragraph\"");
     ONE_ERROR(edit(BASE, "{\"paragraph\":\"P\"}", "{\"paragraph\":\"P\",\"items\":[\"i\"],\"article\":\"a\"}"),
               "x.json: /resolution/body/0: a block has exactly one of \"heading\", \"paragraph\", "
-              "\"items\" or \"article\"; this one has \"paragraph\", \"items\" and \"article\"");
+              "\"items\", \"article\" or \"columns\"; this one has \"paragraph\", \"items\" and \"article\"");
     ONE_ERROR(edit(BASE, "{\"paragraph\":\"P\"}", "{\"level\":2}"),
-              "x.json: /resolution/body/0: a block needs one of \"heading\", \"paragraph\", \"items\" or \"article\"");
+              "x.json: /resolution/body/0: a block needs one of \"heading\", \"paragraph\", \"items\", "
+              "\"article\" or \"columns\" (a table)");
     ONE_ERROR(edit(BASE, "{\"paragraph\":\"P\"}", "{\"paragraph\":\"P\",\"level\":2}"),
               "x.json: /resolution/body/0/level: only a heading has a level");
     ONE_ERROR(edit(BASE, "{\"paragraph\":\"P\"}", "{\"heading\":\"H\",\"level\":4}"),

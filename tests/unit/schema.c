@@ -104,7 +104,7 @@ static void test_mistakes(void)
 
     fails("", "notice  object | a | b\nnotice.date  datum | Ngày | d\n", TYPE,
           "%s/templates/parts/notice.fields:2: unknown field type \"datum\" (object, list, text, texts, "
-          "int:MIN..MAX, date, time, convention, id)");
+          "int:MIN..MAX, date, time, convention, id, cell)");
     fails("", "notice  object | a | b\nnotice.subject  text | a | b\nnotice.subject  text | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:3: field \"notice.subject\" declared twice (first at "
           "%s/templates/parts/notice.fields:2)");
@@ -120,9 +120,13 @@ static void test_mistakes(void)
           "%s/templates/parts/notice.fields:1: unknown flag \"mandatory\" (required, required-with:FIELD, nonempty, derived, "
           "as-list, compute:NAME, default-from:FIELD)");
     fails("", "notice  object  compute:votes | a | b\n", TYPE,
-          "%s/templates/parts/notice.fields:1: unknown computation \"votes\" (meeting, numbering, block)");
+          "%s/templates/parts/notice.fields:1: unknown computation \"votes\" (meeting, numbering, block, table)");
     fails("", "notice  object | a | b\nnotice.body  list  compute:block | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:2: compute:block is for objects");
+    fails("", "notice  object | a | b\nnotice.b  list | a | b\nnotice.b.*  object  compute:table | a\n", TYPE,
+          "%s/templates/parts/notice.fields:3: compute:table needs compute:block just before it (the block's kind)");
+    fails("", "notice  object  compute:meeting  compute:meeting | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:1: compute:meeting given twice");
     fails("", "notice  object | a | b\nnotice.body  text  as-list | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:2: as-list is for texts");
     fails("", "notice  object | a | b\nnotice.date  date  default-from:meeting.title | a | b\n", TYPE,
@@ -233,6 +237,59 @@ static void test_computations(void)
               "meeting date to take it from)");
 }
 
+/* A part with tables names compute:table after compute:block and declares
+ * the table's fields, cells of type cell; without it, "columns" is no kind
+ * of block there (the messages name the four). */
+static void test_tables(void)
+{
+    fresh("", "notice  object | a | b\n"
+              "notice.body  list  required | a | b\n"
+              "notice.body.*  object  compute:block  compute:table | a\n"
+              "notice.body.*.paragraph  text | a | b\n"
+              "notice.body.*.columns  list  nonempty | a | b\n"
+              "notice.body.*.columns.*  object | a\n"
+              "notice.body.*.columns.*.title  text  required | a | b\n"
+              "notice.body.*.columns.*.kind  text | a | b\n"
+              "notice.body.*.columns.*.align  text | a | b\n"
+              "notice.body.*.rows  list  nonempty | a | b\n"
+              "notice.body.*.rows.*  list  nonempty | a\n"
+              "notice.body.*.rows.*.*  cell | a\n"
+              "notice.body.*.kind  text  derived | a | b\n", TYPE);
+    vb_schema s;
+    vb_diag_clear(&D);
+    CHECK(vb_schema_load(A, DIR_, &s, &D));
+    vb_diag_print(&D, stderr);
+    int cell = vb_schema_find(&s, "notice.body.*.rows.*.*");
+    CHECK(cell >= 0 && s.fields[cell].type == VB_F_CELL);
+    static const char rec[] =
+        "{\"convention\":\"party\",\"issuer\":{\"name\":\"X\",\"code\":\"X\"},"
+        "\"notice\":{\"body\":[{\"paragraph\":\"p\"},{\"columns\":[{\"title\":\"A\"},"
+        "{\"title\":\"B\",\"kind\":\"number\"}],\"rows\":[[1,2500000],[\"x\",null]]}]}}";
+    vb_record r;
+    vb_diag_clear(&D);
+    CHECK(vb_record_parse(&s, A, "n.json", 0, rec, strlen(rec), &r, &D));
+    vb_diag_print(&D, stderr);
+    if (r.root) {
+        vb_value *v = vb_value_path(r.root, "notice.body.1.kind");
+        CHECK(v && v->kind == VB_STR && !strcmp(v->s, "table"));
+        v = vb_value_path(r.root, "notice.body.1.rows.0.1");
+        CHECK(v && v->kind == VB_STR && !strcmp(v->s, "2.500.000"));
+        v = vb_value_path(r.root, "notice.body.1.header_rows");
+        CHECK(v && v->kind == VB_INT && v->i == 1);
+    }
+    static const char bad[] =
+        "{\"convention\":\"party\",\"issuer\":{\"name\":\"X\",\"code\":\"X\"},"
+        "\"notice\":{\"body\":[{\"paragraph\":\"p\",\"columns\":[{\"title\":\"A\"}]},"
+        "{\"columns\":[{\"title\":\"A\",\"kind\":\"number\"}],\"rows\":[[\"x\"]]}]}}";
+    vb_diag_clear(&D);
+    CHECK(!vb_record_parse(&s, A, "n.json", 0, bad, strlen(bad), &r, &D));
+    CHECK(D.errors == 2);
+    CHECK_STR(D.n > 0 ? D.items[0].msg : "", "n.json: /notice/body/0: a block has exactly one of \"heading\", "
+              "\"paragraph\", \"items\", \"article\" or \"columns\"; this one has \"paragraph\" and \"columns\"");
+    CHECK_STR(D.n > 1 ? D.items[1].msg : "", "n.json: /notice/body/1/rows/0/0: expected a number (column 1, "
+              "\"A\", is a number column), got \"x\"");
+}
+
 int main(void)
 {
     A = vb_arena_new();
@@ -241,6 +298,7 @@ int main(void)
     test_repository();
     test_mistakes();
     test_computations();
+    test_tables();
     if (system(vb_sprintf(A, "rm -rf %s", DIR_)) != 0) CHECK(!"cleanup");
     vb_diag_free(&D);
     vb_arena_free(A);
