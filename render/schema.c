@@ -130,16 +130,22 @@ static bool parse_type(const char *t, vb_field *f)
     return false;
 }
 
+/* Room for one more of n elements of size `size` in an arena array of
+ * *cap (doubling from `first`); returns the array, maybe moved. */
+static void *arena_grow(vb_arena *a, void *arr, size_t n, size_t *cap, size_t first, size_t size)
+{
+    if (n < *cap) return arr;
+    size_t nc = *cap ? *cap * 2 : first;
+    void *m = vb_alloc(a, nc * size);
+    if (n) memcpy(m, arr, n * size);
+    *cap = nc;
+    return m;
+}
+
 static void add_field(lctx *c, const vb_field *f)
 {
     vb_schema *s = c->s;
-    if (s->nfields == c->cap_f) {
-        size_t cap = c->cap_f ? c->cap_f * 2 : 128;
-        vb_field *n = vb_alloc(c->a, cap * sizeof *n);
-        if (s->nfields) memcpy(n, s->fields, s->nfields * sizeof *n);
-        s->fields = n;
-        c->cap_f = cap;
-    }
+    s->fields = arena_grow(c->a, s->fields, s->nfields, &c->cap_f, 128, sizeof *s->fields);
     s->fields[s->nfields++] = *f;
 }
 
@@ -292,13 +298,7 @@ static void load_fields(lctx *c, const char *path, const char *part)
 static void add_type(lctx *c, const vb_doctype *t)
 {
     vb_schema *s = c->s;
-    if (s->ntypes == c->cap_t) {
-        size_t cap = c->cap_t ? c->cap_t * 2 : 16;
-        vb_doctype *n = vb_alloc(c->a, cap * sizeof *n);
-        if (s->ntypes) memcpy(n, s->types, s->ntypes * sizeof *n);
-        s->types = n;
-        c->cap_t = cap;
-    }
+    s->types = arena_grow(c->a, s->types, s->ntypes, &c->cap_t, 16, sizeof *s->types);
     s->types[s->ntypes++] = *t;
 }
 
