@@ -847,7 +847,14 @@ static void put_settings(vb_buf *b)
                    /* sum a paragraph's space after and the next one's space
                     * before, as the PDF does (LibreOffice otherwise takes the
                     * larger of the two) */
-                   "<w:compat><w:doNotUseHTMLParagraphAutoSpacing/></w:compat>"
+                   "<w:compat><w:doNotUseHTMLParagraphAutoSpacing/>"
+                   /* Word 2007's layout, said outright: LibreOffice 25.2
+                    * (Debian 13) takes a file that names no mode for a
+                    * Word 2013 one and then puts a table's left border,
+                    * not its text, at w:tblInd, 1.5 mm right of ours and of
+                    * LibreOffice 7.4's */
+                   "<w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" "
+                   "w:val=\"12\"/></w:compat>"
                    "<w:themeFontLang w:val=\"vi-VN\"/>"
                    "<w:decimalSymbol w:val=\",\"/><w:listSeparator w:val=\";\"/></w:settings>");
 }

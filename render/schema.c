@@ -1,6 +1,7 @@
 /* schema.c — the record format and the document types, read from the data
  * folder and checked on load (see schema.h; formats in templates/README.md). */
 #include "schema.h"
+#include "text.h"
 
 #include <dirent.h>
 #include <inttypes.h>
@@ -25,7 +26,27 @@ static void lerr(lctx *c, const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     if (vasprintf(&text, fmt, ap) < 0) vb_oom();
     va_end(ap);
-    vb_error(c->d, VB_EXIT_INPUT, "%s:%d: %s", file, line, text);
+    /* the text quotes the file, which may hold anything: controls,
+     * invisible characters and bytes that are not UTF-8 are written as
+     * \uXXXX, so that a message is safe on a terminal */
+    vb_buf safe = { 0 };
+    for (const char *t = text; *t; ) {
+        unsigned char u = (unsigned char)*t;
+        size_t n = u < 0x80 ? 1 : u >= 0xF0 ? 4 : u >= 0xE0 ? 3 : 2, bad;
+        int32_t cp = u;
+        if (u >= 0x80) {
+            if (strnlen(t, n) < n || !vb_utf8_valid(t, n, &bad)) { cp = 0xFFFD; n = 1; }
+            else vb_utf8_next(t, &cp);
+        }
+        bool hide = (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFD ||
+                    (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || cp == 0x2028 ||
+                    cp == 0x2029 || cp == 0x2060 || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+        if (hide) vb_buf_printf(&safe, "\\u%04X", (unsigned)cp);
+        else vb_buf_add(&safe, t, n);
+        t += n;
+    }
+    vb_error(c->d, VB_EXIT_INPUT, "%s:%d: %s", file, line, vb_buf_cstr(&safe));
+    vb_buf_free(&safe);
     free(text);
     c->errors++;
 }
@@ -419,6 +440,13 @@ bool vb_schema_load(vb_arena *a, const char *datadir, vb_schema *out, vb_diag *d
         if (w < 0 || strchr(f->req_with, '.'))
             lerr(&c, f->file, f->line, "required-with:%s names no top-level field", f->req_with);
     }
+    /* the reader itself reads these two by name: they must be what it expects */
+    int cv = vb_schema_find(out, "convention"), idf = vb_schema_find(out, "id");
+    if (cv < 0 || out->fields[cv].type != VB_F_CONV || !(out->fields[cv].flags & VB_F_REQ))
+        lerr(&c, vb_sprintf(a, "%s/templates/core.fields", datadir), cv < 0 ? 1 : out->fields[cv].line,
+             "the record format needs \"convention convention required\"");
+    if (idf >= 0 && out->fields[idf].type != VB_F_ID)
+        lerr(&c, out->fields[idf].file, out->fields[idf].line, "field \"id\" must be of type id");
     if (c.errors) return false;
     for (int conv = 0; conv < 2; conv++) {
         char *dir = vb_sprintf(a, "%s/templates/%s", datadir, conv == VB_PARTY ? "party" : "state");
