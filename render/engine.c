@@ -138,7 +138,7 @@ static vb_template *get_template(vb_engine *e, vb_convention c, const char *type
     for (size_t i = 0; i < e->ntpl; i++)
         if (e->tpls[i].conv == c && !strcmp(e->tpls[i].type, type)) return e->tpls[i].t;
     vb_template *t;
-    if (!vb_template_load(e->a, vb_engine_type(e, c, type)->tpl, st, &e->schema, &t, d)) return NULL;
+    if (!vb_template_load(e->a, vb_engine_type(e, c, type)->tpl, st, &e->schema, vb_engine_type(e, c, type), &t, d)) return NULL;
     if (e->ntpl == e->cap) { e->cap = e->cap ? e->cap * 2 : 8; e->tpls = vb_xrealloc(e->tpls, e->cap * sizeof *e->tpls); }
     e->tpls[e->ntpl++] = (tpl_entry){ c, vb_strdup(e->a, type), t };
     return t;
