@@ -140,7 +140,7 @@ static int cmd_render(int argc, char **argv)
         if (is_help(a)) { fputs(usage_render, stdout); return 0; }
         if (!strcmp(a, "--pdfa")) { pdfa = true; continue; }
         if (!strcmp(a, "--icc")) dst = &icc;
-        if (!strcmp(a, "-t") || !strcmp(a, "--type")) dst = &type;
+        else if (!strcmp(a, "-t") || !strcmp(a, "--type")) dst = &type;
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &outp;
         else if (!strcmp(a, "-f") || !strcmp(a, "--format")) dst = &fmt;
         else if (!strcmp(a, "--dump")) dst = &dump;
