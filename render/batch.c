@@ -877,7 +877,7 @@ int vb_batch_main(int argc, char **argv)
     }
     if (opt.icc && !opt.render.pdfa) { free(inputs); return usage_error("--icc is the profile of --pdfa; give --pdfa too%s", ""); }
     bool has_pdf = false;
-    for (size_t i = 0; i < opt.nformats; i++) has_pdf |= opt.formats[i]->write_layout != NULL;
+    for (size_t i = 0; i < opt.nformats; i++) has_pdf |= !strcmp(opt.formats[i]->name, "pdf");
     if (opt.render.pdfa && !has_pdf) { free(inputs); return usage_error("--pdfa is for PDF output; -f has no pdf%s", ""); }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     opt.jobs = ncpu > 0 ? (int)(ncpu < MAX_WORKERS ? ncpu : MAX_WORKERS) : 1;

@@ -165,7 +165,7 @@ static int cmd_render(int argc, char **argv)
         be = vb_backend_for_path(outp);
         if (!be) { fprintf(stderr, "vanban render: %s: cannot tell the format from the extension; use .pdf, .docx or -f\n", outp); return VB_EXIT_USAGE; }
     }
-    if (pdfa && (!be || !be->write_layout)) { fprintf(stderr, "vanban render: --pdfa is for PDF output\n"); return VB_EXIT_USAGE; }
+    if (pdfa && (!be || strcmp(be->name, "pdf"))) { fprintf(stderr, "vanban render: --pdfa is for PDF output\n"); return VB_EXIT_USAGE; }
 
     vb_diag d;
     vb_diag_init(&d);
