@@ -8,9 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PKGS="build-essential pkg-config libzip-dev libdeflate-dev libfreetype-dev libfontconfig-dev
-  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev fonts-liberation2"
+  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev libmicrohttpd-dev fonts-liberation2"
 TEST_PKGS="qpdf poppler-utils mupdf-tools ghostscript jing libxml2-utils unzip zip python3 python3-docx
-  valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc"
+  valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc curl chromium"
 # libclang-rt-dev (libFuzzer and the sanitizer runtimes for fuzz/) follows
 # the release's default clang, like the clang package itself: 14 on Debian
 # 12, 19 on Debian 13.  A release without that metapackage gets the
@@ -27,6 +27,9 @@ missing=()
 for p in $BUILD_PKGS $TEST_PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# the browser test (tests/web) drives chromium from Node: Debian's npm,
+# unless a Node with its own npm is installed already
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
