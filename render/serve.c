@@ -419,12 +419,20 @@ static bool slot_render(vb_server *s, int k, const vb_record *r, const char *typ
 
 /* ---- messages to the form: {"path": "/resolution/date", "message": ...} ---- */
 
-static void put_msgs(vb_buf *b, const vb_diag *d, vb_severity sev, bool *first)
+/* The record reader's messages start "FILE: " or "FILE:LINE: " (record.h):
+ * that prefix is dropped, the JSON path after it split off. */
+static void put_msgs(vb_buf *b, const vb_diag *d, vb_severity sev, const char *file, bool *first)
 {
+    size_t fl = strlen(file);
     for (size_t i = 0; i < d->n; i++) {
         if (d->items[i].sev != sev) continue;
         const char *m = d->items[i].msg;
-        if (!strncmp(m, "record: ", 8)) m += 8;
+        if (!strncmp(m, file, fl) && m[fl] == ':') {
+            const char *t = m + fl + 1;
+            while (*t >= '0' && *t <= '9') t++;
+            if (t > m + fl + 1 && *t == ':') t++;
+            if (*t == ' ') m = t + 1;
+        }
         const char *end = m[0] == '/' ? strstr(m, ": ") : NULL;
         vb_buf_puts(b, *first ? "\n  {" : ",\n  {");
         *first = false;
@@ -443,6 +451,10 @@ static void put_msgs(vb_buf *b, const vb_diag *d, vb_severity sev, bool *first)
     }
 }
 
+/* The name a record sent to the form endpoints has in messages, and its id
+ * (so its downloads' names) when it gives none. */
+#define FORM_FILE "vanban"
+
 static void answer_msgs(vb_response *r, int status, const vb_diag *d)
 {
     r->status = status;
@@ -450,10 +462,10 @@ static void answer_msgs(vb_response *r, int status, const vb_diag *d)
     vb_buf_free(&r->body);
     bool first = true;
     vb_buf_puts(&r->body, "{\"errors\": [");
-    put_msgs(&r->body, d, VB_ERROR, &first);
+    put_msgs(&r->body, d, VB_ERROR, FORM_FILE, &first);
     first = true;
     vb_buf_puts(&r->body, "],\n \"warnings\": [");
-    put_msgs(&r->body, d, VB_WARNING, &first);
+    put_msgs(&r->body, d, VB_WARNING, FORM_FILE, &first);
     vb_buf_puts(&r->body, "]}\n");
 }
 
@@ -480,7 +492,7 @@ static void do_render(vb_server *s, const vb_request *q, vb_response *r, const c
     vb_output out = { .pages = -1 };
     vb_diag_init(&out.msgs);
     int k = -1;
-    if (!vb_record_parse(s->schema, a, "record", 0, q->body ? q->body : "", q->body_len, &rec, &d)) {
+    if (!vb_record_parse(s->schema, a, FORM_FILE, 0, q->body ? q->body : "", q->body_len, &rec, &d)) {
         answer_msgs(r, 422, &d);
         goto done;
     }
@@ -606,10 +618,10 @@ static void report_entry(vb_buf *rb, const unit *u, const char *id, const char *
     vb_buf_printf(rb, ", \"ok\": %s", output ? "true" : "false");
     bool first = true;
     vb_buf_puts(rb, ", \"errors\": [");
-    put_msgs(rb, d, VB_ERROR, &first);
+    put_msgs(rb, d, VB_ERROR, u->name, &first);
     first = true;
     vb_buf_puts(rb, "], \"warnings\": [");
-    put_msgs(rb, d, VB_WARNING, &first);
+    put_msgs(rb, d, VB_WARNING, u->name, &first);
     vb_buf_puts(rb, "]}");
 }
 
