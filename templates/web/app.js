@@ -313,7 +313,8 @@ async function post(path, body) {
 }
 
 function changed() {
-  try { localStorage.setItem(STORE, JSON.stringify(record)); } catch (e) { /* private mode: no draft kept */ }
+  try { localStorage.setItem(STORE, JSON.stringify({ record, type: $('type').value })); }
+  catch (e) { /* private mode: no draft kept */ }
   clearTimeout(previewTimer);
   previewTimer = setTimeout(preview, 350);
 }
@@ -427,10 +428,13 @@ function showTab(name) {
 async function start() {
   const res = await fetch('/api/schema');
   schema = await res.json();
+  // the draft of the last visit, and the document it was previewing
   let saved = null;
   try { saved = JSON.parse(localStorage.getItem(STORE) || 'null'); } catch (e) { saved = null; }
-  if (saved) record = saved;
+  if (saved && saved.record && typeof saved.record === 'object') record = saved.record;
+  else saved = null;
   fillSelectors();
+  if (saved && [...$('type').options].some((o) => o.value === saved.type)) $('type').value = saved.type;
   renderForm();
   if (saved) preview();
   $('convention').addEventListener('change', () => { record.convention = $('convention').value; fillTypes(); renderForm(); changed(); });
