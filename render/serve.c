@@ -792,9 +792,9 @@ static void do_batch(vb_server *s, const vb_request *q, vb_response *r)
     job *j = NULL;
     for (size_t i = 0; i < VB_SERVE_MAX_JOBS && !j; i++) if (!s->jobs[i].id) j = &s->jobs[i];
     /* the table is full: the oldest finished job makes room */
-    for (size_t i = 0; i < VB_SERVE_MAX_JOBS && !j; i++)
-        if (s->jobs[i].finished && (!j || s->jobs[i].id < j->id)) j = &s->jobs[i];
-    if (j && j->id) { pthread_join(j->th, NULL); job_free(j); }
+    for (size_t i = 0; i < VB_SERVE_MAX_JOBS; i++)
+        if (s->jobs[i].finished && (!j || (j->id && s->jobs[i].id < j->id))) j = &s->jobs[i];
+    if (j && j->id) { if (j->started) pthread_join(j->th, NULL); job_free(j); }
     if (!j || s->stopping) {
         pthread_mutex_unlock(&s->mu);
         answer(r, 503, "đang chạy quá nhiều lô, xin thử lại sau");
@@ -816,19 +816,17 @@ static void do_batch(vb_server *s, const vb_request *q, vb_response *r)
         return;
     }
     unsigned long id = j->id;
-    if (pthread_create(&j->th, NULL, job_run, j) != 0) {
-        answer(r, 503, "không tạo được luồng xử lý");
-        pthread_mutex_lock(&s->mu);
-        job_free(j);
-        pthread_mutex_unlock(&s->mu);
-        return;
-    }
+    size_t total = j->nunits;
+    /* started under the lock: a finished job is only joined (to reuse its
+     * slot) by someone holding it, who must see the thread as started */
     pthread_mutex_lock(&s->mu);
-    j->started = true;
+    j->started = pthread_create(&j->th, NULL, job_run, j) == 0;
+    if (!j->started) job_free(j);
     pthread_mutex_unlock(&s->mu);
+    if (!j->started && !j->id) { answer(r, 503, "không tạo được luồng xử lý"); return; }
     r->status = 202;
     r->type = "application/json; charset=utf-8";
-    vb_buf_printf(&r->body, "{\"job\": %lu, \"total\": %zu}\n", id, j->nunits);
+    vb_buf_printf(&r->body, "{\"job\": %lu, \"total\": %zu}\n", id, total);
 }
 
 static job *find_job(vb_server *s, unsigned long id)

@@ -47,19 +47,20 @@ code() {
 }
 
 # ---- refused starts -----------------------------------------------------------
-"$VANBAN" serve --listen "0.0.0.0:$(free_port)" >"$T_TMP/out" 2>&1
+# (under timeout: a server that wrongly starts would never return)
+timeout 20 "$VANBAN" serve --listen "0.0.0.0:$(free_port)" >"$T_TMP/out" 2>&1
 rc=$?
 [ "$rc" = 2 ] && grep -q "not a loopback address: give --password-file" "$T_TMP/out" &&
     pass "a non-loopback address without --password-file is refused (exit 2)" ||
     fail "0.0.0.0 without a password: exit $rc" "$(cat "$T_TMP/out")"
-"$VANBAN" serve --listen "example.org:80" >"$T_TMP/out" 2>&1
+timeout 20 "$VANBAN" serve --listen "example.org:80" >"$T_TMP/out" 2>&1
 [ $? = 2 ] && grep -q "numeric address" "$T_TMP/out" && pass "--listen with a host name: usage error" ||
     fail "--listen example.org:80 is a usage error" "$(cat "$T_TMP/out")"
 printf 'no colon here\n' >"$T_TMP/pw-bad"
-"$VANBAN" serve --password-file "$T_TMP/pw-bad" --listen "127.0.0.1:$(free_port)" >"$T_TMP/out" 2>&1
+timeout 20 "$VANBAN" serve --password-file "$T_TMP/pw-bad" --listen "127.0.0.1:$(free_port)" >"$T_TMP/out" 2>&1
 [ $? = 1 ] && grep -q "pw-bad: expected one line \"user:password\"" "$T_TMP/out" &&
     pass "a bad password file: exit 1 naming it" || fail "a bad password file" "$(cat "$T_TMP/out")"
-"$VANBAN" serve --queue x >"$T_TMP/out" 2>&1
+timeout 20 "$VANBAN" serve --queue x >"$T_TMP/out" 2>&1
 [ $? = 2 ] && pass "--queue x: usage error" || fail "--queue x: usage error" "$(cat "$T_TMP/out")"
 
 # ---- the main server ----------------------------------------------------------
