@@ -456,6 +456,10 @@ async function start() {
   $('new').addEventListener('click', () => { if (confirm('Xoá hồ sơ đang soạn?')) { setRecord(null); say('Hồ sơ mới.'); } });
   $('tab-compose').addEventListener('click', () => showTab('compose'));
   $('tab-batch').addEventListener('click', () => showTab('batch'));
+  $('batch-files').addEventListener('change', () => {
+    const fs = [...$('batch-files').files];
+    $('batch-chosen').textContent = fs.length ? fs.map((f) => f.name).join(', ') : 'chưa chọn tệp nào';
+  });
   $('batch-start').addEventListener('click', startBatch);
 }
 
