@@ -32,7 +32,7 @@ static const char usage_serve[] =
     "                          is not loopback needs --password-file\n"
     "      --data DIR          the folder holding templates/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR         font files to use before fontconfig (default: DATA/fonts)\n"
-    "      --db FILE           the outgoing register (not used yet)\n"
+    "      --db FILE           the outgoing register: not in this build yet, refused\n"
     "      --password-file FILE  one line \"user:password\": HTTP basic auth for every request\n"
     "      --allow-host NAME   another Host the browser may use (a proxy's name[:port])\n"
     "  -j, --jobs N            engines rendering at once (default: CPUs, at most 4)\n"
@@ -272,6 +272,12 @@ int vb_serve_main(int argc, char **argv)
         else return usage_error("takes no arguments, got \"%s\"", a);
         if (i + 1 >= argc) return usage_error("%s needs a value", a);
         *dst = argv[++i];
+    }
+    /* silently ignoring it would let a clerk believe numbers are registered */
+    if (o.db) {
+        fprintf(stderr, "vanban serve: --db %s: the outgoing register is not in this build yet "
+                        "(issue 12 point 3); start without --db\n", o.db);
+        return VB_EXIT_USAGE;
     }
     quiet = o.quiet;
     struct sockaddr_storage ss;

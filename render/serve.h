@@ -25,7 +25,7 @@
 typedef struct vb_serve_opts {
     const char *data;          /* data folder (NULL: as the other commands) */
     const char *fonts;         /* fonts folder override, or NULL */
-    const char *db;            /* the register (not used yet: issue 12 point 3) */
+    const char *db;            /* the register (issue 12 point 3): refused until it is built in */
     const char *host;          /* listen address as given: "127.0.0.1" */
     unsigned port;
     const char *password;      /* "user:password", or NULL for none */

@@ -60,6 +60,9 @@ printf 'no colon here\n' >"$T_TMP/pw-bad"
 timeout 20 "$VANBAN" serve --password-file "$T_TMP/pw-bad" --listen "127.0.0.1:$(free_port)" >"$T_TMP/out" 2>&1
 [ $? = 1 ] && grep -q "pw-bad: expected one line \"user:password\"" "$T_TMP/out" &&
     pass "a bad password file: exit 1 naming it" || fail "a bad password file" "$(cat "$T_TMP/out")"
+timeout 20 "$VANBAN" serve --db "$T_TMP/register.db" --listen "127.0.0.1:$(free_port)" >"$T_TMP/out" 2>&1
+[ $? = 2 ] && grep -q "register is not in this build yet" "$T_TMP/out" && [ ! -e "$T_TMP/register.db" ] &&
+    pass "--db is refused until the register is built in (exit 2, no file made)" || fail "--db" "$(cat "$T_TMP/out")"
 timeout 20 "$VANBAN" serve --queue x >"$T_TMP/out" 2>&1
 [ $? = 2 ] && pass "--queue x: usage error" || fail "--queue x: usage error" "$(cat "$T_TMP/out")"
 
