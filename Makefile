@@ -4,7 +4,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
-PKGS     = freetype2 fontconfig libzip libdeflate jansson libutf8proc harfbuzz harfbuzz-subset icu-uc
+PKGS     = freetype2 fontconfig libzip libdeflate jansson libutf8proc harfbuzz harfbuzz-subset icu-uc libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
@@ -20,7 +20,7 @@ SRC   := $(filter-out render/main.c,$(wildcard render/*.c))
 OBJ   := $(SRC:render/%.c=$(B)/%.o)
 UNIT  := $(wildcard tests/unit/*.c)
 
-.PHONY: all test check bench install uninstall clean samples fuzz units FORCE
+.PHONY: all test check bench bench-serve install uninstall clean samples fuzz units FORCE
 all: $(BIN)
 
 $(B)/%.o: render/%.c $(wildcard render/*.h) | $(B)
@@ -67,8 +67,15 @@ fuzz:
 samples: vanban
 	tools/render-samples.sh
 
+# batch speed and memory (tools/bench.sh), then the load test of
+# `vanban serve` (tools/serve-bench.py: preview server time, requests/s,
+# p50/p95 latency, RSS)
 bench: vanban
 	tools/bench.sh
+	tools/serve-bench.py
+
+bench-serve: vanban
+	tools/serve-bench.py
 
 install: vanban
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vanban $(DESTDIR)$(MANDIR)/man1

@@ -8,9 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PKGS="build-essential pkg-config libzip-dev libdeflate-dev libfreetype-dev libfontconfig-dev
-  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev fonts-liberation2 icc-profiles-free"
+  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev libmicrohttpd-dev fonts-liberation2 icc-profiles-free"
 TEST_PKGS="qpdf poppler-utils mupdf-tools ghostscript jing libxml2-utils unzip zip python3 python3-docx
-  python3-fonttools valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc"
+  python3-fonttools valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc curl chromium"
 # icc-profiles-free: /usr/share/color/icc/sRGB.icc, the profile of --pdfa
 # (the same package and path on Debian 12 and 13); python3-fonttools:
 # tests/pdfa.py compares /W with the embedded fonts' widths.
@@ -30,6 +30,9 @@ missing=()
 for p in $BUILD_PKGS $TEST_PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# the browser test (tests/web) drives chromium from Node: Debian's npm,
+# unless a Node with its own npm is installed already
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

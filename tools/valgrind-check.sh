@@ -52,5 +52,35 @@ for rec in samples/*.json; do
 done
 # bad input must fail cleanly: exit 1 with a message naming the file
 run "bad record" 1 "tests/unit/check.h:1:1: invalid JSON" "$bin" check tests/unit/check.h
+# vanban serve: a session over HTTP (a preview, a bad record, a DOCX, a
+# foreign Host, a batch followed to its zip), then SIGTERM: exit 0, no leak
+if command -v curl >/dev/null; then
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "${VG[@]}" "$bin" serve --listen "127.0.0.1:$port" -j 2 --quiet >"$tmp/serve.out" 2>"$tmp/serve.err" &
+  vpid=$!
+  for _ in $(seq 600); do grep -q "http://" "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
+  u=http://127.0.0.1:$port
+  sc=""
+  sc+=" $(curl -s -o "$tmp/p.pdf" -w '%{http_code}' --data-binary @samples/haiphong-2021-12-28.json "$u/api/preview/resolution")"
+  sc+=" $(curl -s -o /dev/null -w '%{http_code}' --data-binary '{"convention":"state","issuer":1}' "$u/api/preview/resolution")"
+  sc+=" $(curl -s -o /dev/null -w '%{http_code}' --data-binary @samples/namdinh-hdnd-2023-01-05.json "$u/api/render/minutes/docx")"
+  sc+=" $(curl -s -o /dev/null -w '%{http_code}' -H 'Host: rebind.example' "$u/")"
+  python3 - "$tmp/up" <<'PY'
+import sys
+p = sys.argv[1]; rec = open("samples/namdinh-hdnd-2023-01-05.json", "rb").read().replace(b"\n", b"") + b"\n"
+open(p, "wb").write(b"vanban-batch 1\nb.jsonl\n" + str(len(rec)).encode() + b"\n" + rec + b"\n")
+PY
+  job=$(curl -s --data-binary @"$tmp/up" "$u/api/batch" | sed -n 's/.*"job": \([0-9]*\).*/\1/p')
+  curl -s -N --max-time 300 "$u/api/batch/$job/events" >/dev/null
+  sc+=" $(curl -s -o /dev/null -w '%{http_code}' "$u/api/batch/$job/zip")"
+  kill -TERM "$vpid"
+  wait "$vpid"
+  rc=$?
+  if [ "$sc" = " 200 422 200 403 200" ] && [ $rc = 0 ]; then pass=$((pass+1))
+  else fail=$((fail+1)); echo "FAIL (valgrind, exit $rc): vanban serve session, statuses$sc (want 200 422 200 403 200)"; head -40 "$tmp/serve.err"; fi
+else
+  echo "skip: curl not installed: vanban serve is not run under valgrind"
+  [ "${CI:-}" = true ] && fail=$((fail+1))
+fi
 echo "valgrind: $pass passed, $fail failed"
 [ $fail = 0 ]

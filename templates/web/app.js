@@ -1,0 +1,466 @@
+// vanban serve — the forms, generated from GET /api/schema (the record
+// format's files), so a document type added as files appears here with no
+// change.  Plain JavaScript, no framework; values only ever reach the page
+// through textContent / value, never as HTML.
+'use strict';
+
+const CONVENTIONS = {
+  state: 'Văn bản hành chính nhà nước (Nghị định 30/2020/NĐ-CP)',
+  party: 'Văn bản của Đảng (Hướng dẫn 36-HD/VPTW)',
+};
+// The record reader's messages are English (gettext comes later): the
+// usual ones in Vietnamese, the original kept in the tooltip.
+const MESSAGES = [
+  [/^required field is missing/, 'bắt buộc phải điền'],
+  [/^expected YYYY-MM-DD, got (.*)/, 'cần ngày dạng năm-tháng-ngày (ví dụ 2024-12-20), đang là $1'],
+  [/^expected HH:MM, got (.*)/, 'cần giờ dạng giờ:phút (ví dụ 08:00), đang là $1'],
+  [/^not a real date: (.*)/, 'ngày không có thật: $1'],
+  [/^expected an integer/, 'cần một số nguyên'],
+  [/^needed for the .*/, 'văn bản này cần phần này'],
+  [/^must not be empty/, 'không được để trống'],
+];
+const STORE = 'vanban.record';
+
+let schema = null;
+let record = { convention: 'state' };
+let previewSeq = 0, previewTimer = null, previewUrl = null;
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, cls, text) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+const parentPath = (p) => (p.lastIndexOf('.') < 0 ? '' : p.slice(0, p.lastIndexOf('.')));
+const lastKey = (p) => p.slice(p.lastIndexOf('.') + 1);
+
+function say(text, bad) {
+  const m = $('message');
+  m.textContent = text;
+  m.className = bad ? 'message bad' : 'message';
+}
+
+function vietnamese(msg) {
+  for (const [re, vi] of MESSAGES) if (re.test(msg)) return msg.replace(re, vi);
+  return msg;
+}
+
+function capitalise(title) {
+  const t = title.toLocaleLowerCase('vi');
+  return t.charAt(0).toLocaleUpperCase('vi') + t.slice(1);
+}
+
+// ---- the schema ----
+
+function typesOf(conv) { return schema.types.filter((t) => t.convention === conv); }
+function currentType() {
+  return typesOf(record.convention).find((t) => t.name === $('type').value) || typesOf(record.convention)[0];
+}
+// The fields a form shows: those every record shares and those of the
+// type's part, never the derived ones (the server leaves those out).
+function formFields(type) {
+  return schema.fields.filter((f) => f.part === '' || f.part === type.part);
+}
+function childrenOf(fields, path) {
+  return fields.filter((f) => parentPath(f.path) === path && f.path !== path);
+}
+
+// ---- the record: values at JSON paths ----
+
+function getAt(ptr) {
+  let v = record;
+  for (const k of ptr) { if (v == null) return undefined; v = v[k]; }
+  return v;
+}
+function setAt(ptr, value) {
+  let v = record;
+  for (let i = 0; i < ptr.length - 1; i++) {
+    if (v[ptr[i]] == null || typeof v[ptr[i]] !== 'object') v[ptr[i]] = typeof ptr[i + 1] === 'number' ? [] : {};
+    v = v[ptr[i]];
+  }
+  v[ptr[ptr.length - 1]] = value;
+}
+const pointer = (ptr) => '/' + ptr.join('/');
+
+// What the server gets: empty texts and objects and lists left out, so an
+// optional part left blank is simply absent.  Items of lists stay (their
+// index is their place in the messages).
+function prune(v, inList) {
+  if (v === '' || v == null) return inList ? v : undefined;
+  if (Array.isArray(v)) {
+    const a = v.map((x) => { const p = prune(x, true); return p === undefined ? null : p; });
+    return a.length ? a : undefined;
+  }
+  if (typeof v === 'object') {
+    const o = {};
+    for (const k of Object.keys(v)) { const p = prune(v[k], false); if (p !== undefined) o[k] = p; }
+    return Object.keys(o).length || inList ? o : undefined;
+  }
+  return v;
+}
+function payload() {
+  const r = prune(record, false) || {};
+  r.convention = record.convention;
+  return r;
+}
+
+function convert(f, text) {
+  if (f.type === 'int') return /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
+  if (f.type === 'cell') {
+    if (text.trim() === '') return null;
+    return /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text;
+  }
+  return text;
+}
+
+// ---- the form ----
+
+function fieldLabel(f, fields) {
+  const l = el('label');
+  l.append(f.label || lastKey(f.path));
+  if (f.required) l.append(el('span', 'req', ' *'));
+  if (f.required_with) {
+    const w = fields.find((x) => x.path === f.required_with);
+    l.append(el('span', 'hint', ` (bắt buộc khi có «${w ? w.label : f.required_with}»)`));
+  }
+  if (f.type === 'int' && f.min !== undefined) l.append(el('span', 'hint', ` (số ${f.min}–${f.max})`));
+  if (f.doc) l.title = f.doc;
+  return l;
+}
+
+function scalarInput(f, fields, ptr, wrap) {
+  let input;
+  if (f.type === 'text' || f.type === 'texts') {
+    input = el('textarea');
+    input.rows = 1;
+  } else {
+    input = el('input');
+    input.type = 'text';
+    if (f.type === 'date') input.placeholder = 'năm-tháng-ngày, ví dụ 2024-12-20';
+    if (f.type === 'time') input.placeholder = 'giờ:phút, ví dụ 08:00';
+    if (f.type === 'int' || f.type === 'cell') input.inputMode = f.type === 'int' ? 'numeric' : 'text';
+  }
+  if (f.default_from) {
+    const from = fields.find((x) => x.path === f.default_from);
+    input.placeholder = `bỏ trống: theo «${from ? from.label : f.default_from}»`;
+  }
+  const v = getAt(ptr);
+  input.value = v == null ? '' : String(v);
+  input.dataset.path = pointer(ptr);
+  input.setAttribute('aria-label', f.label || lastKey(f.path));
+  input.addEventListener('input', () => { setAt(ptr, convert(f, input.value)); changed(); });
+  wrap.dataset.path = pointer(ptr);
+  wrap.append(input);
+  return input;
+}
+
+function renderField(f, fields, ptr, parent) {
+  if (f.type === 'convention') return;          // chosen at the top
+  const key = ptr[ptr.length - 1];
+  if (f.type === 'object') {
+    const fs = el('fieldset');
+    fs.dataset.path = pointer(ptr);
+    const lg = el('legend', '', f.label || String(key));
+    if (f.required) lg.append(el('span', 'req', ' *'));
+    if (f.doc) lg.title = f.doc;
+    fs.append(lg);
+    for (const c of childrenOf(fields, f.path)) renderField(c, fields, ptr.concat(lastKey(c.path)), fs);
+    parent.append(fs);
+    return;
+  }
+  if (f.type === 'list' || f.type === 'texts') {
+    renderList(f, fields, ptr, parent);
+    return;
+  }
+  const wrap = el('div', 'field');
+  wrap.append(fieldLabel(f, fields));
+  scalarInput(f, fields, ptr, wrap);
+  parent.append(wrap);
+}
+
+// A list (or a texts field, shown as a list of paragraphs): its items and
+// the buttons that add and remove them.
+function renderList(f, fields, ptr, parent) {
+  const item = fields.find((x) => x.path === f.path + '.*') || { path: f.path + '.*', type: 'text', label: f.label };
+  let v = getAt(ptr);
+  if (typeof v === 'string') { v = [v]; setAt(ptr, v); }
+  const fs = el('fieldset', 'list');
+  fs.dataset.path = pointer(ptr);
+  const lg = el('legend', '', f.label || lastKey(f.path));
+  if (f.required) lg.append(el('span', 'req', ' *'));
+  if (f.doc) lg.title = f.doc;
+  fs.append(lg);
+  const items = Array.isArray(v) ? v : [];
+  items.forEach((_, i) => {
+    const ip = ptr.concat(i);
+    const box = el('fieldset', 'item');
+    box.dataset.path = pointer(ip);
+    const ilg = el('legend', '', `${item.label || ''} ${i + 1}`);
+    box.append(ilg);
+    const rm = el('button', 'remove', 'Xoá');
+    rm.type = 'button';
+    rm.title = `Xoá ${item.label || ''} ${i + 1}`;
+    rm.addEventListener('click', () => { getAt(ptr).splice(i, 1); renderForm(); changed(); });
+    box.append(rm);
+    if (item.type === 'object') {
+      for (const c of childrenOf(fields, item.path)) renderField(c, fields, ip.concat(lastKey(c.path)), box);
+    } else if (item.type === 'list') {
+      renderList(item, fields, ip, box);
+    } else {
+      const wrap = el('div', 'field');
+      scalarInput(item, fields, ip, wrap);
+      box.append(wrap);
+    }
+    fs.append(box);
+  });
+  const add = el('button', 'add', `+ Thêm ${(item.label || '').toLocaleLowerCase('vi')}`);
+  add.type = 'button';
+  add.dataset.add = pointer(ptr);
+  add.addEventListener('click', () => {
+    const fresh = item.type === 'object' ? {} : item.type === 'list' ? [] : item.type === 'cell' ? null : '';
+    if (!Array.isArray(getAt(ptr))) setAt(ptr, []);
+    getAt(ptr).push(fresh);
+    renderForm();
+    changed();
+  });
+  fs.append(add);
+  parent.append(fs);
+}
+
+function renderForm() {
+  const form = $('form');
+  const scroll = form.scrollTop;
+  form.replaceChildren();
+  const type = currentType();
+  if (!type) { form.append(el('p', '', 'Loại hình này chưa có văn bản nào.')); return; }
+  const fields = formFields(type);
+  // the type's own part first: what the clerk came to write
+  const top = childrenOf(fields, '');
+  top.sort((a, b) => (b.path === type.part) - (a.path === type.part));
+  for (const f of top) renderField(f, fields, [lastKey(f.path)], form);
+  form.scrollTop = scroll;
+}
+
+function fillSelectors() {
+  const cs = $('convention');
+  cs.replaceChildren();
+  for (const c of schema.conventions) {
+    const o = el('option', '', CONVENTIONS[c] || c);
+    o.value = c;
+    cs.append(o);
+  }
+  if (!schema.conventions.includes(record.convention)) record.convention = schema.conventions[0];
+  cs.value = record.convention;
+  fillTypes();
+}
+
+function fillTypes() {
+  const ts = $('type');
+  const keep = ts.value;
+  ts.replaceChildren();
+  for (const t of typesOf(record.convention)) {
+    const o = el('option', '', capitalise(t.title) + (t.abbr ? ` (${t.abbr})` : ''));
+    o.value = t.name;
+    ts.append(o);
+  }
+  if ([...ts.options].some((o) => o.value === keep)) ts.value = keep;
+}
+
+// ---- messages at their fields ----
+
+function clearErrors() {
+  for (const e of document.querySelectorAll('#form .err')) e.remove();
+  for (const e of document.querySelectorAll('#form .invalid')) e.classList.remove('invalid');
+  $('errors').replaceChildren();
+}
+
+function labelAt(path) {
+  const segs = path.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? '*' : s));
+  const f = schema.fields.find((x) => x.path === segs.join('.'));
+  return f ? f.label : path;
+}
+
+function showErrors(errors) {
+  clearErrors();
+  for (const e of errors) {
+    const text = vietnamese(e.message);
+    let target = null;
+    if (e.path) {
+      // the field itself, else the nearest group that holds it
+      let p = e.path;
+      while (p && !(target = document.querySelector(`#form [data-path="${CSS.escape(p)}"]`)))
+        p = p.slice(0, p.lastIndexOf('/'));
+    }
+    const li = el('li', '', (e.path ? labelAt(e.path) + ': ' : '') + text);
+    li.title = (e.path || '') + ' ' + e.message;
+    $('errors').append(li);
+    if (!target) continue;
+    const msg = el('div', 'err', text);
+    msg.title = e.message;
+    msg.dataset.for = e.path;
+    const input = target.matches('input, textarea') ? target : target.querySelector(':scope > input, :scope > textarea');
+    if (input) { input.classList.add('invalid'); input.after(msg); }
+    else if (target.tagName === 'FIELDSET') target.querySelector('legend').after(msg);
+    else target.append(msg);
+  }
+}
+
+// ---- the server ----
+
+async function post(path, body) {
+  return fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+}
+
+function changed() {
+  try { localStorage.setItem(STORE, JSON.stringify({ record, type: $('type').value })); }
+  catch (e) { /* private mode: no draft kept */ }
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(preview, 350);
+}
+
+async function preview() {
+  const type = currentType();
+  if (!type) return;
+  const seq = ++previewSeq;
+  $('preview-status').textContent = 'Đang dựng bản xem trước…';
+  let res;
+  try { res = await post(`/api/preview/${type.name}`, JSON.stringify(payload())); }
+  catch (e) { $('preview-status').textContent = 'Không kết nối được máy chủ.'; return; }
+  if (seq !== previewSeq) return;               // a newer preview is on its way
+  if (res.ok) {
+    const blob = await res.blob();
+    if (seq !== previewSeq) return;
+    clearErrors();
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = URL.createObjectURL(blob);
+    $('preview').src = previewUrl;
+    const pages = res.headers.get('X-Vanban-Pages');
+    const t = /dur=([\d.]+)/.exec(res.headers.get('Server-Timing') || '');
+    $('preview-status').textContent = `Bản xem trước: ${pages} trang, dựng trong ${t ? t[1] : '?'} ms.`;
+    $('preview-status').dataset.state = 'ok';
+    return;
+  }
+  const body = await res.json().catch(() => ({}));
+  if (seq !== previewSeq) return;
+  $('preview-status').dataset.state = 'error';
+  if (body.errors) {
+    showErrors(body.errors);
+    $('preview-status').textContent = `Hồ sơ còn ${body.errors.length} lỗi; sửa ở các ô tô đỏ.`;
+  } else $('preview-status').textContent = body.error || `Lỗi máy chủ (${res.status}).`;
+}
+
+function saveBlob(blob, name) {
+  const a = el('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+async function download(format) {
+  const type = currentType();
+  const res = await post(`/api/render/${type.name}/${format}`, JSON.stringify(payload()));
+  if (!res.ok) {
+    const body = await res.json().catch(() => ({}));
+    if (body.errors) showErrors(body.errors);
+    say(body.errors ? 'Chưa tải được: hồ sơ còn lỗi.' : body.error || `Lỗi máy chủ (${res.status}).`, true);
+    return;
+  }
+  const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+  saveBlob(await res.blob(), m ? m[1] : `vanban.${format}`);
+  say(`Đã tải ${m ? m[1] : format}.`);
+}
+
+// ---- batch ----
+
+async function startBatch() {
+  const files = [...$('batch-files').files];
+  if (!files.length) { $('batch-status').textContent = 'Chưa chọn tệp nào.'; return; }
+  // "vanban-batch 1", then each file: its name, its size in bytes, its bytes
+  const parts = ['vanban-batch 1\n'];
+  for (const f of files) parts.push(`${f.name.replace(/[\r\n]/g, '_')}\n${f.size}\n`, f, '\n');
+  $('batch-zip').hidden = true;
+  $('batch-status').textContent = 'Đang tải lên…';
+  const res = await fetch('/api/batch', { method: 'POST', body: new Blob(parts) });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) { $('batch-status').textContent = body.error || `Lỗi máy chủ (${res.status}).`; return; }
+  const bar = $('batch-progress');
+  bar.max = body.total;
+  bar.value = 0;
+  const es = new EventSource(`/api/batch/${body.job}/events`);
+  es.onmessage = (ev) => {
+    const p = JSON.parse(ev.data);
+    bar.value = p.done;
+    $('batch-status').textContent = `${p.done}/${p.total} hồ sơ, ${p.documents} tệp văn bản, ${p.failed} hồ sơ lỗi` +
+      (p.finished ? ' — xong.' : '…');
+    if (p.finished) {
+      es.close();
+      const a = $('batch-zip');
+      a.href = `/api/batch/${body.job}/zip`;
+      a.download = `vanban-lo-${body.job}.zip`;
+      a.hidden = false;
+    }
+  };
+  es.onerror = () => { es.close(); if ($('batch-zip').hidden) $('batch-status').textContent += ' (mất kết nối)'; };
+}
+
+// ---- start ----
+
+function setRecord(r) {
+  record = r && typeof r === 'object' && !Array.isArray(r) ? r : { convention: 'state' };
+  if (!schema.conventions.includes(record.convention)) record.convention = schema.conventions[0];
+  $('convention').value = record.convention;
+  fillTypes();
+  renderForm();
+  changed();
+}
+
+function showTab(name) {
+  $('compose').hidden = name !== 'compose';
+  $('batch').hidden = name !== 'batch';
+  $('tab-compose').classList.toggle('active', name === 'compose');
+  $('tab-batch').classList.toggle('active', name === 'batch');
+}
+
+async function start() {
+  const res = await fetch('/api/schema');
+  schema = await res.json();
+  // the draft of the last visit, and the document it was previewing
+  let saved = null;
+  try { saved = JSON.parse(localStorage.getItem(STORE) || 'null'); } catch (e) { saved = null; }
+  if (saved && saved.record && typeof saved.record === 'object') record = saved.record;
+  else saved = null;
+  fillSelectors();
+  if (saved && [...$('type').options].some((o) => o.value === saved.type)) $('type').value = saved.type;
+  renderForm();
+  if (saved) preview();
+  $('convention').addEventListener('change', () => { record.convention = $('convention').value; fillTypes(); renderForm(); changed(); });
+  $('type').addEventListener('change', () => { renderForm(); changed(); });
+  $('dl-pdf').addEventListener('click', () => download('pdf'));
+  $('dl-docx').addEventListener('click', () => download('docx'));
+  $('save').addEventListener('click', () => {
+    const r = payload();
+    saveBlob(new Blob([JSON.stringify(r, null, 2) + '\n'], { type: 'application/json' }), `${r.id || 'hoso'}.json`);
+    say('Đã lưu hồ sơ.');
+  });
+  $('open').addEventListener('change', async () => {
+    const f = $('open').files[0];
+    if (!f) return;
+    try { setRecord(JSON.parse(await f.text())); say(`Đã mở ${f.name}.`); }
+    catch (e) { say(`${f.name}: không phải JSON (${e.message}).`, true); }
+    $('open').value = '';
+  });
+  $('new').addEventListener('click', () => { if (confirm('Xoá hồ sơ đang soạn?')) { setRecord(null); say('Hồ sơ mới.'); } });
+  $('tab-compose').addEventListener('click', () => showTab('compose'));
+  $('tab-batch').addEventListener('click', () => showTab('batch'));
+  $('batch-files').addEventListener('change', () => {
+    const fs = [...$('batch-files').files];
+    $('batch-chosen').textContent = fs.length ? fs.map((f) => f.name).join(', ') : 'chưa chọn tệp nào';
+  });
+  $('batch-start').addEventListener('click', startBatch);
+}
+
+start().catch((e) => say(`Không tải được biểu mẫu: ${e.message}`, true));

@@ -1,0 +1,174 @@
+// tests/web/app.test.mjs — vanban serve in a real browser (run by
+// tests/web.sh): Debian's chromium through playwright-core.  A clerk's
+// session: an empty form, a state resolution typed in, a bad date shown at
+// its field, corrected, the preview, the PDF and DOCX downloaded and
+// checked, a repeated group added and removed, the record saved as JSON,
+// the page reloaded (the draft is kept), a JSON Lines batch uploaded and
+// its zip downloaded.  A screenshot of each step goes to $WEB_ARTIFACTS.
+// Prints "ok: …" / "FAIL: …" lines; tests/web.sh counts them.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const url = process.env.VANBAN_URL;
+const art = process.env.WEB_ARTIFACTS;
+const repo = process.env.T_ROOT;
+const validator = process.env.VALIDATE_DOCX || '';
+fs.mkdirSync(art, { recursive: true });
+
+let failed = 0;
+const ok = (what) => console.log(`ok: ${what}`);
+const fail = (what, detail) => { failed++; console.log(`FAIL: ${what}${detail ? '\n    ' + String(detail).split('\n').slice(0, 8).join('\n    ') : ''}`); };
+async function step(what, fn) {
+  try { await fn(); ok(what); } catch (e) { fail(what, e && e.message); }
+}
+const field = (p) => `:is(input,textarea)[data-path="${p}"]`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+const context = await browser.newContext({ acceptDownloads: true, locale: 'vi-VN', viewport: { width: 1400, height: 1000 } });
+const page = await context.newPage();
+const consoleErrors = [];
+// a 422 (a record with mistakes) is logged by Chromium as a failed load: expected
+page.on('console', (m) => { if (m.type() === 'error' && !/status of 422/.test(m.text())) consoleErrors.push(m.text()); });
+page.on('pageerror', (e) => consoleErrors.push(String(e)));
+const shot = (name) => page.screenshot({ path: path.join(art, name), fullPage: true });
+
+async function download(button, name) {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), page.click(button)]);
+  const to = path.join(art, name);
+  await dl.saveAs(to);
+  return { to, suggested: dl.suggestedFilename() };
+}
+
+try {
+  await step('the app opens with a form generated from the schema', async () => {
+    await page.goto(url);
+    await page.waitForSelector('#type option', { state: 'attached', timeout: 30000 });
+    await page.selectOption('#type', 'resolution');
+    await page.waitForSelector(field('/resolution/subject'), { timeout: 30000 });
+    const types = await page.$$eval('#type option', (os) => os.map((o) => o.value));
+    if (!types.includes('resolution') || !types.includes('minutes')) throw new Error(`types: ${types}`);
+    const label = await page.textContent('#form');
+    if (!label.includes('Trích yếu') || !label.includes('Cơ quan ban hành')) throw new Error('no Vietnamese labels');
+    await shot('01-empty-form.png');
+  });
+
+  await step('a state resolution typed into the empty form, with a bad date: the message at that field', async () => {
+    await page.selectOption('#convention', 'state');
+    await page.selectOption('#type', 'resolution');
+    await page.fill(field('/issuer/superior'), 'ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH');
+    await page.fill(field('/issuer/name'), 'SỞ TƯ PHÁP');
+    await page.fill(field('/issuer/code'), 'STP');
+    await page.fill(field('/place'), 'Nam Định');
+    await page.fill(field('/resolution/subject'), 'về kế hoạch phổ biến pháp luật năm 2025');
+    await page.click('button[data-add="/resolution/body"]');
+    await page.fill(field('/resolution/body/0/paragraph'), 'Thông qua kế hoạch phổ biến, giáo dục pháp luật năm 2025 của Sở.');
+    await page.fill(field('/resolution/signature/position'), 'GIÁM ĐỐC');
+    await page.fill(field('/resolution/signature/name'), 'Trần Văn Bình');
+    await page.fill(field('/resolution/date'), '20/12/2024');
+    const msg = page.locator('.err[data-for="/resolution/date"]');
+    await msg.waitFor({ timeout: 30000 });
+    const text = await msg.textContent();
+    if (!text.includes('năm-tháng-ngày')) throw new Error(`message: ${text}`);
+    if (!(await page.locator(field('/resolution/date')).evaluate((e) => e.classList.contains('invalid')))) throw new Error('field not marked');
+    await shot('02-bad-date.png');
+  });
+
+  await step('the date corrected: the message goes and the preview shows', async () => {
+    await page.fill(field('/resolution/date'), '2024-12-20');
+    await page.waitForSelector('#preview-status[data-state="ok"]', { timeout: 30000 });
+    const st = await page.textContent('#preview-status');
+    if (!/Bản xem trước: 1 trang, dựng trong [\d.]+ ms/.test(st)) throw new Error(st);
+    if (await page.locator('.err').count()) throw new Error('messages left');
+    const src = await page.getAttribute('#preview', 'src');
+    if (!src || !src.startsWith('blob:')) throw new Error(`iframe src ${src}`);
+    await page.waitForTimeout(3000);             // the PDF viewer draws its pages
+    await shot('03-preview.png');
+  });
+
+  await step('a repeated group added and removed (recipients)', async () => {
+    const add = 'button[data-add="/resolution/recipients"]';
+    await page.click(add);
+    await page.click(add);
+    await page.fill(field('/resolution/recipients/0'), 'UBND tỉnh (để b/c)');
+    await page.fill(field('/resolution/recipients/1'), 'Lưu: VT');
+    await page.click('fieldset[data-path="/resolution/recipients/1"] > button.remove');
+    if (await page.locator(field('/resolution/recipients/1')).count()) throw new Error('item 2 still there');
+    await page.click(add);
+    await page.fill(field('/resolution/recipients/1'), 'Lưu: VT, STP');
+    await page.waitForSelector('#preview-status[data-state="ok"]');
+  });
+
+  await step('the PDF downloaded: pdftotext finds the title, subject and signer', async () => {
+    const { to, suggested } = await download('#dl-pdf', 'nghi-quyet.pdf');
+    if (suggested !== 'vanban.resolution.pdf') throw new Error(`name ${suggested}`);
+    const text = execFileSync('pdftotext', ['-layout', to, '-'], { encoding: 'utf8' });
+    for (const want of ['NGHỊ QUYẾT', 'phổ biến pháp luật năm 2025', 'Trần Văn Bình', 'Nam Định, ngày 20 tháng 12 năm 2024', 'Lưu: VT, STP'])
+      if (!text.normalize('NFC').includes(want)) throw new Error(`no "${want}" in\n${text.slice(0, 400)}`);
+  });
+
+  await step('the DOCX downloaded: a Word document with the text' + (validator ? ', valid by validate-docx' : ''), async () => {
+    const { to } = await download('#dl-docx', 'nghi-quyet.docx');
+    const xml = execFileSync('unzip', ['-p', to, 'word/document.xml'], { encoding: 'utf8' });
+    if (!xml.includes('Trần Văn Bình')) throw new Error('signer not in word/document.xml');
+    if (validator) execFileSync(validator, [to], { encoding: 'utf8', stdio: 'pipe' });
+  });
+
+  await step('the record saved as JSON: what the form holds, no blank values', async () => {
+    const { to } = await download('#save', 'hoso.json');
+    const r = JSON.parse(fs.readFileSync(to, 'utf8'));
+    if (r.convention !== 'state' || r.issuer.code !== 'STP' || r.resolution.date !== '2024-12-20') throw new Error(JSON.stringify(r));
+    if (JSON.stringify(r).includes('""')) throw new Error('a blank value saved');
+    execFileSync(process.env.VANBAN, ['check', to], { stdio: 'pipe' });
+  });
+
+  await step('reloaded: the draft is still in the form and previews again', async () => {
+    await page.reload();
+    await page.waitForSelector(field('/issuer/name'));
+    const v = await page.inputValue(field('/issuer/name'));
+    if (v !== 'SỞ TƯ PHÁP') throw new Error(`issuer ${v}`);
+    await page.waitForSelector('#preview-status[data-state="ok"]', { timeout: 30000 });
+    await shot('04-reloaded.png');
+  });
+
+  await step('the record reopened from its JSON file (a sample)', async () => {
+    await page.setInputFiles('#open', path.join(repo, 'samples/namdinh-hdnd-2023-01-05.json'));
+    await page.waitForFunction(() => document.querySelector('#message').textContent.includes('namdinh'));
+    const v = await page.inputValue(field('/issuer/code'));
+    if (!v) throw new Error('issuer code empty');
+    await page.waitForSelector('#preview-status[data-state="ok"]', { timeout: 30000 });
+    await page.selectOption('#type', 'minutes');
+    await page.waitForSelector(field('/meeting/title'));
+    await page.waitForFunction(() => /Bản xem trước: \d+ trang/.test(document.querySelector('#preview-status').textContent));
+    await page.waitForTimeout(3000);
+    await shot('05-opened-minutes.png');
+  });
+
+  await step('a JSON Lines batch uploaded: progress to the end, the zip downloaded with its report', async () => {
+    await page.click('#tab-batch');
+    const a = JSON.parse(fs.readFileSync(path.join(repo, 'samples/haiphong-2021-12-28.json'), 'utf8'));
+    const b = JSON.parse(fs.readFileSync(path.join(repo, 'samples/anbinh-hdnd-2024-12-20.json'), 'utf8'));
+    const lines = [JSON.stringify(a), JSON.stringify(b), '{"convention": "state"}'].join('\n') + '\n';
+    await page.setInputFiles('#batch-files', { name: 'so-di.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines) });
+    await page.click('#batch-start');
+    await page.waitForSelector('#batch-zip:not([hidden])', { timeout: 120000 });
+    const st = await page.textContent('#batch-status');
+    if (!st.includes('3/3 hồ sơ') || !st.includes('1 hồ sơ lỗi')) throw new Error(st);
+    await shot('06-batch-done.png');
+    const { to } = await download('#batch-zip', 'lo.zip');
+    const names = execFileSync('unzip', ['-Z1', to], { encoding: 'utf8' }).trim().split('\n').sort();
+    if (!names.includes('report.json') || names.filter((n) => n.endsWith('.pdf')).length !== 4 || names.filter((n) => n.endsWith('.docx')).length !== 4)
+      throw new Error(names.join(' '));
+  });
+
+  if (consoleErrors.length) fail('no errors in the browser console', consoleErrors.join('\n'));
+  else ok('no errors in the browser console');
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
