@@ -12,10 +12,13 @@
 /* libdeflate, not zlib: the same zlib-format streams two to three times as
  * fast and a little smaller; zlib had taken a third of a whole render even
  * at level 4 (docs/batch.md, Profile). */
-/* Level 4, not 6: measured on 40 bench documents' streams, page content
- * deflates 38% faster for 3.7% more bytes, fonts 21% faster for 0.8%
- * more (a whole document: about 8% less time, 2% more bytes). */
-#define PDF_DEFLATE_LEVEL 4
+/* Level 1, not 4 (nor 6 before it): over the bench corpus (2,714 pages,
+ * vanban batch -j 1, perf stat task-clock, alternated twice) a whole
+ * batch takes 14.5% less CPU for 2.4% more bytes (16,980,838 ->
+ * 17,396,292); levels 2 and 3 cost what 4 costs (callgrind).  The batch target
+ * (2,500 pages/s on 2 cores) weighs more than 1 KB a document (40.2 ->
+ * 41.2 KiB). */
+#define PDF_DEFLATE_LEVEL 1
 #define UNWRITTEN ((size_t)-1)
 
 static void misuse(vb_pdf_file *f, const char *fmt, unsigned num)
