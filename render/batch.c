@@ -683,7 +683,7 @@ static void do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
  * vb_write_atomic: whole, synced, then renamed.  The record is finished
  * (reported, counted, its messages printed) by whichever thread writes its
  * last file. */
-#define WRITERS 4               /* fsyncs under way at once; 2 and 8: docs/batch.md */
+#define WRITERS 4               /* fsyncs under way at once (2 and 8 were no faster: docs/batch.md) */
 #define QUEUE_CAP 32            /* files made and waiting: bounds the memory held */
 
 typedef struct pending {        /* a record whose files are being written */
