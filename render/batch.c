@@ -48,7 +48,7 @@
 
 int vb_batch_main(int argc, char **argv);
 
-#define MAX_WORKERS 64      /* vb.c tracks 64 temporary files; a worker has one at a time */
+#define MAX_WORKERS 64
 #define MAX_TYPES 16
 #define MAX_FORMATS 4
 
@@ -570,6 +570,8 @@ typedef struct doc_result {
     bool ok, skipped;
     vb_diag *build;             /* messages of building its type (shared), or NULL */
     vb_diag msgs;               /* its own messages */
+    vb_buf file;                /* made, to be written by a writer thread */
+    bool to_write;
 } doc_result;
 
 static void diag_append(vb_diag *dst, const vb_diag *src)
@@ -620,9 +622,9 @@ static void count_doc(const doc_result *r)
     pthread_mutex_unlock(&stat_mu);
 }
 
-/* Build, lay out and write the formats of one document type.  Returns
- * false when interrupted. */
-static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec, const char *type,
+/* Build and lay out the formats of one document type; what is made is
+ * left in res[k].file for the writers. */
+static void do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec, const char *type,
                     doc_result *res, vb_diag *bd)
 {
     const in_file *f = &files[u->file];
@@ -633,7 +635,7 @@ static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
         const vb_backend *b = opt.formats[k];
         res[k] = (doc_result){ type, b->name, vb_sprintf(a, "%s%s%s.%s%s", opt.outdir, slash ? "" : "/",
                                                          rec->id, type, b->extension), -1, -1, false, false,
-                               bd, { 0 } };
+                               bd, { 0 }, { 0 }, false };
         vb_diag_init(&res[k].msgs);
         struct stat sb;
         if (opt.skip_done && stat(res[k].output, &sb) == 0 && S_ISREG(sb.st_mode) && newer(&sb.st_mtim, &f->mtime)) {
@@ -641,14 +643,13 @@ static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
             res[k].bytes = (long long)sb.st_size;
         } else todo = true;
     }
-    if (!todo) return true;
+    if (!todo) return;
 
-    bool interrupted = false;
     bool loaded = worker_loaded(w, rec->convention, type, false);
     if (!vb_engine_has_type(w->e, rec->convention, type)) {
         vb_error(bd, VB_EXIT_INPUT, "%s: there is no \"%s\" document for the %s convention", where(a, u),
                  type, rec->convention == VB_PARTY ? "party" : "state");
-        return true;
+        return;
     }
     /* the formats still to make, through the engine's one entry */
     const vb_backend *fmts[MAX_FORMATS];
@@ -670,91 +671,201 @@ static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
         doc_result *r = &res[idx[i]];
         vb_output *o = &outs[i];
         diag_append(&r->msgs, &o->msgs);
-        bool wrote = o->ok;
-        if (!interrupted && wrote) {
-            if (!gate_enter()) interrupted = true;
-            else {
-                wrote = vb_write_atomic(r->output, o->bytes.data, o->bytes.len, &r->msgs);
-                gate_leave();
-            }
-        }
-        r->ok = wrote && !interrupted;
-        if (r->ok) { r->pages = o->pages; r->bytes = (long long)o->bytes.len; }
-        vb_buf_free(&o->bytes);
         vb_diag_free(&o->msgs);
+        if (o->ok) {
+            /* written by a writer thread (writer_main); ok once it is */
+            r->pages = o->pages;
+            r->file = o->bytes;
+            r->to_write = true;
+        } else vb_buf_free(&o->bytes);
     }
-    return !interrupted;
 }
 
-/* Render every requested document of one record. */
-static void do_unit(worker *w, size_t ui, vb_buf *rb)
+/* ---- writing: the writer threads ----
+ * A worker that has made a record's documents hands them to a small pool
+ * of writer threads and goes on with the next record, so that the fsync of
+ * each file (milliseconds on a disk, during which no CPU is used) never
+ * keeps a core from rendering.  Each file is still written by
+ * vb_write_atomic: whole, synced, then renamed.  The record is finished
+ * (reported, counted, its messages printed) by whichever thread writes its
+ * last file. */
+#define WRITERS 4               /* fsyncs under way at once (2 and 8 were no faster: docs/batch.md) */
+#define QUEUE_CAP 32            /* files made and waiting: bounds the memory held */
+
+typedef struct pending {        /* a record whose files are being written */
+    size_t ui;
+    vb_arena *a;                /* the record's (ids, paths) */
+    vb_diag rd;                 /* the record's messages */
+    const char *id;
+    size_t nt;
+    vb_diag bd[MAX_TYPES];      /* building each type */
+    doc_result res[MAX_TYPES][MAX_FORMATS];
+    int left;                   /* files not yet written (atomic) */
+    bool interrupted;           /* a write could not start (atomic) */
+} pending;
+
+typedef struct job { pending *p; doc_result *r; } job;
+static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t q_put = PTHREAD_COND_INITIALIZER, q_take = PTHREAD_COND_INITIALIZER;
+static job queue[QUEUE_CAP];
+static size_t q_head, q_len;
+static bool q_closed;
+static int writers_started;
+static size_t in_flight;                /* atomic: records handed on and not finished */
+
+/* Report, count and print a record once every file of it is written. */
+static void finish_unit(pending *p)
 {
-    const unit *u = &units[ui];
-    const in_file *f = &files[u->file];
-    vb_arena *a = vb_arena_new();
-    vb_diag rd;                         /* the record's messages, then all */
-    vb_diag_init(&rd);
-    char *data = NULL;
-    size_t len = 0;
-    vb_record rec;
-    bool ok = read_unit(u, &data, &len, &rd) && vb_record_parse(vb_engine_schema(w->e), a, f->path, u->line, data, len, &rec, &rd);
-    free(data);
-    size_t first = 0;
-    const char *dup_id = NULL;
-    if (publish(ui, ok ? rec.id : NULL, &first)) {
-        vb_error(&rd, VB_EXIT_INPUT, "%s: id \"%s\" is already used by %s; this record is not rendered "
-                 "(it would overwrite that one's files)", where(a, u), rec.id, where(a, &units[first]));
-        dup_id = rec.id;
-        ok = false;
-    }
+    const unit *u = &units[p->ui];
+    bool interrupted = __atomic_load_n(&p->interrupted, __ATOMIC_ACQUIRE);
+    vb_buf rb = { 0 };
     int code = 0;
-    bool interrupted = false;
-    size_t nt = 0;
-    if (!ok) {
-        doc_result r = { .pages = -1, .bytes = -1 };
-        report_doc(rb, u, dup_id, &r, &rd);
-        print_diag(&rd);
-        code = diag_code(&rd) ? diag_code(&rd) : VB_EXIT_INPUT;
-    } else {
-        const char *types[MAX_TYPES];
-        nt = record_types(w->e, &rec, types);
-        vb_diag msgs;                   /* the documents' messages, in order */
-        vb_diag_init(&msgs);
-        for (size_t ti = 0; ti < nt && !interrupted; ti++) {
-            doc_result res[MAX_FORMATS];
-            vb_diag bd;
-            vb_diag_init(&bd);
-            interrupted = !do_type(w, a, u, &rec, types[ti], res, &bd);
-            diag_append(&msgs, &bd);
-            for (size_t k = 0; k < opt.nformats; k++) {
-                doc_result *r = &res[k];
-                if (!interrupted) {
-                    if (!r->ok) {
-                        int c = diag_code(&r->msgs);
-                        worse(&c, diag_code(&bd));
-                        worse(&code, c ? c : VB_EXIT_INPUT);
-                    }
-                    report_doc(rb, u, rec.id, r, &rd);
-                    count_doc(r);
+    vb_diag msgs;                       /* the documents' messages, in order */
+    vb_diag_init(&msgs);
+    for (size_t ti = 0; ti < p->nt; ti++) {
+        diag_append(&msgs, &p->bd[ti]);
+        for (size_t k = 0; k < opt.nformats; k++) {
+            doc_result *r = &p->res[ti][k];
+            if (!r->ok) r->pages = -1;
+            if (!interrupted) {
+                if (!r->ok) {
+                    int c = diag_code(&r->msgs);
+                    worse(&c, diag_code(&p->bd[ti]));
+                    worse(&code, c ? c : VB_EXIT_INPUT);
                 }
-                diag_append(&msgs, &r->msgs);
-                vb_diag_free(&r->msgs);
+                if (report_parts) report_doc(&rb, u, p->id, r, &p->rd);
+                count_doc(r);
             }
-            vb_diag_free(&bd);
+            diag_append(&msgs, &r->msgs);
+            vb_diag_free(&r->msgs);
+            vb_buf_free(&r->file);
         }
-        /* the record's warnings, then its documents' messages, together */
-        diag_append(&rd, &msgs);
-        vb_diag_free(&msgs);
-        print_diag(&rd);
+        vb_diag_free(&p->bd[ti]);
     }
+    /* the record's warnings, then its documents' messages, together */
+    diag_append(&p->rd, &msgs);
+    vb_diag_free(&msgs);
+    print_diag(&p->rd);
+    if (report_parts) report_parts[p->ui] = rb.data ? rb.data : vb_xstrdup("");
     pthread_mutex_lock(&stat_mu);
-    if (!ok) st.records_bad++;
-    else if (!nt) st.records_empty++;
+    if (!p->nt) st.records_empty++;
     if (!interrupted) st.records_done++;
     worse(&st.exit_code, code);
     pthread_mutex_unlock(&stat_mu);
-    vb_diag_free(&rd);
-    vb_arena_free(a);
+    vb_diag_free(&p->rd);
+    vb_arena_free(p->a);
+    free(p);
+    __atomic_sub_fetch(&in_flight, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Write one file of a record; the last one finishes the record.  No write
+ * starts once an interruption has begun (the gate). */
+static void write_one(const job *j)
+{
+    doc_result *r = j->r;
+    if (!gate_enter()) __atomic_store_n(&j->p->interrupted, true, __ATOMIC_RELEASE);
+    else {
+        r->ok = vb_write_atomic(r->output, r->file.data, r->file.len, &r->msgs);
+        gate_leave();
+        if (r->ok) r->bytes = (long long)r->file.len;
+    }
+    vb_buf_free(&r->file);
+    if (__atomic_sub_fetch(&j->p->left, 1, __ATOMIC_ACQ_REL) == 0) finish_unit(j->p);
+}
+
+static void *writer_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&q_mu);
+        while (!q_len && !q_closed) pthread_cond_wait(&q_take, &q_mu);
+        if (!q_len) { pthread_mutex_unlock(&q_mu); break; }
+        job j = queue[q_head];
+        q_head = (q_head + 1) % QUEUE_CAP;
+        q_len--;
+        pthread_cond_signal(&q_put);
+        pthread_mutex_unlock(&q_mu);
+        write_one(&j);
+    }
+    return NULL;
+}
+
+/* Hand a record's files to the writers (waiting while the queue is full);
+ * without writer threads, write them here. */
+static void submit(pending *p)
+{
+    size_t n = 0;
+    for (size_t ti = 0; ti < p->nt; ti++)
+        for (size_t k = 0; k < opt.nformats; k++) n += p->res[ti][k].to_write;
+    __atomic_add_fetch(&in_flight, 1, __ATOMIC_ACQ_REL);
+    if (!n) { finish_unit(p); return; }
+    /* +1 until every job is queued, so no writer finishes p meanwhile */
+    p->left = (int)n + 1;
+    for (size_t ti = 0; ti < p->nt; ti++)
+        for (size_t k = 0; k < opt.nformats; k++) {
+            doc_result *r = &p->res[ti][k];
+            if (!r->to_write) continue;
+            job j = { p, r };
+            if (!writers_started) { write_one(&j); continue; }
+            pthread_mutex_lock(&q_mu);
+            while (q_len == QUEUE_CAP) pthread_cond_wait(&q_put, &q_mu);
+            queue[(q_head + q_len) % QUEUE_CAP] = j;
+            q_len++;
+            pthread_cond_signal(&q_take);
+            pthread_mutex_unlock(&q_mu);
+        }
+    if (__atomic_sub_fetch(&p->left, 1, __ATOMIC_ACQ_REL) == 0) finish_unit(p);
+}
+
+/* Render every requested document of one record, and hand them on. */
+static void do_unit(worker *w, size_t ui)
+{
+    const unit *u = &units[ui];
+    const in_file *f = &files[u->file];
+    pending *p = vb_xcalloc(1, sizeof *p);
+    p->ui = ui;
+    p->a = vb_arena_new();
+    vb_arena *a = p->a;
+    vb_diag_init(&p->rd);
+    char *data = NULL;
+    size_t len = 0;
+    vb_record rec;
+    bool ok = read_unit(u, &data, &len, &p->rd) &&
+              vb_record_parse(vb_engine_schema(w->e), a, f->path, u->line, data, len, &rec, &p->rd);
+    free(data);
+    size_t first = 0;
+    if (publish(ui, ok ? rec.id : NULL, &first)) {
+        vb_error(&p->rd, VB_EXIT_INPUT, "%s: id \"%s\" is already used by %s; this record is not rendered "
+                 "(it would overwrite that one's files)", where(a, u), rec.id, where(a, &units[first]));
+        p->id = rec.id;
+        ok = false;
+    }
+    if (!ok) {
+        doc_result r = { .pages = -1, .bytes = -1 };
+        vb_buf rb = { 0 };
+        if (report_parts) {
+            report_doc(&rb, u, p->id, &r, &p->rd);
+            report_parts[ui] = rb.data;
+        }
+        print_diag(&p->rd);
+        pthread_mutex_lock(&stat_mu);
+        st.records_bad++;
+        st.records_done++;
+        worse(&st.exit_code, diag_code(&p->rd) ? diag_code(&p->rd) : VB_EXIT_INPUT);
+        pthread_mutex_unlock(&stat_mu);
+        vb_diag_free(&p->rd);
+        vb_arena_free(a);
+        free(p);
+        return;
+    }
+    p->id = rec.id;
+    const char *types[MAX_TYPES];
+    p->nt = record_types(w->e, &rec, types);
+    for (size_t ti = 0; ti < p->nt; ti++) {
+        vb_diag_init(&p->bd[ti]);
+        do_type(w, a, u, &rec, types[ti], p->res[ti], &p->bd[ti]);
+    }
+    submit(p);
 }
 
 static void *worker_main(void *arg)
@@ -785,9 +896,7 @@ static void *worker_main(void *arg)
         if (stop) break;
         size_t ui = __atomic_fetch_add(&next_unit, 1, __ATOMIC_ACQ_REL);
         if (ui >= nunits) break;
-        vb_buf rb = { 0 };
-        do_unit(w, ui, report_parts ? &rb : NULL);
-        if (report_parts) report_parts[ui] = rb.data ? rb.data : vb_xstrdup("");
+        do_unit(w, ui);
     }
     __atomic_add_fetch(&workers_done, 1, __ATOMIC_ACQ_REL);
     return NULL;
@@ -986,6 +1095,12 @@ int vb_batch_main(int argc, char **argv)
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &sigs, &old);
+    pthread_t writers[WRITERS];
+    for (int i = 0; i < WRITERS; i++) {
+        /* none started: the workers write their files themselves */
+        if (pthread_create(&writers[i], NULL, writer_main, NULL) != 0) break;
+        writers_started++;
+    }
     int started = 0;
     for (int i = 0; i < nw; i++) {
         if (pthread_create(&ws[i].th, NULL, worker_main, &ws[i]) != 0) {
@@ -997,7 +1112,8 @@ int vb_batch_main(int argc, char **argv)
         started++;
     }
     double last_draw = 0;
-    while (__atomic_load_n(&workers_done, __ATOMIC_ACQUIRE) < started) {
+    while (__atomic_load_n(&workers_done, __ATOMIC_ACQUIRE) < started ||
+           __atomic_load_n(&in_flight, __ATOMIC_ACQUIRE) > 0) {
         struct timespec wait = { 0, 20 * 1000 * 1000 };   /* the end is seen within 20 ms */
         int sig = sigtimedwait(&sigs, NULL, &wait);
         if (sig > 0) {
@@ -1026,6 +1142,11 @@ int vb_batch_main(int argc, char **argv)
         if (tty && t - last_draw >= 0.1) { draw_bar(); last_draw = t; }
     }
     for (int i = 0; i < nw; i++) if (ws[i].started) pthread_join(ws[i].th, NULL);
+    pthread_mutex_lock(&q_mu);
+    q_closed = true;
+    pthread_cond_broadcast(&q_take);
+    pthread_mutex_unlock(&q_mu);
+    for (int i = 0; i < writers_started; i++) pthread_join(writers[i], NULL);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     double secs = now_s() - t_start;
     if (tty) { clear_bar(); fflush(stderr); }

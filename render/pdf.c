@@ -40,9 +40,13 @@
 
 /* ---- code point sets ---- */
 
+/* Vietnamese text is Latin and U+1Exx: below this, CIDs come from a table */
+#define CID_DIRECT 0x2000
+
 typedef struct cpset {
     uint64_t w[BMP_WORDS];
     uint16_t rank[BMP_WORDS];  /* members below w[i]'s first (cpset_list sets it) */
+    uint16_t cid[CID_DIRECT];  /* CID of each code point below CID_DIRECT, 0 absent (cpset_list) */
     size_t n;
 } cpset;
 
@@ -59,8 +63,11 @@ static uint32_t *cpset_list(cpset *s)
     size_t k = 0;
     for (uint32_t i = 0; i < BMP_WORDS; i++) {
         s->rank[i] = (uint16_t)k;
-        for (uint64_t w = s->w[i]; w; w &= w - 1)
-            a[k++] = i * 64 + (uint32_t)__builtin_ctzll(w);
+        for (uint64_t w = s->w[i]; w; w &= w - 1) {
+            uint32_t cp = i * 64 + (uint32_t)__builtin_ctzll(w);
+            a[k++] = cp;
+            if (cp < CID_DIRECT) s->cid[cp] = (uint16_t)k;
+        }
     }
     return a;
 }
@@ -69,6 +76,7 @@ static uint32_t *cpset_list(cpset *s)
  * when absent; in constant time, for every character of every page. */
 static unsigned cid_of(const cpset *s, uint32_t cp)
 {
+    if (cp < CID_DIRECT) return s->cid[cp];
     if (cp > 0xFFFF) return 0;
     uint64_t w = s->w[cp >> 6], bit = (uint64_t)1 << (cp & 63);
     if (!(w & bit)) return 0;

@@ -12,10 +12,13 @@
 /* libdeflate, not zlib: the same zlib-format streams two to three times as
  * fast and a little smaller; zlib had taken a third of a whole render even
  * at level 4 (docs/batch.md, Profile). */
-/* Level 4, not 6: measured on 40 bench documents' streams, page content
- * deflates 38% faster for 3.7% more bytes, fonts 21% faster for 0.8%
- * more (a whole document: about 8% less time, 2% more bytes). */
-#define PDF_DEFLATE_LEVEL 4
+/* Level 1, not 4 (nor 6 before it): over the bench corpus (2,714 pages,
+ * vanban batch -j 1, perf stat task-clock, alternated twice) a whole
+ * batch takes 14.5% less CPU for 2.4% more bytes (16,980,838 ->
+ * 17,396,292); levels 2 and 3 cost what 4 costs (callgrind).  The batch target
+ * (2,500 pages/s on 2 cores) weighs more than 1 KB a document (40.2 ->
+ * 41.2 KiB). */
+#define PDF_DEFLATE_LEVEL 1
 #define UNWRITTEN ((size_t)-1)
 
 static void misuse(vb_pdf_file *f, const char *fmt, unsigned num)
@@ -111,13 +114,24 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* The little-endian 8-byte word at p: one load (the byte loop it replaces
+ * was most of the time of ending a file). */
+static uint64_t le64(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
 static void file_hash(const unsigned char *p, size_t n, unsigned char id[16])
 {
     uint64_t a = 0x9E3779B97F4A7C15ULL ^ n, b = 0xC2B2AE3D27D4EB4FULL + n;
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        uint64_t w = 0;
-        for (int k = 7; k >= 0; k--) w = (w << 8) | p[i + (size_t)k];
+        uint64_t w = le64(p + i);
         a = (a ^ w) * 0x87C37B91114253D5ULL; a = (a << 31) | (a >> 33);
         b = (b + w) * 0x4CF5AD432745937FULL; b = (b << 27) | (b >> 37);
     }

@@ -43,8 +43,6 @@ typedef vb_field field;
 #define F_DERIVED VB_F_DERIVED
 #define ROOT (-1)
 
-static const char *field_path(const vb_schema *s, int fi) { return fi == ROOT ? "" : s->fields[fi].path; }
-
 /* The last segment of a field's path, usable as a key. */
 static const char *field_key(const vb_schema *s, int fi)
 {
@@ -52,16 +50,11 @@ static const char *field_key(const vb_schema *s, int fi)
     return dot ? dot + 1 : p;
 }
 
-/* Is field i a direct child of parent? */
+/* Is field i a direct child of parent?  (From the parents the schema
+ * loader found: comparing paths here was 5% of a whole batch.) */
 static bool is_child(const vb_schema *s, int parent, int i)
 {
-    const char *pp = field_path(s, parent), *p = s->fields[i].path;
-    size_t n = strlen(pp);
-    if (n) {
-        if (strncmp(p, pp, n) != 0 || p[n] != '.') return false;
-        p += n + 1;
-    }
-    return strchr(p, '.') == NULL;
+    return s->parent[i] == parent;
 }
 
 static int find_child(const vb_schema *s, int parent, const char *key)

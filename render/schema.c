@@ -462,6 +462,12 @@ bool vb_schema_load(vb_arena *a, const char *datadir, vb_schema *out, vb_diag *d
     size_t np = list_dir(a, pdir, ".fields", &parts);
     for (size_t i = 0; i < np; i++)
         load_fields(&c, vb_sprintf(a, "%s/%s.fields", pdir, parts[i]), parts[i], NULL);
+    out->parent = vb_alloc(a, (out->nfields ? out->nfields : 1) * sizeof *out->parent);
+    for (size_t i = 0; i < out->nfields; i++) {
+        const char *p = out->fields[i].path, *dot = strrchr(p, '.');
+        out->parent[i] = dot ? vb_schema_find(out, vb_strndup(a, p, (size_t)(dot - p))) : -1;
+        if (out->parent[i] == -1 && dot) out->parent[i] = -2;
+    }
     for (size_t i = 0; i < out->nfields; i++) {
         const vb_field *f = &out->fields[i];
         int src = f->default_from ? vb_schema_find(out, f->default_from) : 0;

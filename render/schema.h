@@ -77,6 +77,8 @@ typedef struct vb_doctype {
 
 typedef struct vb_schema {
     vb_field *fields; size_t nfields;
+    int *parent;           /* per field: its parent's index, -1 top level, -2 none
+                            * declared (the record reader looks children up by it) */
     vb_doctype *types; size_t ntypes;   /* by convention, then name */
 } vb_schema;
 

@@ -63,6 +63,7 @@ bool vb_utf8_valid(const char *s, size_t len, size_t *bad_offset)
         /* Records never contain NUL; one here means binary garbage or a
          * truncated C string, so report it like any other bad byte. */
         if (u[i] == 0) { *bad_offset = i; return false; }
+        if (u[i] < 0x80) { i++; continue; }       /* most bytes: no call */
         int32_t cp;
         /* The offset reported is where the ill-formed sequence starts (the
          * lead byte of a truncated or overlong character), which is what a
@@ -79,7 +80,19 @@ int vb_utf8_next(const char *s, int32_t *cp)
     int32_t dummy;
     if (!cp) cp = &dummy;
     if (!s) { *cp = 0; return 0; }
-    if ((unsigned char)*s < 0x80) { *cp = (unsigned char)*s; return 1; }   /* most text: no call */
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80) { *cp = u[0]; return 1; }   /* most text: no call */
+    /* Vietnamese letters outside ASCII: two bytes (U+0080..07FF) or three
+     * with a lead byte that has no overlong or surrogate form (U+1Exx is
+     * E1 BA/BB xx); decoded here, the same as utf8_seq would */
+    if (u[0] >= 0xC2 && u[0] < 0xE0 && (u[1] & 0xC0) == 0x80) {
+        *cp = (int32_t)((u[0] & 0x1Fu) << 6 | (u[1] & 0x3Fu));
+        return 2;
+    }
+    if (u[0] >= 0xE1 && u[0] < 0xF0 && u[0] != 0xED && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        *cp = (int32_t)((u[0] & 0x0Fu) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
+        return 3;
+    }
     /* avail = 4: the decoder stops at the first non-continuation byte
      * (including the terminating NUL), so it cannot overrun. */
     int n = utf8_seq((const unsigned char *)s, 4, cp);

@@ -188,6 +188,21 @@ rm -rf "$B/o4" && mkdir -p "$B/o4/haiphong-2021-12-28.resolution.pdf"   # a fold
 [ "$(names "$B/o4" | grep -c .)" = "$(printf '%s\n' "$SAMPLE_NAMES" | grep -c .)" ] &&
     pass "... and the other documents are written" || fail "... and the other documents are written" "$(names "$B/o4")"
 no_leftovers "... and no temporary file is left" "$B/o4"
+# the file is written by a writer thread after the worker has gone on: its
+# failure must still reach the report, the only record of which file failed
+rm -rf "$B/o4" && mkdir -p "$B/o4/haiphong-2021-12-28.resolution.pdf"
+"$VANBAN" batch samples -o "$B/o4" --report "$B/o4.json" 2>/dev/null
+if python3 - "$B/o4.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+bad = [e for e in r if e["output"] and e["output"].endswith("/haiphong-2021-12-28.resolution.pdf")]
+good = [e for e in r if e not in bad]
+sys.exit(not (len(bad) == 1 and not bad[0]["ok"] and bad[0]["pages"] is None and bad[0]["bytes"] is None
+              and any("cannot write" in m for m in bad[0]["errors"])
+              and good and all(e["ok"] and e["pages"] > 0 and e["bytes"] > 0 for e in good)))
+EOF
+then pass "... the report says which: ok false, no pages nor bytes, the message; the others ok"
+else fail "... the report says which: ok false, no pages nor bytes, the message" "$(head -c 600 "$B/o4.json")"; fi
 rm -rf "$B/o4"
 "$VANBAN" batch samples "$B/absent.json" -o "$B/o4" 2>"$B/o4.err"; rc=$?
 [ "$rc" = 3 ] && grep -q "absent.json: cannot open" "$B/o4.err" && pass "a missing input: exit 3, named" ||

@@ -10,7 +10,8 @@
 #
 # Steps: a corpus (tools/gen-corpus.py: 200 records as .json + 40 in a
 # .jsonl, 1 to 15 pages each) in a temporary folder; vanban batch over it as
-# PDF and as DOCX with -j JOBS under /usr/bin/time -v; the line breaking of
+# PDF and as DOCX with -j JOBS under /usr/bin/time -v (the PDF also to
+# /dev/shm, a tmpfs, for a line on disk against memory); the line breaking of
 # the PDF, total fit against greedy (VANBAN_LINE_STATS, tools/line-stats.py); the seed resolution
 # PDF; ms per document for each sample; peak RSS for 100 and for BENCH_BIG
 # (default 10,000) short resolutions; LibreOffice (if installed) converting
@@ -26,8 +27,9 @@ BIG=${BENCH_BIG:-10000}
 [ -x "$VANBAN" ] || { echo "bench: $VANBAN is not built (make vanban)" >&2; exit 3; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)" >&2; exit 3; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/vanban-bench.XXXXXX") || exit 3
-trap 'rm -rf "$T"' EXIT
-trap 'rm -rf "$T"; trap - INT; kill -INT $$' INT
+SHM=
+trap 'rm -rf "$T" ${SHM:+"$SHM"}' EXIT
+trap 'rm -rf "$T" ${SHM:+"$SHM"}; trap - INT; kill -INT $$' INT
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -86,6 +88,20 @@ r = [e for e in json.load(open(sys.argv[1])) if e["ok"]]
 pages = sorted(e["pages"] for e in r)
 print("  pages per document  %d to %d, median %d" % (pages[0], pages[-1], pages[len(pages) // 2]))
 EOF
+
+# the same to a tmpfs (/dev/shm) when there is one: no disk under the
+# fsync of each file, so the difference is what the disk costs
+if [ -d /dev/shm ] && [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+    disk_pages=$S_PAGES disk_secs=$S_SECS disk_cpu=$S_CPU
+    SHM=$(mktemp -d /dev/shm/vanban-bench.XXXXXX) || die "cannot make a folder in /dev/shm"
+    run pdf-shm "$T/corpus" -o "$SHM/out" -f pdf -j "$JOBS"
+    rm -rf "$SHM"
+    SHM=
+    awk -v dp="$disk_pages" -v ds="$disk_secs" -v dc="$disk_cpu" -v p="$S_PAGES" -v s="$S_SECS" -v c="$S_CPU" 'BEGIN {
+        printf "  output on disk      %.1f pages/s, CPU %.2f s (%.2f s per 1,000 pages)\n", dp / ds, dc, dc * 1000 / dp
+        printf "  output on tmpfs     %.1f pages/s, CPU %.2f s (%.2f s per 1,000 pages)\n", p / s, c, c * 1000 / p
+    }'
+fi
 
 # line breaking: the corpus as PDF again (not timed), once with the rule
 # files as they are (total fit) and once with a copy set to greedy; layout.c

@@ -74,6 +74,20 @@ static void test_repository(void)
     if (!r || !m) return;
     CHECK_STR(r->title, "NGHỊ QUYẾT");
     CHECK_STR(r->abbr, "NQ");
+    /* every field's parent, as the record reader looks children up by it:
+     * the field whose path is this one's up to its last dot */
+    bool parents = s.parent != NULL;
+    size_t nested = 0;
+    for (size_t i = 0; parents && i < s.nfields; i++) {
+        const char *p = s.fields[i].path, *dot = strrchr(p, '.');
+        int want = dot ? vb_schema_find(&s, vb_strndup(A, p, (size_t)(dot - p))) : -1;
+        if (dot && want < 0) want = -2;
+        if (s.parent[i] != want) { parents = false; fprintf(stderr, "parent of %s: %d, not %d\n", p, s.parent[i], want); }
+        if (want >= 0 && !strcmp(s.fields[want].path, "meeting")) nested++;
+    }
+    CHECK(parents);
+    CHECK(nested > 3);
+    CHECK(vb_schema_find(&s, "meeting.date") >= 0 && s.parent[vb_schema_find(&s, "meeting.date")] == vb_schema_find(&s, "meeting"));
     CHECK_STR(r->holds, "resolution");
     CHECK_STR(r->tpl, "./templates/state/resolution.tpl");
     CHECK_STR(m->title, "BIÊN BẢN");

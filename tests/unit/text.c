@@ -90,6 +90,26 @@ static void test_utf8(vb_arena *a)
         }
     }
     CHECK(rt);
+    /* every lead byte above ASCII with every second byte and the third
+     * bytes where the ranges change: vb_utf8_next (which decodes two- and
+     * three-byte letters itself) takes exactly what vb_utf8_valid takes */
+    static const unsigned char thirds[] = { 0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF };
+    bool agree = true;
+    for (unsigned b0 = 0x80; b0 <= 0xFF && agree; b0++)
+        for (unsigned b1 = 0; b1 <= 0xFF && agree; b1++)
+            for (size_t t = 0; t < sizeof thirds && agree; t++) {
+                char buf[5] = { (char)b0, (char)b1, (char)thirds[t], (char)0x80, 0 };
+                int want = b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4;
+                size_t off;
+                bool valid = vb_utf8_valid(buf, (size_t)want, &off);
+                int32_t got;
+                int n = vb_utf8_next(buf, &got);
+                char again[4];
+                if (valid) agree = n == want && vb_utf8_put(got, again) == want && memcmp(again, buf, (size_t)want) == 0;
+                else agree = n == 1 && got == 0xFFFD;
+                if (!agree) fprintf(stderr, "utf8_next: %02X %02X %02X: %d U+%04X\n", b0, b1, thirds[t], n, (unsigned)got);
+            }
+    CHECK(agree);
     CHECK(vb_utf8_count("") == 0);
     CHECK(vb_utf8_count("Đảng ủy") == 7);
     CHECK(vb_utf8_count(NULL) == 0);
