@@ -94,3 +94,54 @@ sig_authority: {{resolution.signature.authority}}
 sig_position: {{resolution.signature.position}}
 sig_name: {{resolution.signature.name}}
 @end
+
+# Appendices (conventions.md §6, form 2.1), after the signature, each from
+# a new page of the rule file's [page appendix] or [page landscape]:
+# "Phụ lục I" (Roman when there are two or more), its title, the
+# "(Kèm theo …)" line filled from this resolution, a rule, its content.
+@each a in resolution.appendices
+@if a.landscape
+@section landscape
+@else
+@section appendix
+@end
+@if a.number
+appendix_label: Phụ lục {{a.number}}
+@elif loop.count == 1
+appendix_label: {{loop.index|num:appendix_single}}
+@else
+appendix_label: {{loop.index|num:appendix}}
+@end
+appendix_title: {{a.title}}
+appendix_ref: (Kèm theo Nghị quyết số{{resolution.number|docref:NQ}} {{resolution.date|date}} của {{issuer.name}})
+@each b in a.body
+@if b.kind == heading and b.level == 1
+heading1: {{b.number|num:h1}}{{b.heading}}
+@elif b.kind == heading and b.level == 2
+heading2: {{b.number|num:h2}}{{b.heading}}
+@elif b.kind == heading
+heading3: {{b.number|num:h3}}{{b.heading}}
+@elif b.kind == paragraph
+body: {{b.paragraph}}
+@elif b.kind == items
+@each it in b.items
+item: - {{it}}
+@end
+@elif b.kind == table
+@table b
+@elif b.kind == article and b.title
+article: [b]{{b.number|num:article}}{{b.title}}[/b]
+@each t in b.paragraphs
+body: {{t}}
+@end
+@elif b.kind == article
+@each t in b.paragraphs
+@if loop.first
+article: [b]{{b.number|num:article}}[/b]{{t}}
+@else
+body: {{t}}
+@end
+@end
+@end
+@end
+@end
