@@ -349,7 +349,7 @@ static void rule_vertical(const dctx *c, const vb_zone *z, rulev *v)
 }
 
 static void put_rule_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, const pgeo *g,
-                          bool keep_next)
+                          bool keep_next, int32_t add_after)
 {
     const vb_zone *z = p->zone;
     int32_t x1 = g->rule_x1, x2 = g->rule_x2;
@@ -362,7 +362,8 @@ static void put_rule_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t co
     if (x2 > colw) x2 = colw;
     rulev v;
     rule_vertical(c, z, &v);
-    long after = twips(z->space_after - v.room);
+    /* add_after: the space before a table that follows (as put_para adds it) */
+    long after = twips(z->space_after + add_after - v.room);
     vb_buf_puts(b, "<w:p><w:pPr><w:pStyle w:val=\"VB_DuongKe\"/>");
     if (keep_next) vb_buf_puts(b, "<w:keepNext/>");
     vb_buf_printf(b, "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"%ld\" w:space=\"0\" w:color=\"000000\"/></w:pBdr>", v.sz);
@@ -427,7 +428,7 @@ static void put_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, c
     vb_buf_puts(b, "</w:pPr>");
     put_runs(b, p, nstarts ? starts + 1 : NULL, nstarts ? nstarts - 1 : 0);
     vb_buf_puts(b, "</w:p>");
-    if (rule) put_rule_para(b, c, p, colw, &g, z->keep_next || f->keep_next);
+    if (rule) put_rule_para(b, c, p, colw, &g, z->keep_next || f->keep_next, f->add_after);
 }
 
 /* Where each cell of a row puts its paragraphs, as layout.c's row_box:

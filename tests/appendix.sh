@@ -4,7 +4,7 @@
 #
 # The sample samples/anbinh-dautucong-2024-12-20.json (Nghị quyết
 # 33/NQ-HĐND) has two: Phụ lục I portrait, Phụ lục II landscape with a
-# table of 8 columns.  Its PDF read back (tests/appendix.py, MuPDF): each
+# table of 7 columns.  Its PDF read back (tests/appendix.py, MuPDF): each
 # appendix from the top of a page of its own after the signature, the
 # label "Phụ lục I"/"Phụ lục II" bold and centred, the title in capitals,
 # "(Kèm theo Nghị quyết số 33/NQ-HĐND ngày 20 tháng 12 năm 2024 của Hội
