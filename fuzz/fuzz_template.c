@@ -110,7 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     FUZZ_ASSERT(d.errors > e0, "layout failed without a message");
                 }
                 for (const vb_block *b = doc->first; b; b = b->next) {
-                    FUZZ_ASSERT(b->kind == VB_BLOCK_PARA ? b->para != NULL : b->row != NULL, "empty block");
+                    FUZZ_ASSERT(b->kind == VB_BLOCK_PARA ? b->para != NULL : b->kind == VB_BLOCK_ROW ? b->row != NULL :
+                                b->kind == VB_BLOCK_TABLE ? b->table != NULL : b->geom != NULL, "empty block");
                     if (b->kind == VB_BLOCK_PARA) FUZZ_ASSERT(b->para->zone, "paragraph without a zone");
                 }
             } else {

@@ -92,7 +92,10 @@ typedef struct dctx {
     const vb_style *st;
     const vb_fonts *fonts;       /* NULL: no metrics (unit tests without fonts) */
     const char *family;
-    int32_t text_w;              /* page width minus margins, mpt */
+    int32_t text_w;              /* page width minus margins, mpt (of geom) */
+    vb_page_geom geom;           /* the section being written: [page], or the
+                                  [page NAME] of the last section break */
+    bool first_section;          /* geom is the document's first section */
     const vb_zone **zones;       /* zones in use, first-use order */
     size_t nzones;
     bool any_rule;
@@ -346,7 +349,7 @@ static void rule_vertical(const dctx *c, const vb_zone *z, rulev *v)
 }
 
 static void put_rule_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, const pgeo *g,
-                          bool keep_next)
+                          bool keep_next, int32_t add_after)
 {
     const vb_zone *z = p->zone;
     int32_t x1 = g->rule_x1, x2 = g->rule_x2;
@@ -359,7 +362,8 @@ static void put_rule_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t co
     if (x2 > colw) x2 = colw;
     rulev v;
     rule_vertical(c, z, &v);
-    long after = twips(z->space_after - v.room);
+    /* add_after: the space before a table that follows (as put_para adds it) */
+    long after = twips(z->space_after + add_after - v.room);
     vb_buf_puts(b, "<w:p><w:pPr><w:pStyle w:val=\"VB_DuongKe\"/>");
     if (keep_next) vb_buf_puts(b, "<w:keepNext/>");
     vb_buf_printf(b, "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"%ld\" w:space=\"0\" w:color=\"000000\"/></w:pBdr>", v.sz);
@@ -424,7 +428,7 @@ static void put_para(vb_buf *b, const dctx *c, const vb_para *p, int32_t colw, c
     vb_buf_puts(b, "</w:pPr>");
     put_runs(b, p, nstarts ? starts + 1 : NULL, nstarts ? nstarts - 1 : 0);
     vb_buf_puts(b, "</w:p>");
-    if (rule) put_rule_para(b, c, p, colw, &g, z->keep_next || f->keep_next);
+    if (rule) put_rule_para(b, c, p, colw, &g, z->keep_next || f->keep_next, f->add_after);
 }
 
 /* Where each cell of a row puts its paragraphs, as layout.c's row_box:
@@ -573,7 +577,7 @@ static int32_t put_rows(vb_buf *b, const dctx *c, const vb_block *first, const v
         /* a row never splits across pages, unless it is taller than a page
          * (the layout then cuts it between lines too) */
         vb_buf_puts(b, "<w:tr>");
-        if (rf->pdf_h <= c->st->page_h - c->st->margin_top - c->st->margin_bottom)
+        if (rf->pdf_h <= c->geom.height - c->geom.margin_top - c->geom.margin_bottom)
             vb_buf_puts(b, "<w:trPr><w:cantSplit/></w:trPr>");
         for (int cell = 0; cell < 2; cell++) {
             vb_buf_printf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%ld\" w:type=\"dxa\"/>", w[cell]);
@@ -656,36 +660,63 @@ static void put_table(vb_buf *b, const dctx *c, const vb_table *t)
     free(w);
 }
 
+/* The properties of the section being written (c->geom).  The first
+ * section numbers its pages from 1 and, with page_number_from 2, shows no
+ * number on its first page (titlePg); later sections (appendices) number
+ * on and show it on every page. */
 static void put_sect(vb_buf *b, const dctx *c)
 {
     const vb_style *s = c->st;
+    const vb_page_geom *g = &c->geom;
     const vb_zone *pz = vb_style_zone(s, "page_number");
     vb_zone pn = { 0 };
     pn.size = pz && pz->size > 0 ? pz->size : 13 * VB_PT;
     /* the header paragraph's exact line puts the number's baseline at page_number_y */
-    long header = twips(s->page_number_y - zone_baseline(c, &pn));
+    long header = twips(g->page_number_y - zone_baseline(c, &pn));
     if (header < 0) header = 0;
-    vb_buf_puts(b, "<w:sectPr>"
-                   "<w:headerReference w:type=\"default\" r:id=\"rId4\"/>"
-                   "<w:headerReference w:type=\"first\" r:id=\"rId5\"/>");
-    vb_buf_printf(b, "<w:pgSz w:w=\"%ld\" w:h=\"%ld\"%s/>", twips(s->page_w), twips(s->page_h),
-                  s->page_w > s->page_h ? " w:orient=\"landscape\"" : "");
+    vb_buf_puts(b, "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId4\"/>");
+    if (c->first_section) vb_buf_puts(b, "<w:headerReference w:type=\"first\" r:id=\"rId5\"/>");
+    /* landscape: w and h as the page is, and the orientation named */
+    vb_buf_printf(b, "<w:pgSz w:w=\"%ld\" w:h=\"%ld\"%s/>", twips(g->width), twips(g->height),
+                  g->width > g->height ? " w:orient=\"landscape\"" : "");
     vb_buf_printf(b, "<w:pgMar w:top=\"%ld\" w:right=\"%ld\" w:bottom=\"%ld\" w:left=\"%ld\""
                      " w:header=\"%ld\" w:footer=\"%ld\" w:gutter=\"0\"/>",
-                  twips(s->margin_top), twips(s->margin_right), twips(s->margin_bottom),
-                  twips(s->margin_left), header, twips(s->margin_bottom) / 2);
-    vb_buf_puts(b, "<w:pgNumType w:start=\"1\"/><w:cols w:space=\"720\"/>");
-    if (s->page_number_from > 1) vb_buf_puts(b, "<w:titlePg/>");
+                  twips(g->margin_top), twips(g->margin_right), twips(g->margin_bottom),
+                  twips(g->margin_left), header, twips(g->margin_bottom) / 2);
+    if (c->first_section) vb_buf_puts(b, "<w:pgNumType w:start=\"1\"/>");
+    vb_buf_puts(b, "<w:cols w:space=\"720\"/>");
+    if (c->first_section && s->page_number_from > 1) vb_buf_puts(b, "<w:titlePg/>");
     vb_buf_puts(b, "</w:sectPr>");
 }
 
-static void put_document(vb_buf *b, const dctx *c)
+/* A section break: the section so far ends with a paragraph one twip
+ * high that carries its properties (Word keeps a section's sectPr in its
+ * last paragraph); what follows starts a new page of the new geometry. */
+static void put_section_break(vb_buf *b, dctx *c, const vb_page_geom *next)
+{
+    vb_buf_puts(b, "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"1\" w:lineRule=\"exact\"/>"
+                   "<w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr>");
+    put_sect(b, c);
+    vb_buf_puts(b, "</w:pPr></w:p>");
+    c->geom = *next;
+    c->first_section = false;
+    c->text_w = next->width - next->margin_left - next->margin_right;
+}
+
+static void put_document(vb_buf *b, dctx *c)
 {
     vb_buf_puts(b, XML_DECL "<w:document xmlns:w=\"" NS_W "\" xmlns:r=\"" NS_R "\"><w:body>");
     const vb_block *bl = c->doc->first;
     bool last_was_table = false;
     int32_t owed = 0;
     while (bl) {
+        if (bl->kind == VB_BLOCK_SECTION) {
+            put_section_break(b, c, bl->geom);
+            owed = 0;
+            last_was_table = false;
+            bl = bl->next;
+            continue;
+        }
         if (bl->kind == VB_BLOCK_ROW && bl->row) {
             const vb_block *end = bl->next;
             while (end && end->kind == VB_BLOCK_ROW && end->row) end = end->next;
@@ -981,6 +1012,8 @@ bool vb_docx_write(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_dia
     c.family = fonts ? vb_fonts_docx_family(fonts) : NULL;
     if (!c.family || !*c.family) c.family = c.st->font_family && *c.st->font_family ? c.st->font_family : "Times New Roman";
     c.text_w = c.st->page_w - c.st->margin_left - c.st->margin_right;
+    c.geom = vb_style_geom(c.st);
+    c.first_section = true;
     if (c.text_w <= 0) {
         vb_error(d, VB_EXIT_INPUT, "%s: the margins leave no text width", c.st->path ? c.st->path : "style");
         return false;

@@ -56,7 +56,17 @@ typedef struct lctx {
     bool ok;
     bool hdr_fitted;           /* the header's columns, fitted once (fit_header) */
     int32_t hdr_left, hdr_right_x;
+    vb_page_geom g;            /* the geometry of the pages being filled (width 0:
+                                  not yet set, the style's [page]; see geom) */
 } lctx;
+
+/* The page geometry blocks are laid out in: [page] until a section
+ * break (an appendix) sets its own. */
+static const vb_page_geom *geom(lctx *c)
+{
+    if (c->g.width <= 0) c->g = vb_style_geom(c->doc->style);
+    return &c->g;
+}
 
 #define GROW(arr, n, cap) do { if ((n) == (cap)) { (cap) = (cap) ? (cap) * 2 : 16; \
     (arr) = vb_xrealloc((arr), (size_t)(cap) * sizeof *(arr)); } } while (0)
@@ -716,6 +726,8 @@ typedef struct box {
      * only their top rule) */
     int repeat;
     vb_line_seg close;         /* width 0: none */
+    const vb_page_geom *brk;   /* non-NULL: a section starts here, on a new
+                                  page of this geometry */
 } box;
 
 typedef struct boxes { box *b; int n, cap; } boxes;
@@ -902,9 +914,9 @@ static void line_stats(lctx *c, const vb_para *p, const para_lines *pl)
 /* A body paragraph becomes one box per line. */
 static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
 {
-    const vb_style *st = c->doc->style;
+    const vb_page_geom *g = geom(c);
     const vb_zone *z = p->zone;
-    int32_t colw = st->page_w - st->margin_left - st->margin_right;
+    int32_t colw = g->width - g->margin_left - g->margin_right;
     para_lines pl = {0};
     break_lines(c, p, colw, &pl);
     if (c->stats) line_stats(c, p, &pl);
@@ -912,12 +924,12 @@ static void para_boxes(lctx *c, const vb_para *p, boxes *bs, fr_list *fl)
     int first = bs->n;
     for (int i = 0; i < pl.nl; i++) {
         c->line = i;
-        emit_line(c, p, &pl, i, st->margin_left, bl, fl);
-        box b = { i == 0 ? z->space_before : 0, pitch, i == pl.nl - 1 ? z->space_after : 0, false, NULL, 0, NULL, 0, 0, {0} };
+        emit_line(c, p, &pl, i, g->margin_left, bl, fl);
+        box b = { i == 0 ? z->space_before : 0, pitch, i == pl.nl - 1 ? z->space_after : 0, false, NULL, 0, NULL, 0, 0, {0}, NULL };
         if (i == pl.nl - 1) {
             int32_t rl = rule_len_of(z, &pl, colw);
             if (rl > 0) {
-                int32_t mid = st->margin_left + pl.widest_x + pl.widest / 2;
+                int32_t mid = g->margin_left + pl.widest_x + pl.widest / 2;
                 add_rule(fl, mid - rl / 2, mid - rl / 2 + rl, bl + z->rule_gap, z->rule_width);
             }
         }
@@ -1020,7 +1032,7 @@ static void tall_row(lctx *c, const int32_t *xs, int ncols, int32_t h, int32_t r
             for (int k = 0; k <= ncols; k++) add_vrule(&slice, xs[k], 0, sh, bw);
             if (cut == h && last) add_rule(&slice, xs[0], xs[ncols], sh, bw);
         }
-        box b = { start == 0 ? before : 0, sh, cut == h ? after : 0, false, NULL, 0, NULL, 0, 0, {0} };
+        box b = { start == 0 ? before : 0, sh, cut == h ? after : 0, false, NULL, 0, NULL, 0, 0, {0}, NULL };
         if ((cut < h || !last) && bw > 0) b.close = (vb_line_seg){ xs[0], xs[ncols], sh, bw, 0 };
         take_frags(c, &b, &slice);
         push_box(bs, b);
@@ -1036,10 +1048,11 @@ static void tall_row(lctx *c, const int32_t *xs, int ncols, int32_t h, int32_t r
 static void table_boxes(lctx *c, const vb_table *t, boxes *bs, fr_list *fl)
 {
     const vb_style *st = c->doc->style;
-    int32_t W = st->page_w - st->margin_left - st->margin_right;
+    const vb_page_geom *g = geom(c);
+    int32_t W = g->width - g->margin_left - g->margin_right;
     int32_t *w = vb_xmalloc((size_t)t->ncols * sizeof *w), *xs = vb_xmalloc(((size_t)t->ncols + 1) * sizeof *xs);
     vb_table_widths(c->doc, t, c->fonts, W, w);
-    xs[0] = st->margin_left;
+    xs[0] = g->margin_left;
     for (int k = 0; k < t->ncols; k++) xs[k + 1] = xs[k] + w[k];
     int32_t bw = st->table_border;
     int r = 0, first = bs->n;
@@ -1050,13 +1063,13 @@ static void table_boxes(lctx *c, const vb_table *t, boxes *bs, fr_list *fl)
     }
     int header = -1;
     if (hh > 0) {
-        box b = { st->table_space_before, hh, 0, true, NULL, 0, NULL, 0, 0, {0} };
+        box b = { st->table_space_before, hh, 0, true, NULL, 0, NULL, 0, 0, {0}, NULL };
         take_frags(c, &b, fl);
         push_box(bs, b);
         header = bs->n - 1;
     }
     /* what a page holds under the repeated header rows */
-    int32_t room = st->page_h - st->margin_top - st->margin_bottom - hh;
+    int32_t room = g->height - g->margin_top - g->margin_bottom - hh;
     for (; r < t->nrows; r++) {
         c->line = r;
         int32_t h = table_row(c, t, &t->rows[r], xs, 0, fl);
@@ -1068,7 +1081,7 @@ static void table_boxes(lctx *c, const vb_table *t, boxes *bs, fr_list *fl)
         }
         if (last && bw > 0) add_rule(fl, xs[0], xs[t->ncols], h, bw);
         box b = { bs->n == first ? st->table_space_before : 0, h, last ? st->table_space_after : 0,
-                  false, NULL, 0, NULL, 0, 0, {0} };
+                  false, NULL, 0, NULL, 0, 0, {0}, NULL };
         if (!last && bw > 0) b.close = (vb_line_seg){ xs[0], xs[t->ncols], h, bw, 0 };
         take_frags(c, &b, fl);
         push_box(bs, b);
@@ -1383,7 +1396,8 @@ static void fit_header(lctx *c)
 static void columns(lctx *c, const vb_row *row, int32_t *left, int32_t *right_x)
 {
     const vb_style *st = c->doc->style;
-    int32_t W = st->page_w - st->margin_left - st->margin_right;
+    const vb_page_geom *g = geom(c);
+    int32_t W = g->width - g->margin_left - g->margin_right;
     if (row->kind == VB_ROW_SIGNATURE) {
         *left = *right_x = (int32_t)((int64_t)W * st->signature_left / 1000);
         return;
@@ -1395,11 +1409,11 @@ static void columns(lctx *c, const vb_row *row, int32_t *left, int32_t *right_x)
 
 static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
 {
-    const vb_style *st = c->doc->style;
-    int32_t W = st->page_w - st->margin_left - st->margin_right;
+    const vb_page_geom *g = geom(c);
+    int32_t W = g->width - g->margin_left - g->margin_right;
     int32_t lw, rx;
     columns(c, row, &lw, &rx);
-    int32_t x[2] = { st->margin_left, st->margin_left + rx }, w[2] = { lw, W - rx };
+    int32_t x[2] = { g->margin_left, g->margin_left + rx }, w[2] = { lw, W - rx };
     /* lay both cells out from 0, then align their first baselines */
     fr_list cell[2] = {{0}};
     int32_t h[2] = {0, 0}, fb[2] = {0, 0}, lb[2] = {0, 0};
@@ -1446,10 +1460,9 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
     int32_t height = h[0] > h[1] ? h[0] : h[1];
     /* a signature row is never alone on a page: keep it with what precedes */
     if (row->kind == VB_ROW_SIGNATURE && bs->n > 0) bs->b[bs->n - 1].no_break_after = true;
-    const vb_style *st2 = c->doc->style;
-    int32_t body_h = st2->page_h - st2->margin_top - st2->margin_bottom;
+    int32_t body_h = g->height - g->margin_top - g->margin_bottom;
     if (height <= body_h) {
-        box b = { 0, height, sa, false, NULL, 0, NULL, 0, 0, {0} };
+        box b = { 0, height, sa, false, NULL, 0, NULL, 0, 0, {0}, NULL };
         take_frags(c, &b, fl);
         push_box(bs, b);
         return;
@@ -1533,7 +1546,7 @@ static void row_box(lctx *c, const vb_row *row, boxes *bs, fr_list *fl)
         int f0 = k ? fends[k - 1] : 0, r0 = k ? rends[k - 1] : 0;
         fr_list slice = { fl->f ? fl->f + f0 : NULL, fends[k] - f0, fends[k] - f0,
                           fl->r ? fl->r + r0 : NULL, rends[k] - r0, rends[k] - r0 };
-        box b = { 0, cuts[k] - (k ? cuts[k - 1] : 0), k == nu - 1 ? sa : 0, false, NULL, 0, NULL, 0, 0, {0} };
+        box b = { 0, cuts[k] - (k ? cuts[k - 1] : 0), k == nu - 1 ? sa : 0, false, NULL, 0, NULL, 0, 0, {0}, NULL };
         take_frags(c, &b, &slice);
         push_box(bs, b);
     }
@@ -1579,27 +1592,39 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
     if (stats_path && *stats_path) c.stats = &stats;
     boxes bs = {0};
     fr_list fl = {0};
+    const vb_page_geom *brk = NULL;   /* a section break waiting for its first box */
     for (const vb_block *b = doc->first; b && c.ok; b = b->next, c.block++) {
         c.line = 0;
+        int n0 = bs.n;
+        if (b->kind == VB_BLOCK_SECTION) { brk = b->geom; c.g = *b->geom; continue; }
         if (b->kind == VB_BLOCK_PARA) para_boxes(&c, b->para, &bs, &fl);
         else if (b->kind == VB_BLOCK_TABLE) table_boxes(&c, b->table, &bs, &fl);
         else row_box(&c, b->row, &bs, &fl);
+        if (brk && bs.n > n0) { bs.b[n0].brk = brk; brk = NULL; }
+    }
+    if (brk && c.ok) {
+        /* a section with nothing in it still has its page */
+        box b = { 0, 0, 0, false, NULL, 0, NULL, 0, 0, {0}, brk };
+        push_box(&bs, b);
     }
     free(fl.f); free(fl.r);
     if (c.bi) ubrk_close(c.bi);
     if (!c.ok) { free(bs.b); vb_buf_free(&stats); vb_layout_free(l); return false; }
 
-    /* cut into pages */
-    int32_t top = st->margin_top, bottom = st->page_h - st->margin_bottom;
+    /* cut into pages, each of its section's geometry */
+    vb_page_geom pg_geom = vb_style_geom(st);
     int i = 0;
     while (i < bs.n) {
         int start = i;
+        if (bs.b[start].brk) pg_geom = *bs.b[start].brk;
+        int32_t top = pg_geom.margin_top, bottom = pg_geom.height - pg_geom.margin_bottom;
         /* a table continued from the page before: its header rows first */
         int ri = bs.b[start].repeat - 1;
         const box *rep = ri >= 0 && ri != start - 1 ? &bs.b[ri] : NULL;
         int32_t y = top + (rep ? rep->height : 0);
         int end = bs.n;   /* first box of the next page */
         for (int k = start; k < bs.n; k++) {
+            if (k > start && bs.b[k].brk) { end = k; break; }   /* a new section: a new page */
             int32_t need = (k == start ? 0 : bs.b[k].space_before) + bs.b[k].height;
             if (y + need > bottom && k > start) {
                 /* go back to the last box after which a break is allowed */
@@ -1618,6 +1643,7 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
             return false;
         }
         vb_page *pg = new_page(l);
+        pg->geom = pg_geom;
         y = top;
         for (int k = rep ? start - 1 : start; k < end; k++) {
             bool repeated = rep && k < start;
@@ -1641,7 +1667,7 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
         i = end;
     }
     free(bs.b);
-    if (l->npages == 0) new_page(l);
+    if (l->npages == 0) new_page(l)->geom = vb_style_geom(st);
     if (c.stats) {
         /* one write a document, appended: batch workers share the file */
         int fd = open(stats_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -1651,7 +1677,8 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
         vb_buf_free(&stats);
     }
 
-    /* page numbers: from page_number_from, centred over the text block */
+    /* page numbers: from page_number_from, centred over the text block of
+     * each page's own geometry; they run on through every section */
     const vb_zone *pz = vb_style_zone(st, "page_number");
     int32_t psize = pz ? pz->size : 13 * VB_PT;
     for (size_t p = (size_t)(st->page_number_from > 0 ? st->page_number_from - 1 : 0); p < l->npages; p++) {
@@ -1659,8 +1686,9 @@ bool vb_layout_run(const vb_doc *doc, const vb_fonts *fonts, vb_layout **out, vb
         snprintf(num, sizeof num, "%zu", p + 1);
         int32_t w = 0, miss = 0;
         vb_font_measure(fonts, VB_FACE_REGULAR, psize, num, strlen(num), &w, &miss);
-        int32_t mid = st->margin_left + (st->page_w - st->margin_left - st->margin_right) / 2;
-        vb_frag f = { mid - w / 2, st->page_number_y, w, psize, VB_FACE_REGULAR, vb_strdup(l->arena, num), -1, 0 };
+        const vb_page_geom *g = &l->pages[p].geom;
+        int32_t mid = g->margin_left + (g->width - g->margin_left - g->margin_right) / 2;
+        vb_frag f = { mid - w / 2, g->page_number_y, w, psize, VB_FACE_REGULAR, vb_strdup(l->arena, num), -1, 0 };
         page_frag(l, &l->pages[p], f);
     }
     *out = l;
@@ -1681,7 +1709,8 @@ void vb_layout_dump(const vb_layout *l, FILE *out)
     static const char *faces[] = { "R", "B", "I", "BI" };
     for (size_t i = 0; i < l->npages; i++) {
         const vb_page *pg = &l->pages[i];
-        fprintf(out, "page %zu %.2fx%.2fmm\n", i + 1, vb_to_mm(l->page_w), vb_to_mm(l->page_h));
+        int32_t w = pg->geom.width > 0 ? pg->geom.width : l->page_w, h = pg->geom.width > 0 ? pg->geom.height : l->page_h;
+        fprintf(out, "page %zu %.2fx%.2fmm\n", i + 1, vb_to_mm(w), vb_to_mm(h));
         for (size_t k = 0; k < pg->nfrags; k++) {
             const vb_frag *f = &pg->frags[k];
             fprintf(out, "  text x%7.2f y%7.2f w%7.2f %5.2f%-2s \"", vb_to_mm(f->x), vb_to_mm(f->y),

@@ -10,7 +10,8 @@
  * every justified line did to FILE (docs/batch.md); headings keep
  * with the next lines; no single widow or orphan line; the signature row is
  * never alone on a page; a table's rows are never split, and its header
- * rows open every page it continues on.  All positions are integer mpt from the top-left
+ * rows open every page it continues on; a section break (an appendix)
+ * starts a new page of its own geometry, page numbers running on.  All positions are integer mpt from the top-left
  * corner of the page; y is the text baseline. */
 #ifndef VB_LAYOUT_H
 #define VB_LAYOUT_H
@@ -37,13 +38,15 @@ typedef struct vb_line_seg {   /* a rule: a straight stroke */
 } vb_line_seg;
 
 typedef struct vb_page {
+    vb_page_geom geom;         /* its size and margins (width 0: the layout's
+                                  page_w x page_h, for pages made by hand) */
     vb_frag *frags;  size_t nfrags, capf;
     vb_line_seg *rules; size_t nrules, capr;
 } vb_page;
 
 typedef struct vb_layout {
     vb_arena *arena;           /* owned */
-    int32_t page_w, page_h;
+    int32_t page_w, page_h;    /* of the first page; an appendix's pages may differ */
     vb_page *pages; size_t npages, cap;
 } vb_layout;
 

@@ -96,6 +96,14 @@ vb_table *vb_doc_table(vb_doc *doc, int ncols, const char *src)
     return t;
 }
 
+void vb_doc_section(vb_doc *doc, const vb_page_geom *geom)
+{
+    vb_block *b = vb_alloc(doc->arena, sizeof *b);
+    b->kind = VB_BLOCK_SECTION;
+    b->geom = geom;
+    add_block(doc, b);
+}
+
 void vb_table_col(vb_table *t, int col, vb_align align, bool number)
 {
     if (col < 0 || col >= t->ncols) return;
@@ -161,6 +169,13 @@ void vb_doc_dump(const vb_doc *doc, FILE *out)
     if (doc->author) fprintf(out, "author: %s\n", doc->author);
     for (const vb_block *b = doc->first; b; b = b->next) {
         if (b->kind == VB_BLOCK_PARA) { dump_para(b->para, "", out); continue; }
+        if (b->kind == VB_BLOCK_SECTION) {
+            const vb_page_geom *g = b->geom;
+            fprintf(out, "section %s %.2fx%.2fmm margins %.2f %.2f %.2f %.2f\n", g->name, vb_to_mm(g->width),
+                    vb_to_mm(g->height), vb_to_mm(g->margin_top), vb_to_mm(g->margin_right), vb_to_mm(g->margin_bottom),
+                    vb_to_mm(g->margin_left));
+            continue;
+        }
         if (b->kind == VB_BLOCK_TABLE) {
             static const char al[] = "lcrj";
             const vb_table *t = b->table;

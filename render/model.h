@@ -2,7 +2,8 @@
  *
  * A document is a list of blocks.  A block is a paragraph (a zone and its
  * styled runs), a two-column row (the header, a signature row) whose two
- * cells hold paragraphs, or a ruled table whose cells are paragraphs.  Backends walk this model: the PDF backend lays it
+ * cells hold paragraphs, a ruled table whose cells are paragraphs, or a
+ * section break: a new page with a geometry of its own (an appendix).  Backends walk this model: the PDF backend lays it
  * out itself (layout.h); the DOCX backend writes it as WordprocessingML and
  * lets Word reflow it.  Everything lives in the document's arena. */
 #ifndef VB_MODEL_H
@@ -52,13 +53,15 @@ typedef struct vb_table {
     const char *src;           /* "r.json: /resolution/body/3", for messages */
 } vb_table;
 
-typedef enum { VB_BLOCK_PARA, VB_BLOCK_ROW, VB_BLOCK_TABLE } vb_block_kind;
+typedef enum { VB_BLOCK_PARA, VB_BLOCK_ROW, VB_BLOCK_TABLE, VB_BLOCK_SECTION } vb_block_kind;
 
 typedef struct vb_block {
     vb_block_kind kind;
     vb_para *para;             /* VB_BLOCK_PARA */
     vb_row *row;               /* VB_BLOCK_ROW */
     vb_table *table;           /* VB_BLOCK_TABLE */
+    const vb_page_geom *geom;  /* VB_BLOCK_SECTION: what follows starts a new
+                                  page of this geometry (the style's) */
     struct vb_block *next;
 } vb_block;
 
@@ -102,6 +105,10 @@ void vb_doc_row_end(vb_doc *doc);
 vb_table *vb_doc_table(vb_doc *doc, int ncols, const char *src);
 void vb_table_col(vb_table *t, int col, vb_align align, bool number);
 vb_trow *vb_table_row(vb_doc *doc, vb_table *t, vb_trow_kind kind, const vb_zone *zone);
+
+/* A section break: what follows starts on a new page of `geom` (a
+ * [page NAME] of the style, which outlives the document). */
+void vb_doc_section(vb_doc *doc, const vb_page_geom *geom);
 
 /* Effective flags of a run: zone flags | run flags. */
 static inline unsigned vb_run_flags(const vb_para *p, const vb_run *r)

@@ -624,15 +624,23 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
     /* 4. pages */
     kids = vb_xmalloc(l->npages * sizeof *kids);
     for (size_t pi = 0; pi < l->npages; pi++) {
+        /* each page its own size: an appendix may be landscape */
+        const vb_page *pg = &l->pages[pi];
+        int32_t pw = page_w, ph = page_h;
+        if (pg->geom.width > 0 && pg->geom.height > 0) { pw = pg->geom.width; ph = pg->geom.height; }
+        if (pw < PDF_PAGE_MIN || ph < PDF_PAGE_MIN || pw > PDF_PAGE_MAX || ph > PDF_PAGE_MAX) {
+            vb_error(d, VB_EXIT_SYSTEM, "pdf: page %zu is outside the 3 to 14400 pt a side PDF readers take", pi + 1);
+            goto fail;
+        }
         content.len = 0;
-        if (!page_content(&l->pages[pi], page_h, faces, &content, d)) goto fail;
+        if (!page_content(pg, ph, faces, &content, d)) goto fail;
         kids[pi] = vb_pdf_obj_new(&f);
         uint32_t c = vb_pdf_obj_new(&f);
         o = vb_pdf_obj_begin(&f, kids[pi]);
         vb_buf_printf(o, "<< /Type /Page /Parent %u 0 R /MediaBox [0 0 ", (unsigned)pages);
-        vb_pdf_milli(o, page_w);
+        vb_pdf_milli(o, pw);
         vb_buf_putc(o, ' ');
-        vb_pdf_milli(o, page_h);
+        vb_pdf_milli(o, ph);
         vb_buf_printf(o, "] /Resources %u 0 R /Contents %u 0 R >>", (unsigned)res, (unsigned)c);
         vb_pdf_obj_end(&f);
         vb_pdf_stream(&f, c, NULL, content.data, content.len);

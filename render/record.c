@@ -38,6 +38,7 @@ typedef vb_field field;
 #define T_CONV VB_F_CONV
 #define T_ID VB_F_ID
 #define T_CELL VB_F_CELL
+#define T_BOOL VB_F_BOOL
 #define F_REQ VB_F_REQ
 #define F_NONEMPTY VB_F_NONEMPTY
 #define F_DERIVED VB_F_DERIVED
@@ -467,6 +468,12 @@ static bool check_value(ctx *c, int fi, json_t *j, bool required, vb_value **out
         *out = NULL;
         expected(c, "text or a number", j, false);
         return false;
+    case T_BOOL:
+        *out = NULL;
+        if (!json_is_boolean(j)) { expected(c, "true or false", j, false); return false; }
+        *out = vb_value_new(c->a, VB_BOOL);
+        (*out)->b = json_is_true(j);
+        return true;
     case T_CONV:
         *out = NULL;
         if (json_is_string(j) && (strcmp(json_string_value(j), "party") == 0 ||
@@ -1180,6 +1187,7 @@ static void type_text(const vb_schema *s, vb_buf *b, int i)
     case T_CONV: vb_buf_puts(b, "`party` or `state`"); break;
     case T_ID: vb_buf_puts(b, "file name"); break;
     case T_CELL: vb_buf_puts(b, "text or number"); break;
+    case T_BOOL: vb_buf_puts(b, "`true` or `false`"); break;
     }
     if ((f->flags & F_NONEMPTY) && (f->type == T_LIST || f->type == T_TEXTS))
         vb_buf_puts(b, ", not empty");

@@ -142,7 +142,7 @@ static bool parse_type(const char *t, vb_field *f)
     static const struct { const char *name; vb_ftype type; } names[] = {
         { "object", VB_F_OBJ }, { "list", VB_F_LIST }, { "text", VB_F_TEXT }, { "texts", VB_F_TEXTS },
         { "date", VB_F_DATE }, { "time", VB_F_TIME }, { "convention", VB_F_CONV }, { "id", VB_F_ID },
-        { "int", VB_F_INT }, { "cell", VB_F_CELL },
+        { "int", VB_F_INT }, { "cell", VB_F_CELL }, { "bool", VB_F_BOOL },
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(t, names[i].name)) { f->type = names[i].type; return true; }
@@ -208,7 +208,7 @@ static void field_line(lctx *c, const char *file, int line, char *text, const ch
     }
     if (!parse_type(type, &f)) {
         lerr(c, file, line, "unknown field type \"%s\" (object, list, text, texts, int:MIN..MAX, date, "
-             "time, convention, id, cell)", type);
+             "time, convention, id, cell, bool)", type);
         return;
     }
     for (char *fl; (fl = strtok_r(NULL, " \t", &save));) {

@@ -27,7 +27,8 @@ typedef enum {
     VB_F_TIME,     /* "HH:MM" */
     VB_F_CONV,     /* "party" | "state" */
     VB_F_ID,       /* output base name */
-    VB_F_CELL      /* a table cell: text, a number, or null (blank) */
+    VB_F_CELL,     /* a table cell: text, a number, or null (blank) */
+    VB_F_BOOL      /* true or false (an appendix's landscape) */
 } vb_ftype;
 
 enum {

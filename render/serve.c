@@ -154,6 +154,7 @@ static const char *ftype_name(const vb_field *f)
     case VB_F_CONV: return "convention";
     case VB_F_ID: return "id";
     case VB_F_CELL: return "cell";
+    case VB_F_BOOL: return "bool";
     }
     return "text";
 }

@@ -19,6 +19,8 @@ typedef struct sctx {
     vb_diag *d;
     bool ok;
     int columns_line;          /* of the last header_left* key, for the range check */
+    unsigned *page_set;        /* per [page NAME]: which keys it sets (bits of geom_keys) */
+    int *page_line;            /* per [page NAME]: its line, for the room check */
 } sctx;
 
 static void serr(sctx *c, const char *fmt, const char *arg)
@@ -196,8 +198,52 @@ static void zone_key(sctx *c, vb_zone *z, const char *k, char *v)
     }
 }
 
+static const char *const geom_keys[] = {
+    "width", "height", "margin_top", "margin_bottom", "margin_left", "margin_right", "page_number_y", NULL
+};
+
+static int32_t *geom_field(vb_page_geom *g, int i)
+{
+    int32_t *f[] = { &g->width, &g->height, &g->margin_top, &g->margin_bottom, &g->margin_left,
+                     &g->margin_right, &g->page_number_y };
+    return f[i];
+}
+
+/* A key of [page NAME]: the geometry keys of [page]; the rest of [page]
+ * (page_number_from) is the document's, not a section's. */
+static void named_page_key(sctx *c, vb_style *s, const char *k, const char *v)
+{
+    size_t gi = s->npages - 1;
+    vb_page_geom *g = &s->pages[gi];
+    for (int i = 0; geom_keys[i]; i++) {
+        if (strcmp(k, geom_keys[i])) continue;
+        int32_t *dst = geom_field(g, i);
+        if (!parse_len(v, dst) || *dst < 0 || *dst > VB_MM(2000)) serr(c, "expected a length such as 20mm, got ", v);
+        c->page_set[gi] |= 1u << i;
+        return;
+    }
+    serr(c, vb_sprintf(c->a, "unknown [page %s] key ", g->name), k);
+}
+
+/* Start [page NAME]; a name given twice is an error. */
+static void named_page(sctx *c, vb_style *s, const char *name)
+{
+    for (size_t i = 0; i < s->npages; i++)
+        if (!strcmp(s->pages[i].name, name)) { serr(c, "page section defined twice: ", name); return; }
+    vb_page_geom *np = vb_alloc(c->a, (s->npages + 1) * sizeof *np);
+    if (s->npages) memcpy(np, s->pages, s->npages * sizeof *np);
+    s->pages = np;
+    c->page_set = vb_xrealloc(c->page_set, (s->npages + 1) * sizeof *c->page_set);
+    c->page_line = vb_xrealloc(c->page_line, (s->npages + 1) * sizeof *c->page_line);
+    c->page_set[s->npages] = 0;
+    c->page_line[s->npages] = c->line;
+    memset(&s->pages[s->npages], 0, sizeof *s->pages);
+    s->pages[s->npages++].name = vb_strdup(c->a, name);
+}
+
 static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char *v)
 {
+    if (!strcmp(sect, "named page")) { named_page_key(c, s, k, v); return; }
     if (!strcmp(sect, "page")) {
         int32_t *dst = NULL;
         if (!strcmp(k, "width")) dst = &s->page_w;
@@ -235,6 +281,8 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
         else if (!strcmp(k, "h2")) s->num_h2 = val;
         else if (!strcmp(k, "h3")) s->num_h3 = val;
         else if (!strcmp(k, "article")) s->num_article = val;
+        else if (!strcmp(k, "appendix")) s->num_appendix = val;
+        else if (!strcmp(k, "appendix_single")) s->num_appendix_single = val;
         else serr(c, "unknown [numbering] key ", k);
     } else if (!strcmp(sect, "text")) {
         if (!strcmp(k, "blank")) s->blank = vb_strdup(c->a, v);
@@ -298,12 +346,13 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
     s->header_left = 420; s->signature_left = 450; s->header_min_gap = VB_MM(8);
     s->header_left_min = 200; s->header_left_max = 650;
     s->num_h1 = "%R. "; s->num_h2 = "%d. "; s->num_h3 = "%a) "; s->num_article = "Điều %d. ";
+    s->num_appendix = "Phụ lục %R"; s->num_appendix_single = "Phụ lục";
     s->blank = "…………"; s->end_mark = ".";
     s->breaking = VB_BREAK_TOTAL_FIT; s->space_stretch = 500; s->space_stretch_max = 1000; s->space_shrink = 300;
     s->table_border = 500; s->table_pad_x = VB_MM(1.5); s->table_pad_y = VB_PT;
     s->table_space_before = 6 * VB_PT; s->table_space_after = 6 * VB_PT;
 
-    sctx c = { a, path, 0, 0, d, true, 0 };
+    sctx c = { a, path, 0, 0, d, true, 0, NULL, NULL };
     size_t cap = 16;
     s->zones = vb_alloc(a, cap * sizeof *s->zones);
     char sect[64] = "";
@@ -338,6 +387,11 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
                 zone->name = vb_strdup(a, zn);
                 zone->docx_style = zone->docx_name = NULL;
                 strcpy(sect, "zone");
+            } else if (!strncmp(name, "page ", 5)) {
+                char *pn = trim(name + 5);
+                if (!*pn || strchr(pn, ' ')) { serr(&c, "[page NAME] takes one word, got ", name); strcpy(sect, "bad"); continue; }
+                named_page(&c, s, pn);
+                strcpy(sect, "named page");
             } else if (!strcmp(name, "page") || !strcmp(name, "columns") || !strcmp(name, "numbering") || !strcmp(name, "text") ||
                        !strcmp(name, "table")) {
                 snprintf(sect, sizeof sect, "%s", name);
@@ -349,6 +403,7 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
         *eq = 0;
         char *k = trim(ln), *v = unquote(trim(eq + 1));
         if (!strcmp(sect, "zone")) { if (zone) zone_key(&c, zone, k, v); }
+        else if (!strcmp(sect, "bad")) continue;
         else {
             if (!*sect && !strcmp(k, "convention")) seen_convention = true;
             page_key(&c, s, sect, k, v);
@@ -388,8 +443,34 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
         vb_error(d, VB_EXIT_INPUT, "%s: margins leave no room for text", path);
         c.ok = false;
     }
+    /* what a [page NAME] leaves out is [page]'s, wherever [page] stands */
+    vb_page_geom base = vb_style_geom(s);
+    for (size_t i = 0; i < s->npages; i++) {
+        vb_page_geom *g = &s->pages[i];
+        for (int k = 0; geom_keys[k]; k++)
+            if (!(c.page_set[i] & (1u << k))) *geom_field(g, k) = *geom_field(&base, k);
+        if (g->margin_left + g->margin_right >= g->width - VB_MM(20) || g->margin_top + g->margin_bottom >= g->height - VB_MM(20)) {
+            vb_error(d, VB_EXIT_INPUT, "%s:%d: [page %s]: margins leave no room for text", path, c.page_line[i], g->name);
+            c.ok = false;
+        }
+    }
+    free(c.page_set);
+    free(c.page_line);
     free(data);
     return c.ok;
+}
+
+const vb_page_geom *vb_style_page(const vb_style *s, const char *name)
+{
+    for (size_t i = 0; i < s->npages; i++)
+        if (!strcmp(s->pages[i].name, name)) return &s->pages[i];
+    return NULL;
+}
+
+vb_page_geom vb_style_geom(const vb_style *s)
+{
+    return (vb_page_geom){ "", s->page_w, s->page_h, s->margin_top, s->margin_bottom, s->margin_left,
+                           s->margin_right, s->page_number_y };
 }
 
 const vb_zone *vb_style_zone(const vb_style *s, const char *name)

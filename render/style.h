@@ -54,6 +54,15 @@ typedef struct vb_zone {
     int32_t rule_width;        /* stroke width, mpt */
 } vb_zone;
 
+/* The geometry of a page: [page] for the document, [page NAME] for a
+ * section a template starts with `@section NAME` (an appendix, landscape). */
+typedef struct vb_page_geom {
+    const char *name;          /* "" for [page], else NAME */
+    int32_t width, height;
+    int32_t margin_top, margin_bottom, margin_left, margin_right;
+    int32_t page_number_y;     /* baseline of the page number from the top edge */
+} vb_page_geom;
+
 typedef struct vb_style {
     const char *path;          /* the file it came from */
     vb_convention convention;
@@ -73,6 +82,9 @@ typedef struct vb_style {
     int32_t signature_left;    /* permille for the left cell of signature rows */
     /* [numbering]: formats for vb_numfmt ("%R- ", "%d. ", "%a) ", "Điều %d. ") */
     const char *num_h1, *num_h2, *num_h3, *num_article;
+    /* appendices: "Phụ lục %R" when there are several, and the label of
+     * a single one ("Phụ lục", or "Phụ lục %R" to number it too) */
+    const char *num_appendix, *num_appendix_single;
     /* [text] */
     const char *blank;         /* what a missing fact prints as: "…………" */
     const char *end_mark;      /* what ends the content: "./." (state) or "." */
@@ -98,11 +110,18 @@ typedef struct vb_style {
     /* zones */
     vb_zone *zones;
     size_t nzones;
+    /* [page NAME] sections; keys a section leaves out are those of [page] */
+    vb_page_geom *pages;
+    size_t npages;
 } vb_style;
 
 /* Parse a rule file.  Errors name file:line. */
 bool vb_style_load(vb_arena *a, const char *path, vb_style *out, vb_diag *d);
 /* The zone of that name, or NULL. */
 const vb_zone *vb_style_zone(const vb_style *s, const char *name);
+/* The [page NAME] section of that name, or NULL. */
+const vb_page_geom *vb_style_page(const vb_style *s, const char *name);
+/* The document's own geometry, from [page] (name ""). */
+vb_page_geom vb_style_geom(const vb_style *s);
 
 #endif

@@ -12,6 +12,7 @@
  *                                         replacing a final "." or ";": "./.")
  *   @end_mark                            (@append the rule file's end_mark)
  *   @table PATH                          (a table block from a record table)
+ *   @section NAME                        (a new page of the rule file's [page NAME])
  * It is parsed once into a tree; every path is checked against the record
  * schema and every zone against the style at load time, so a template error
  * surfaces before any record is read.  Values become text runs only. */
@@ -40,7 +41,7 @@ typedef struct cond {              /* or-of-and tree */
     struct cond *l, *r;
 } cond;
 
-typedef enum { N_PARA, N_IF, N_EACH, N_ROW, N_CELL, N_SET, N_REQUIRE, N_APPEND, N_TABLE } node_kind;
+typedef enum { N_PARA, N_IF, N_EACH, N_ROW, N_CELL, N_SET, N_REQUIRE, N_APPEND, N_TABLE, N_SECTION } node_kind;
 typedef struct node node;
 struct node {
     node_kind kind;
@@ -58,6 +59,7 @@ struct node {
     node *body;
     /* N_ROW / N_CELL */
     int rowkind, cell;
+    const vb_page_geom *geom;      /* N_SECTION */
     /* N_TABLE: the zones of its header rows and other cells */
     const vb_zone *thead, *tcell;
 };
@@ -105,7 +107,7 @@ static bool identc(char ch) { return isalnum((unsigned char)ch) || ch == '_' || 
 
 static const char *known_filters[] = {
     "upper", "lower", "capfirst", "lowerfirst", "date", "date_short", "time", "int", "num2",
-    "num", "docnum", "blank", "default", "join", "trim_punct", "prefix", "suffix", NULL
+    "num", "docnum", "docref", "blank", "default", "join", "trim_punct", "prefix", "suffix", NULL
 };
 
 /* Check a path against the record schema, through loop variables. */
@@ -222,13 +224,14 @@ static const char *parse_expr(pctx *c, const char *p, expr **out, bool filters_o
         }
         const char *nm = fs[nf].name;
         /* the number line's abbreviation is the type's: docnum alone */
-        if (!strcmp(nm, "docnum") && !fs[nf].arg && c->type) fs[nf].arg = c->type->abbr;
-        if ((!strcmp(nm, "num") || !strcmp(nm, "docnum") || !strcmp(nm, "default") || !strcmp(nm, "join") ||
+        if ((!strcmp(nm, "docnum") || !strcmp(nm, "docref")) && !fs[nf].arg && c->type) fs[nf].arg = c->type->abbr;
+        if ((!strcmp(nm, "num") || !strcmp(nm, "docnum") || !strcmp(nm, "docref") || !strcmp(nm, "default") || !strcmp(nm, "join") ||
              !strcmp(nm, "prefix") || !strcmp(nm, "suffix")) && !fs[nf].arg)
             perr(c, s, "filter \"%s\" needs an argument (%s:…)", nm, nm);
         if (!strcmp(nm, "num") && fs[nf].arg && strcmp(fs[nf].arg, "h1") && strcmp(fs[nf].arg, "h2") &&
-            strcmp(fs[nf].arg, "h3") && strcmp(fs[nf].arg, "article"))
-            perr(c, s, "num takes h1, h2, h3 or article");
+            strcmp(fs[nf].arg, "h3") && strcmp(fs[nf].arg, "article") && strcmp(fs[nf].arg, "appendix") &&
+            strcmp(fs[nf].arg, "appendix_single"))
+            perr(c, s, "num takes h1, h2, h3, article, appendix or appendix_single");
         nf++;
         p = skipws(p);
     }
@@ -559,6 +562,18 @@ static void parse_source(pctx *c, pstate *ps, char *data)
                 n->tcell = vb_style_zone(c->style, "table_cell");
                 if (!n->thead || !n->tcell)
                     perr(c, ln, "@table needs the zones table_header and table_cell (not in %s)", c->style->path);
+            } else if (!strcmp(word, "section")) {
+                /* a page geometry is a rule: the template names it, the
+                 * rule file says what it is */
+                n->kind = N_SECTION;
+                opens = false;
+                if (ps->in_row) perr(c, ln, "@section inside a @row");
+                size_t nl = strlen(rest);
+                while (nl && isspace((unsigned char)rest[nl - 1])) nl--;
+                const char *name = vb_strndup(c->a, rest, nl);
+                if (!*name) perr(c, ln, "@section takes the name of a [page NAME] of %s", c->style->path);
+                else if (!(n->geom = vb_style_page(c->style, name)))
+                    perr(c, rest, "unknown page section \"%s\" (no [page %s] in %s)", name, name, c->style->path);
             } else if (!strcmp(word, "require")) {
                 n->kind = N_REQUIRE;
                 opens = false;
@@ -718,10 +733,18 @@ static const vb_value *apply(rctx *c, const filter *f, const vb_value *v)
         vb_buf_free(&b);
         return r;
     }
-    if (!strcmp(n, "docnum")) {
+    if (!strcmp(n, "docnum") || !strcmp(n, "docref")) {
         int64_t num = v && v->kind == VB_INT ? v->i : 0;
         const vb_value *code = vb_value_path(c->r->root, "issuer.code");
-        return vb_value_str(a, vb_docnum(a, c->r->convention, num, *f->arg ? f->arg : NULL, code ? to_text(a, code) : ""));
+        const char *dn = vb_docnum(a, c->r->convention, num, *f->arg ? f->arg : NULL, code ? to_text(a, code) : "");
+        /* docref: the number line without its "Số"/"Số:", for a reference
+         * ("Nghị quyết số 32/NQ-HĐND"): what follows keeps the leading
+         * space, or the blank of an unnumbered draft */
+        if (n[3] == 'r' && dn) {
+            if (!strncmp(dn, "Số:", strlen("Số:"))) dn += strlen("Số:");
+            else if (!strncmp(dn, "Số", strlen("Số"))) dn += strlen("Số");
+        }
+        return vb_value_str(a, dn);
     }
     if (!v) return NULL;   /* the rest leave a missing value missing */
     if (!strcmp(n, "upper")) return vb_value_str(a, vb_upper(a, s));
@@ -755,7 +778,8 @@ static const vb_value *apply(rctx *c, const filter *f, const vb_value *v)
     if (!strcmp(n, "num")) {
         if (v->kind != VB_INT) return v;
         const char *fmt = !strcmp(f->arg, "h1") ? st->num_h1 : !strcmp(f->arg, "h2") ? st->num_h2 :
-                          !strcmp(f->arg, "h3") ? st->num_h3 : st->num_article;
+                          !strcmp(f->arg, "h3") ? st->num_h3 : !strcmp(f->arg, "appendix") ? st->num_appendix :
+                          !strcmp(f->arg, "appendix_single") ? st->num_appendix_single : st->num_article;
         return vb_value_str(a, vb_numfmt(a, fmt, v->i));
     }
     return v;
@@ -990,6 +1014,7 @@ static void run_nodes(rctx *c, const node *n)
             vb_doc_row_cell(c->doc, n->cell);
             break;
         case N_TABLE: run_table(c, n); break;
+        case N_SECTION: vb_doc_section(c->doc, n->geom); break;
         }
     }
 }

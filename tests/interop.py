@@ -67,7 +67,7 @@ def read_model(path):
     # a text with line ends spreads over several dump lines: join them
     joined = []
     for line in lines[i:]:
-        if joined and not re.match(r'(row (header|signature)|  cell (left|right)|table \d+ columns:|  row (header|body|total)$'
+        if joined and not re.match(r'(row (header|signature)|  cell (left|right)|table \d+ columns:|  row (header|body|total)$|section \S+ '
                                    r'| *[a-z_0-9]+: (\[[biu]+\])?"| *[a-z_0-9]+:$)', line):
             joined[-1] += "\n" + line
         else:
@@ -78,6 +78,9 @@ def read_model(path):
         m = re.match(r"row (header|signature)$", line)
         if m:
             row, rowno, cell = m.group(1), rowno + 1, None
+            continue
+        if re.match(r"section \S+ ", line):   # a new page of its own geometry (an appendix)
+            row, cell = None, None
             continue
         # a table: its cells are paragraphs of rows "table" (header rows
         # "table-header": they repeat on every page the table continues on)
@@ -106,13 +109,14 @@ def read_model(path):
 # ---- styles: python-docx -----------------------------------------------------
 
 def style_margins(path):
-    """[page] lengths of a rule file, in mm."""
+    """[page] lengths of a rule file, in mm (not those of a [page NAME],
+    an appendix's section)."""
     vals, section = {}, None
     for line in open(path, encoding="utf-8"):
         line = line.split("#", 1)[0].strip()
-        m = re.match(r"\[(\w+)", line)
+        m = re.match(r"\[([^\]]*)\]", line)
         if m:
-            section = m.group(1)
+            section = " ".join(m.group(1).split())
             continue
         m = re.match(r"(\w+)\s*=\s*([\d.]+)\s*(mm|cm|pt)$", line)
         if section == "page" and m:
@@ -450,8 +454,10 @@ def cmd_compare(ours_path, theirs_path, model_path):
     for l, k in zip(body_t, mapping):
         l["para"] = paras[k]
         l["k"] = k
-    left = min(l["x0"] for l in body_o)
-    right = max(l["x1"] for l in body_o)
+    # the text block of page 1 (an appendix may be a wider, landscape page)
+    first = [l for l in body_o if l["page"] == 1] or body_o
+    left = min(l["x0"] for l in first)
+    right = max(l["x1"] for l in first)
     mid = (left + right) / 2
 
     def centre(l):

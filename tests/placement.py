@@ -48,6 +48,15 @@ BASELINE_TOL = 0.5
 GAP_SPLIT = 3.0   # a gap wider than this on one baseline separates two columns
 HEADER_GAP = 8.0  # the two header columns never closer: less reads as one line (the rule files' header_min_gap)
 
+
+def frame(pg):
+    """The text block of a page, by its own size: an appendix may be a
+    landscape A4 page (conventions.md §6, form 2.1), with the same margins,
+    the page turned.  (left, right, top, bottom, centre) in mm."""
+    right = pg["w"] - (PAGE_W - RIGHT)
+    bottom = pg["h"] - (PAGE_H - BOTTOM)
+    return LEFT, right, TOP, bottom, (LEFT + right) / 2
+
 CONV = {
     "party": {
         "title": ["ĐẢNG CỘNG SẢN VIỆT NAM"], "title_size": 15,
@@ -351,22 +360,26 @@ def check_page(ck, d, expect_pages):
     if expect_pages is not None:
         ck.ok(len(d.pages) == expect_pages, "page count %d" % expect_pages, len(d.pages))
     for pg in d.pages:
-        ck.ok(near(pg["w"], PAGE_W, 0.5) and near(pg["h"], PAGE_H, 0.5),
-              "page %d is A4 (210 x 297 mm)" % pg["no"], "%.2f x %.2f" % (pg["w"], pg["h"]))
+        portrait = near(pg["w"], PAGE_W, 0.5) and near(pg["h"], PAGE_H, 0.5)
+        landscape = near(pg["w"], PAGE_H, 0.5) and near(pg["h"], PAGE_W, 0.5)
+        # only an appendix (after the signature, so never page 1) is landscape
+        ck.ok(portrait or (landscape and pg["no"] > 1),
+              "page %d is A4 (210 x 297 mm, or 297 x 210 after page 1)" % pg["no"], "%.2f x %.2f" % (pg["w"], pg["h"]))
 
 
 def check_margins(ck, d):
     for pg in d.pages:
         nums = d.pagenums.get(pg["no"], [])
+        left, right, top, bottom, _ = frame(pg)
         bad = []
         for s in pg["segs"]:
             if s in nums:
                 continue
-            if (s.x0 < LEFT - MARGIN_TOL or s.x1 > RIGHT + MARGIN_TOL
-                    or s.top < TOP - MARGIN_TOL or s.bottom > BOTTOM + MARGIN_TOL):
+            if (s.x0 < left - MARGIN_TOL or s.x1 > right + MARGIN_TOL
+                    or s.top < top - MARGIN_TOL or s.bottom > bottom + MARGIN_TOL):
                 bad.append(s)
         ck.ok(not bad, "page %d: every line inside the margins (x %.0f-%.0f, y %.0f-%.0f mm)"
-              % (pg["no"], LEFT, RIGHT, TOP, BOTTOM),
+              % (pg["no"], left, right, top, bottom),
               "; ".join("%r box x %.2f-%.2f y %.2f-%.2f" % (s, s.x0, s.x1, s.top, s.bottom) for s in bad[:3])
               if bad else None)
 
@@ -383,8 +396,9 @@ def check_pagenum(ck, d):
         ck.ok(ok, "page %d: its number %s alone in the top margin" % (n, want), top)
         if ok:
             s = top[0]
-            ck.ok(near(s.mid, CENTRE, CENTRE_TOL), "page %d: number centred over the text block (%.1f mm)"
-                  % (n, CENTRE), "centre %.2f" % s.mid)
+            centre = frame(pg)[4]
+            ck.ok(near(s.mid, centre, CENTRE_TOL), "page %d: number centred over the text block (%.1f mm)"
+                  % (n, centre), "centre %.2f" % s.mid)
             sizes = d.c["pagenum_size"]
             sizes = sizes if isinstance(sizes, tuple) else (sizes,)
             ck.ok(s.size in sizes and not s.bold and not s.italic,
@@ -558,7 +572,8 @@ def check_tables(ck, d):
                 break
         else:
             ck.ok(True, "page %d: every table row boxed" % pg["no"])
-        ck.ok(all(b <= BOTTOM + MARGIN_TOL for t, b, xs in rows), "page %d: no table row past the foot" % pg["no"])
+        bottom = frame(pg)[3]
+        ck.ok(all(b <= bottom + MARGIN_TOL for t, b, xs in rows), "page %d: no table row past the foot" % pg["no"])
         # the header: the texts of the first row on the page
         t0, b0, _ = rows[0]
         head = [s.text for s in segs if t0 <= s.top and s.bottom <= b0]
@@ -568,7 +583,7 @@ def check_tables(ck, d):
         elif first_rows is None:
             first_rows = head
         # a table that ends well above the foot does not continue
-        if rows[-1][1] < BOTTOM - 30:
+        if rows[-1][1] < bottom - 30:
             first_rows = None
 
 
@@ -686,11 +701,12 @@ def check_rules(ck, d, src):
             ck.ok(near(r[0], d.recipients.x0, RULE_TOL) and near(r[1], d.recipients.x1, RULE_TOL),
                   "%s: 'Nơi nhận:' underlined along its width" % src, "%.2f-%.2f" % (r[0], r[1]))
     for pg in d.pages:
+        left, right, top, bottom, _ = frame(pg)
         for v in pg.get("vrules", []):
-            ck.ok(LEFT - MARGIN_TOL <= v[0] <= RIGHT + MARGIN_TOL and TOP - MARGIN_TOL <= v[1] and v[2] <= BOTTOM + 0.05,
+            ck.ok(left - MARGIN_TOL <= v[0] <= right + MARGIN_TOL and top - MARGIN_TOL <= v[1] and v[2] <= bottom + 0.05,
                   "%s: page %d vertical rule inside the margins" % (src, pg["no"]), "x %.2f y %.2f-%.2f" % v[:3])
         for r in pg["rules"]:
-            ck.ok(r[0] >= LEFT - MARGIN_TOL and r[1] <= RIGHT + MARGIN_TOL and TOP - MARGIN_TOL <= r[2] <= BOTTOM + 0.05,
+            ck.ok(r[0] >= left - MARGIN_TOL and r[1] <= right + MARGIN_TOL and top - MARGIN_TOL <= r[2] <= bottom + 0.05,
                   "%s: page %d rule inside the margins" % (src, pg["no"]), "%.2f-%.2f y %.2f" % r[:3])
 
 

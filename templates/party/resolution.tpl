@@ -33,3 +33,27 @@ enacting: {{resolution.enacting}}
 @include body.inc
 @end_mark
 @include signature.inc
+
+# Appendices (conventions.md §6, form 2.1), after the signature, each from
+# a new page of the rule file's [page appendix] or [page landscape]:
+# "Phụ lục I" (Roman when there are two or more), its title, the
+# "(Kèm theo …)" line filled from this resolution, a rule, its content.
+@each a in resolution.appendices
+@if a.landscape
+@section landscape
+@else
+@section appendix
+@end
+@if a.number
+appendix_label: Phụ lục {{a.number}}
+@elif loop.count == 1
+appendix_label: {{loop.index|num:appendix_single}}
+@else
+appendix_label: {{loop.index|num:appendix}}
+@end
+appendix_title: {{a.title}}
+appendix_ref: (Kèm theo Nghị quyết số{{resolution.number|docref:NQ}} {{resolution.date|date}} của {{issuer.name}})
+@each b in a.body
+@include blocks.inc
+@end
+@end

@@ -131,6 +131,17 @@ function fieldLabel(f, fields) {
 
 function scalarInput(f, fields, ptr, wrap) {
   let input;
+  if (f.type === 'bool') {            // a yes/no field: a checkbox, absent when unticked
+    input = el('input');
+    input.type = 'checkbox';
+    input.checked = getAt(ptr) === true;
+    input.dataset.path = pointer(ptr);
+    input.setAttribute('aria-label', f.label || lastKey(f.path));
+    input.addEventListener('change', () => { setAt(ptr, input.checked ? true : undefined); changed(); });
+    wrap.dataset.path = pointer(ptr);
+    wrap.append(input);
+    return input;
+  }
   if (f.type === 'text' || f.type === 'texts') {
     input = el('textarea');
     input.rows = 1;

@@ -132,7 +132,7 @@ static void test_mistakes(void)
 
     fails("", "notice  object | a | b\nnotice.date  datum | Ngày | d\n", TYPE,
           "%s/templates/parts/notice.fields:2: unknown field type \"datum\" (object, list, text, texts, "
-          "int:MIN..MAX, date, time, convention, id, cell)");
+          "int:MIN..MAX, date, time, convention, id, cell, bool)");
     fails("", "notice  object | a | b\nnotice.subject  text | a | b\nnotice.subject  text | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:3: field \"notice.subject\" declared twice (first at "
           "%s/templates/parts/notice.fields:2)");
