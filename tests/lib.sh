@@ -174,8 +174,9 @@ def unescape(s):
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), s)
 heads = []    # the characters of the header rows of each table: they repeat on every page it continues on
 in_head = False
+cols = 0      # the most columns of a table: a reader joins the cells of a row on one line
 for line in open(model, encoding="utf-8").read().split("\n"):
-    if re.match(r"table \d+ columns:", line): heads.append(""); in_head = False
+    if re.match(r"table \d+ columns:", line): heads.append(""); in_head = False; cols = max(cols, int(line.split()[1]))
     elif re.match(r"  row (header|body|total)$", line): in_head = line.endswith("header")
     elif line[:1] not in ("", " "): in_head = False
     m = re.match(r"(\s*)[a-z_0-9]+:((?: (?:\[[biu]+\])?\"(?:[^\"\\]|\\.)*\")+)$", line)
@@ -233,13 +234,14 @@ if have != want:
           "".join(sorted(less.elements()))[:60] or "none"))
 # Every line is a piece of a paragraph, or (a reader joins the lines of
 # two columns, or runs a line on into the next paragraph) of at most three
-# paragraphs, white space ignored: greedy longest pieces.
+# paragraphs (four pieces), or of the cells of one table row, white space
+# ignored: greedy longest pieces.
 if mode in ("exact", "unspaced"):
     squeezed = "\0".join("".join(p.split()) for p, _ in paras)
     stray = 0
     for line in raw.replace("\f", "\n").split("\n"):
         l, pos, pieces = "".join(line.split()), 0, 0
-        while pos < len(l) and pieces <= 3:
+        while pos < len(l) and pieces <= max(3, cols - 1):
             lo, hi = 0, len(l) - pos
             while lo < hi:
                 mid = (lo + hi + 1) // 2
