@@ -503,6 +503,50 @@ json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
             *) fail "$conv $type: ends with end_mark of the rule file copy" "last paragraph: ${last: -60}" ;;
         esac
     done
+    # The Party's letter, decision and proposal, which no sample holds: a
+    # record made here from the Hải Phòng one (its issuer and meeting).
+    python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+out = {k: r[k] for k in ("convention", "issuer", "place", "meeting")}
+sig = {"authority": "T/M Ban Thường vụ", "position": "Phó Bí thư", "name": "Lê Hữu Toản"}
+out["letter"] = {
+    "number": 95, "date": "2022-01-05",
+    "about": "về việc triển khai Nghị quyết Hội nghị lần thứ Bảy Ban Chấp hành Đảng bộ Khối",
+    "to": ["Các đảng ủy, chi bộ cơ sở trực thuộc", "Các ban, Văn phòng, Ủy ban Kiểm tra Đảng ủy Khối"],
+    "body": [{"paragraph": "Thực hiện Nghị quyết số 15-NQ/ĐUK, ngày 28/12/2021 của Ban Chấp hành Đảng bộ Khối về nhiệm vụ, giải pháp trọng tâm năm 2022, Ban Thường vụ Đảng ủy Khối đề nghị các đồng chí bí thư cấp ủy cơ sở tổ chức quán triệt Nghị quyết đến đảng viên và xây dựng kế hoạch thực hiện, gửi về Văn phòng Đảng ủy Khối trước ngày 31/01/2022."}],
+    "recipients": ["Lưu Văn phòng Đảng ủy Khối"], "signature": sig}
+out["decision"] = {
+    "number": 212, "date": "2022-01-05",
+    "subject": "về việc thành lập Tổ giúp việc theo dõi thực hiện Nghị quyết Hội nghị lần thứ Bảy",
+    "authority": "Ban Thường vụ Đảng ủy Khối",
+    "bases": ["Căn cứ Điều lệ Đảng Cộng sản Việt Nam;", "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ Khối Doanh nghiệp thành phố khóa III, nhiệm kỳ 2020 - 2025;"],
+    "proposer": "Văn phòng Đảng ủy Khối",
+    "body": [{"article": "Thành lập Tổ giúp việc theo dõi thực hiện Nghị quyết số 15-NQ/ĐUK, ngày 28/12/2021 của Ban Chấp hành Đảng bộ Khối, do đồng chí Chánh Văn phòng Đảng ủy Khối làm tổ trưởng."},
+             {"article": "Tổ giúp việc tham mưu Ban Thường vụ định kỳ sơ kết, đánh giá việc thực hiện Nghị quyết; tự giải thể khi hoàn thành nhiệm vụ."},
+             {"article": "Văn phòng Đảng ủy Khối, các ban của Đảng ủy Khối và các đồng chí có tên tại Điều 1 thi hành Quyết định này."}],
+    "recipients": ["Như Điều 3", "Lưu Văn phòng Đảng ủy Khối"], "signature": sig}
+out["proposal"] = {
+    "number": 31, "date": "2021-12-20",
+    "subject": "về việc ban hành Nghị quyết về nhiệm vụ, giải pháp trọng tâm năm 2022",
+    "to": "Ban Chấp hành Đảng bộ Khối Doanh nghiệp thành phố",
+    "body": [{"paragraph": "Ban Thường vụ Đảng ủy Khối kính trình Ban Chấp hành Đảng bộ Khối xem xét, thông qua dự thảo Nghị quyết về nhiệm vụ, giải pháp trọng tâm năm 2022 tại Hội nghị lần thứ Bảy, gồm 7 nhóm nhiệm vụ, giải pháp đã được các ban của Đảng ủy Khối chuẩn bị và tiếp thu ý kiến góp ý của các tổ chức cơ sở đảng."}],
+    "recipients": ["Lưu Văn phòng Đảng ủy Khối"], "signature": sig}
+json.dump(out, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+' "$T2_PARTY" "$T_TMP/t2-party-set.json"
+    for type in letter decision proposal; do
+        out=$T_TMP/t2-party-set.$type
+        vb_ok "party $type (made here)" render "$T_TMP/t2-party-set.json" -t "$type" -o "$out.pdf" || continue
+        vb_ok "party $type (made here): --dump layout" render "$T_TMP/t2-party-set.json" -t "$type" --dump layout >"$out.layout" || continue
+        placement "party $type (made here)" "$out.pdf" party "$(grep -c '^page ' "$out.layout")" "$out.layout"
+    done
+    if T_NEED="the blank number check" have mutool; then
+        python3 -c 'import json,sys; r=json.load(open(sys.argv[1],encoding="utf-8")); r["letter"].pop("number"); json.dump(r,open(sys.argv[1],"w",encoding="utf-8"),ensure_ascii=False)' "$T_TMP/t2-party-set.json"
+        if vb_ok "party letter without a number" render "$T_TMP/t2-party-set.json" -t letter -o "$T_TMP/t2-party-set.nonum.pdf"; then
+            if out=$(python3 tests/blank-number.py "$T_TMP/t2-party-set.nonum.pdf" "-CV/ĐUK" 10 2>&1); then pass "party letter without a number: $out"
+            else fail "party letter without a number: at least 10 mm blank before -CV/ĐUK" "$out"; fi
+        fi
+    fi
     if T_NEED="placement self-test" have mutool; then
         t2_selftest() {   # LABEL RECORD TYPE CONV FILE SED-SCRIPT EXPECTED-FAILURE-TEXT (FILE under templates/CONV)
             local label=$1 rec=$2 type=$3 conv=$4 file=$5 script=$6 want=$7 d=$T_TMP/t2data-$RANDOM out

@@ -884,28 +884,38 @@ def check_decision(ck, d):
 
 
 def check_summary(ck, d):
-    """Form 1.4 and 1.2: the summary right under the type name, bold,
-    centred; the state's rule under it 1/3-1/2 of its width, the Party's
-    short dash line."""
+    """Form 1.4 and 1.2: the summary (one line or more) right under the
+    type name, bold, centred; the state's rule under it 1/3-1/2 of its
+    width, the Party's short dash line."""
     t = d.type_name
     if not t:
         return
     after = [s for s in d.page_segs(t.page) if s.y > t.y]
-    if not ck.ok(bool(after), "%s: a summary under the type name" % d.kind):
+    lines = []
+    for s in after:
+        prev = lines[-1] if lines else t
+        if not (s.bold and near(s.mid, CENTRE, CENTRE_TOL) and s.y - prev.y < 10) or s.text.startswith("Kính gửi:"):
+            break
+        rule = d.rule_under(prev, within=5.0) if lines else None
+        if rule is not None and rule[2] < s.top:
+            break     # the summary's rule: what follows is the authority (Form 1.2)
+        lines.append(s)
+    if not ck.ok(bool(lines), "%s: a summary under the type name, bold, centred" % d.kind, after[:1] or None):
         return
-    sm = after[0]
-    ck.ok(sm.bold and near(sm.mid, CENTRE, CENTRE_TOL) and sm.y - t.y < 10, "%s: summary %r bold, centred, under the type name"
-          % (d.kind, short(sm.text, 30)), sm)
+    sm, last = max(lines, key=lambda s: s.width), lines[-1]
     if d.conv == "state":
-        ck.ok(sm.text[:1] == sm.text[:1].upper(), "%s: state summary starts with a capital" % d.kind, sm.text)
-        r = d.rule_under(sm, within=5.0)
+        ck.ok(lines[0].text[:1] == lines[0].text[:1].upper(), "%s: state summary starts with a capital" % d.kind,
+              lines[0].text)
+        r = d.rule_under(last, within=5.0)
         if ck.ok(r is not None, "%s: a rule under the summary" % d.kind):
             ratio = (r[1] - r[0]) / sm.width
             ck.ok(1 / 3 - 0.01 <= ratio <= 1 / 2 + 0.01 and near((r[0] + r[1]) / 2, CENTRE, CENTRE_TOL),
                   "%s: summary rule 1/3-1/2 of the summary, centred" % d.kind, "%.3f" % ratio)
     else:
-        ck.ok(sm.text[:1] == sm.text[:1].lower(), "%s: Party summary starts lower case" % d.kind, sm.text)
-        mark = after[1] if len(after) > 1 else None
+        ck.ok(lines[0].text[:1] == lines[0].text[:1].lower(), "%s: Party summary starts lower case" % d.kind,
+              lines[0].text)
+        rest = after[len(lines):]
+        mark = rest[0] if rest else None
         ck.ok(mark is not None and re.fullmatch(r"-{3,}", mark.text) and near(mark.mid, CENTRE, CENTRE_TOL),
               "%s: a short dash line under the summary" % d.kind, mark)
 
