@@ -16,10 +16,19 @@ B=$T_TMP                                # short name
 names() { files_left "$1"; }
 
 # expected DIR|FILE... -- TYPES FORMATS: the output names batch must write
-# for these records (ids as record.c gives them; types the record holds).
+# for these records (ids as record.c gives them; types the record holds,
+# by the conditions `vanban types` lists: TYPE=FIELD).
 expected() {
+    VB_HOLDS=$("$VANBAN" types | sed -n 's/^  \([a-z0-9_-]*\) .* when the record has \([^ ]*\)$/\1=\2/p' | sort -u) \
     python3 - "$@" <<'EOF'
 import json, os, sys
+holds = [l.split("=", 1) for l in os.environ["VB_HOLDS"].split()]
+def has(rec, path):
+    for k in path.split("."):
+        if not isinstance(rec, dict) or rec.get(k) is None:
+            return False
+        rec = rec[k]
+    return True
 args = sys.argv[1:]
 k = args.index("--")
 inputs, types, formats = args[:k], args[k + 1], args[k + 2]
@@ -33,8 +42,7 @@ for p in inputs:
 out = set()
 def add(rec, default_id):
     rid = rec.get("id", default_id)
-    held = [t for t in ("resolution", "minutes") if (t == "resolution" and "resolution" in rec)
-            or (t == "minutes" and "meeting" in rec)]
+    held = [t for t, h in holds if has(rec, h)]
     want = held if types == "-" else [t for t in types.split(",") if t in held]
     for t in want:
         for f in formats.split(","):

@@ -190,7 +190,9 @@ for rec in "${samples[@]}"; do
         "$VANBAN" render "$rec" -t "$type" --dump model >"$out.model" 2>"$T_TMP/err"
         rc=$?
         if [ $rc != 0 ]; then
-            if [ $rc = 1 ] && grep -q "has no \"" "$T_TMP/err"; then   # the part, or the meeting minutes are built from
+            # named by the type or by its condition (minutes: "has no \"meeting\"")
+            cond=$("$VANBAN" types | sed -n "/^$conv: /,/^[a-z]*: /s/^  $type  *.* when the record has \([^ ]*\)$/\1/p" | head -1)
+            if [ $rc = 1 ] && grep -q "has no \"\($type\|${cond:-$type}\)\"" "$T_TMP/err"; then
                 case $holds in
                     *" $type,"*) fail "$label: vanban check lists $type, render says it is not there" "$(head -3 "$T_TMP/err")" ;;
                     *) if [ -e "$GOLDEN/$name.$type.model" ] || [ -e "$GOLDEN/$name.$type.layout" ]; then
@@ -461,6 +463,125 @@ if T_NEED="placement self-test" have mutool; then
         selftest "Nơi nhận not italic" "$state" state '/^\[zone recipients_title\]/,/^$/ s/^style = .*/style = bold/' "12 pt bold italic"
         selftest "page number at 25 mm" "$state" state 's/^page_number_y = .*/page_number_y = 25mm/' "alone in the top margin"
     fi
+fi
+
+# ---- decision, letter, report, proposal ---------------------------------------
+# The samples that hold them (the An Bình People's Committee, the Hải Phòng
+# report): without numbers each keeps the blank for the clerk; with the end
+# marks swapped each ends with the copy's mark; and placement.py must fail
+# copies of the rule files (or of a template) with a rule of these forms
+# broken.
+T2_STATE=samples/anbinh-ubnd-2024-12.json T2_PARTY=samples/haiphong-2021-12-28.json
+if [ -f "$T2_STATE" ] && [ -f "$T2_PARTY" ]; then
+    t2_unnumbered() {   # RECORD OUT: the record without the numbers of these types
+        python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+for part in ("decision", "letter", "report", "proposal"):
+    if isinstance(r.get(part), dict): r[part].pop("number", None)
+json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+' "$1" "$2"
+    }
+    t2_unnumbered "$T2_STATE" "$T_TMP/t2-state.json"
+    t2_unnumbered "$T2_PARTY" "$T_TMP/t2-party.json"
+    if T_NEED="the blank number check" have mutool; then
+        for tc in state:decision:/QĐ-UBND state:letter:/UBND-TCKT state:proposal:/TTr-UBND party:report:-BC/ĐUK; do
+            IFS=: read -r conv type code <<<"$tc"
+            pdf=$T_TMP/t2-$conv.$type.pdf
+            vb_ok "$conv $type without a number" render "$T_TMP/t2-$conv.json" -t "$type" -o "$pdf" || continue
+            if out=$(python3 tests/blank-number.py "$pdf" "$code" 10 2>&1); then pass "$conv $type without a number: $out"
+            else fail "$conv $type without a number: at least 10 mm blank before $code" "$out"; fi
+        done
+    fi
+    for tc in state:decision state:letter state:proposal party:report; do
+        conv=${tc%%:*} type=${tc#*:}
+        rec=$T2_STATE; [ "$conv" = party ] && rec=$T2_PARTY
+        vb_ok "$conv $type, end marks swapped" render "$rec" -t "$type" --data "$EM" --dump model >"$EM/t2.$type.model" || continue
+        last=$(sed -n '/^row signature/{x;p;q};h' "$EM/t2.$type.model")
+        case $conv:$last in
+            party:*'./."' | state:*[!/]'."') pass "$conv $type: the end mark is the rule file's" ;;
+            *) fail "$conv $type: ends with end_mark of the rule file copy" "last paragraph: ${last: -60}" ;;
+        esac
+    done
+    # The Party's letter, decision and proposal, which no sample holds: a
+    # record made here from the Hải Phòng one (its issuer and meeting).
+    python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+out = {k: r[k] for k in ("convention", "issuer", "place", "meeting")}
+sig = {"authority": "T/M Ban Thường vụ", "position": "Phó Bí thư", "name": "Lê Hữu Toản"}
+out["letter"] = {
+    "number": 95, "date": "2022-01-05",
+    "about": "về việc triển khai Nghị quyết Hội nghị lần thứ Bảy Ban Chấp hành Đảng bộ Khối",
+    "to": ["Các đảng ủy, chi bộ cơ sở trực thuộc", "Các ban, Văn phòng, Ủy ban Kiểm tra Đảng ủy Khối"],
+    "body": [{"paragraph": "Thực hiện Nghị quyết số 15-NQ/ĐUK, ngày 28/12/2021 của Ban Chấp hành Đảng bộ Khối về nhiệm vụ, giải pháp trọng tâm năm 2022, Ban Thường vụ Đảng ủy Khối đề nghị các đồng chí bí thư cấp ủy cơ sở tổ chức quán triệt Nghị quyết đến đảng viên và xây dựng kế hoạch thực hiện, gửi về Văn phòng Đảng ủy Khối trước ngày 31/01/2022."}],
+    "recipients": ["Lưu Văn phòng Đảng ủy Khối"], "signature": sig}
+out["decision"] = {
+    "number": 212, "date": "2022-01-05",
+    "subject": "về việc thành lập Tổ giúp việc theo dõi thực hiện Nghị quyết Hội nghị lần thứ Bảy",
+    "authority": "Ban Thường vụ Đảng ủy Khối",
+    "bases": ["Căn cứ Điều lệ Đảng Cộng sản Việt Nam;", "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ Khối Doanh nghiệp thành phố khóa III, nhiệm kỳ 2020 - 2025;"],
+    "proposer": "Văn phòng Đảng ủy Khối",
+    "body": [{"article": "Thành lập Tổ giúp việc theo dõi thực hiện Nghị quyết số 15-NQ/ĐUK, ngày 28/12/2021 của Ban Chấp hành Đảng bộ Khối, do đồng chí Chánh Văn phòng Đảng ủy Khối làm tổ trưởng."},
+             {"article": "Tổ giúp việc tham mưu Ban Thường vụ định kỳ sơ kết, đánh giá việc thực hiện Nghị quyết; tự giải thể khi hoàn thành nhiệm vụ."},
+             {"article": "Văn phòng Đảng ủy Khối, các ban của Đảng ủy Khối và các đồng chí có tên tại Điều 1 thi hành Quyết định này."}],
+    "recipients": ["Như Điều 3", "Lưu Văn phòng Đảng ủy Khối"], "signature": sig}
+out["proposal"] = {
+    "number": 31, "date": "2021-12-20",
+    "subject": "về việc ban hành Nghị quyết về nhiệm vụ, giải pháp trọng tâm năm 2022",
+    "to": "Ban Chấp hành Đảng bộ Khối Doanh nghiệp thành phố",
+    "body": [{"paragraph": "Ban Thường vụ Đảng ủy Khối kính trình Ban Chấp hành Đảng bộ Khối xem xét, thông qua dự thảo Nghị quyết về nhiệm vụ, giải pháp trọng tâm năm 2022 tại Hội nghị lần thứ Bảy, gồm 7 nhóm nhiệm vụ, giải pháp đã được các ban của Đảng ủy Khối chuẩn bị và tiếp thu ý kiến góp ý của các tổ chức cơ sở đảng."}],
+    "recipients": ["Lưu Văn phòng Đảng ủy Khối"], "signature": sig}
+json.dump(out, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+' "$T2_PARTY" "$T_TMP/t2-party-set.json"
+    for type in letter decision proposal; do
+        out=$T_TMP/t2-party-set.$type
+        vb_ok "party $type (made here)" render "$T_TMP/t2-party-set.json" -t "$type" -o "$out.pdf" || continue
+        vb_ok "party $type (made here): --dump layout" render "$T_TMP/t2-party-set.json" -t "$type" --dump layout >"$out.layout" || continue
+        placement "party $type (made here)" "$out.pdf" party "$(grep -c '^page ' "$out.layout")" "$out.layout"
+    done
+    if T_NEED="the blank number check" have mutool; then
+        python3 -c 'import json,sys; r=json.load(open(sys.argv[1],encoding="utf-8")); r["letter"].pop("number"); json.dump(r,open(sys.argv[1],"w",encoding="utf-8"),ensure_ascii=False)' "$T_TMP/t2-party-set.json"
+        if vb_ok "party letter without a number" render "$T_TMP/t2-party-set.json" -t letter -o "$T_TMP/t2-party-set.nonum.pdf"; then
+            if out=$(python3 tests/blank-number.py "$T_TMP/t2-party-set.nonum.pdf" "-CV/ĐUK" 10 2>&1); then pass "party letter without a number: $out"
+            else fail "party letter without a number: at least 10 mm blank before -CV/ĐUK" "$out"; fi
+        fi
+    fi
+    if T_NEED="placement self-test" have mutool; then
+        t2_selftest() {   # LABEL RECORD TYPE CONV FILE SED-SCRIPT EXPECTED-FAILURE-TEXT (FILE under templates/CONV)
+            local label=$1 rec=$2 type=$3 conv=$4 file=$5 script=$6 want=$7 d=$T_TMP/t2data-$RANDOM out
+            mkdir -p "$d" && cp -r templates "$d/"
+            [ -d fonts ] && cp -r fonts "$d/"
+            sed -i "$script" "$d/templates/$conv/$file"
+            if cmp -s "$d/templates/$conv/$file" "templates/$conv/$file"; then
+                fail "placement self-test $label: the sed script changed nothing ($file changed?)"; return
+            fi
+            if ! "$VANBAN" render "$rec" -t "$type" --data "$d" -o "$d/x.pdf" 2>"$T_TMP/err"; then
+                fail "placement self-test $label: render" "$(head -5 "$T_TMP/err")"; return
+            fi
+            "$VANBAN" render "$rec" -t "$type" --data "$d" --dump layout >"$d/x.layout" 2>/dev/null
+            out=$(python3 tests/placement.py "$d/x.pdf" --convention "$conv" --layout "$d/x.layout" 2>&1)
+            if [ $? = 1 ] && printf '%s\n' "$out" | grep -q "^FAIL: .*$want"; then pass "placement self-test $label"
+            else fail "placement self-test $label: placement.py should fail with \"$want\"" "$(printf '%s\n' "$out" | tail -8)"; fi
+            rm -rf "$d"
+        }
+        S=$T2_STATE P=$T2_PARTY
+        t2_selftest "addressees' dashes not under the first" "$S" letter state style '/^\[zone addressee_list\]/,/^$/ s/^indent_left = .*/indent_left = 40mm/' "dashes in one column"
+        t2_selftest "V/v 14 pt" "$S" letter state style '/^\[zone letter_summary\]/,/^$/ s/^size = .*/size = 14pt/' "letter: summary line"
+        t2_selftest "V/v right under the number" "$S" letter state style '/^\[zone letter_summary\]/,/^$/ s/^space_before = .*/space_before = 0pt/' "6 pt"
+        t2_selftest "V/v in the body" "$S" letter state letter.tpl 's/^letter_summary: \(.*\)/@end\nbody: \1\n@row header\n@cell left/' "under the number"
+        t2_selftest "Kính gửi italic" "$S" proposal state style '/^\[zone addressee\]/,/^$/ s/^align = .*/style = italic/' "13-14 pt upright"
+        t2_selftest "no Như trên" "$S" letter state signature_to.inc 's/^recipient: - Như trên;$/recipient: - Như trên nữa;/' "Như trên"
+        t2_selftest "last addressee ends ;" "$S" letter state addressee.inc 's/^addressee_list: - {{t|trim_punct}}\.$/addressee_list: - {{t|trim_punct}};/' "the last '.'"
+        t2_selftest "authority not in capitals" "$S" decision state style '/^\[zone authority\]/,/^$/ s/^upper = .*/upper = no/' "authority in capitals"
+        t2_selftest "bases upright" "$S" decision state style '/^\[zone basis\]/,/^$/ s/^style = .*/style = regular/' "lines italic"
+        t2_selftest "articles not indented" "$S" decision state style '/^\[zone article\]/,/^$/ s/^indent_first = .*/indent_first = 0mm/' "indented 10 mm"
+        t2_selftest "summary rule 60%" "$S" proposal state style '/^\[zone summary\]/,/^$/ s/^rule = .*/rule = 60%/' "summary rule 1/3-1/2"
+        t2_selftest "Party summary regular" "$P" report party style '/^\[zone summary\]/,/^$/ s/^style = .*/style = regular/' "summary .* bold"
+        t2_selftest "Party summary without its dashes" "$P" report party report.tpl 's/^summary_mark: -----$/summary_mark: ~/' "dash line under the summary"
+    fi
+else
+    fail "the samples of decision, letter, report, proposal ($T2_STATE, $T2_PARTY)"
 fi
 
 t_done

@@ -244,15 +244,44 @@ def pdf_lines(path):
     lines = []
     for pno, page in enumerate(root.iter("page"), start=1):
         for line in page.iter("line"):
-            chars = [c for c in line.iter("char")]
-            text = "".join(c.get("c", "") for c in chars)
-            if not text.strip():
-                continue
             x0, y0, x1, y1 = (float(v) / MM for v in line.get("bbox").split())
-            ink = [c for c in chars if c.get("c", " ").strip()]
-            base = float((ink or chars)[0].get("origin", "0 %f" % (y1 * MM)).split()[1]) / MM
-            lines.append({"page": pno, "x0": x0, "x1": x1, "top": y0, "base": base, "text": text})
+            for chars in split_cells([c for c in line.iter("char")]):
+                text = "".join(c.get("c", "") for c in chars)
+                if not text.strip():
+                    continue
+                ink = [c for c in chars if c.get("c", " ").strip()]
+                if len(ink) < len([c for c in line.iter("char") if c.get("c", " ").strip()]):
+                    x0, x1 = char_x(ink[0])[0], char_x(ink[-1])[1]
+                base = float((ink or chars)[0].get("origin", "0 %f" % (y1 * MM)).split()[1]) / MM
+                lines.append({"page": pno, "x0": x0, "x1": x1, "top": y0, "base": base, "text": text})
     return lines
+
+
+CELL_GAP = 3.0   # mm: wider blank between two characters of one line separates two cells
+
+
+def char_x(c):
+    q = [float(v) / MM for v in c.get("quad").split()]
+    return min(q[0], q[4]), max(q[2], q[6])
+
+
+def split_cells(chars):
+    """MuPDF takes the texts of neighbouring table cells on one baseline for
+    one line or for several, depending on how the writer grouped them (ours
+    one text object a line, LibreOffice one a cell): split a line where the
+    blank between two characters is wider than CELL_GAP, so both read the same."""
+    out, cur, last = [], [], None
+    for c in chars:
+        if c.get("c", " ").strip() and c.get("quad"):
+            a, b = char_x(c)
+            if last is not None and a - last > CELL_GAP and cur:
+                out.append(cur)
+                cur = []
+            last = b
+        cur.append(c)
+    if cur:
+        out.append(cur)
+    return out
 
 
 def pdf_rules(path):
@@ -288,6 +317,7 @@ def assign(lines, paras):
     None, why)."""
     k, rest, mapping = 0, squeeze(paras[0]["text"]) if paras else "", []
     header_lines = {}        # a line of a table's header rows: where it was first
+    header_count = {}        # how many of the header rows' lines read so (two cells' "(đồng)")
     rests = {}               # cells of a table row a reader took out of order: what is left of them
     def in_table(j):
         return j < len(paras) and paras[j]["row"] in ("table", "table-header")
@@ -295,10 +325,10 @@ def assign(lines, paras):
     for ln in lines:
         t, first = squeeze(ln["text"]), None
         if ln["page"] != page:
-            page, at_top, again = ln["page"], True, set()
-        # the header rows again (each line once), at the top of a later page
-        if at_top and t in header_lines and header_lines[t][1] < page and t not in again:
-            again.add(t)
+            page, at_top, again = ln["page"], True, {}
+        # the header rows again (each line as often as they hold it), at the top of a later page
+        if at_top and t in header_lines and header_lines[t][1] < page and again.get(t, 0) < header_count[t]:
+            again[t] = again.get(t, 0) + 1
             mapping.append(header_lines[t][0])
             continue
         at_top = False
@@ -335,7 +365,9 @@ def assign(lines, paras):
             t, rest = t[n:], rest[n:]
         mapping.append(first)
         if first is not None and paras[first]["row"] == "table-header":
-            header_lines.setdefault(squeeze(ln["text"]), (first, ln["page"]))
+            key = squeeze(ln["text"])
+            if header_lines.setdefault(key, (first, ln["page"]))[1] == ln["page"]:
+                header_count[key] = header_count.get(key, 0) + 1
     return mapping, ""
 
 

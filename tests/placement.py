@@ -16,7 +16,8 @@ checker is an independent witness of the rule files.
                 document: its rules must be the PDF's strokes, and the rule
                 checks are run on its fragments too.
 --only LIST     comma-separated groups to run: page, margins, pagenum,
-                header, type, body, signature, justify, rules, words, tables
+                header, type, body, signature, justify, rules, words, tables,
+                forms (the lines of the forms of decision, letter, report, proposal)
                 (default all; rules and words compare with --layout).
                 A record that is not a resolution or minutes (e.g. a giant
                 word) is checked with --only page,margins,pagenum.
@@ -60,7 +61,7 @@ def frame(pg):
 CONV = {
     "party": {
         "title": ["ĐẢNG CỘNG SẢN VIỆT NAM"], "title_size": 15,
-        "issuer_size": 14, "number_size": 14, "number_re": r"Số (?:\d{2,}| *)-[A-ZĐ]+/\S+",
+        "issuer_size": 14, "number_size": 14, "number_re": r"Số (?:\d{2,}| *)-[A-ZĐ][A-Za-zĐ]*/\S+",
         "date_size": 14, "type_size": 16, "recipients_size": 14,
         "recipients_bold": False, "recipients_italic": False,
         "pagenum_size": 14,
@@ -68,7 +69,7 @@ CONV = {
     "state": {
         "title": ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
         "title_size": 12, "motto": "Độc lập - Tự do - Hạnh phúc", "motto_size": 13,
-        "issuer_size": 12, "number_size": 13, "number_re": r"Số: (?:\d{2,}| *)/[A-ZĐ]+-\S+",
+        "issuer_size": 12, "number_size": 13, "number_re": r"Số: (?:\d{2,}| *)/[A-ZĐ][A-Za-zĐ]*(?:-\S+)?",
         "date_size": 13, "type_size": 14, "recipients_size": 12,
         "recipients_bold": True, "recipients_italic": True,
         "pagenum_size": (13, 14),
@@ -77,7 +78,8 @@ CONV = {
 DATE_RE = r".+, ngày \d{2} tháng (?:0[12]|[3-9]|1[0-2]) năm \d{4}"
 TYPE_NAMES = {"NGHỊ QUYẾT": "resolution", "BIÊN BẢN": "minutes"}
 BODY_SIZE = 14
-GROUPS = ["page", "margins", "pagenum", "header", "type", "body", "signature", "justify", "rules", "words", "tables"]
+GROUPS = ["page", "margins", "pagenum", "header", "type", "body", "signature", "justify", "rules", "words", "tables",
+          "forms"]
 
 
 class Seg:
@@ -318,6 +320,7 @@ class Doc:
             if self.date_lines:
                 break
         self.date = self.date_lines[0] if self.date_lines else None
+        form_parts(self)
         # the issuer: bold lines in the left column of the header, above the
         # star (party) or the number line (state), below any superior line
         limit = self.star or self.number
@@ -497,6 +500,8 @@ def check_header_gap(ck, dump):
 
 
 def check_type(ck, d):
+    if d.kind == "letter":
+        return check_letter_summary(ck, d)
     if not want_seg(ck, d.type_name, "the type name (%s)" % " / ".join(TYPE_NAMES)):
         return
     t = d.type_name
@@ -508,14 +513,16 @@ def check_type(ck, d):
 
 
 def body_segs(d):
-    """Segments between the type name and the signature row."""
-    if not d.type_name:
+    """Segments between the type name (or the last "Kính gửi:" line) and
+    the signature row."""
+    start = d.addressees[-1] if d.addressees else d.type_name
+    if not start:
         return []
     out = []
     end = d.recipients or (d.sig[0] if d.sig else None)
     for pg in d.pages:
         for s in pg["segs"]:
-            if (s.page, s.y) <= (d.type_name.page, d.type_name.y):
+            if (s.page, s.y) <= (start.page, start.y):
                 continue
             if end and (s.page, s.y) >= (end.page, end.y - 0.01):
                 continue
@@ -754,6 +761,195 @@ def check_words(ck, pdf, dump):
               % (a["no"], n, WORD_TOL), "worst %.4f mm: %s" % (worst, where) if n else "no word on the page")
 
 
+# ---- decision, letter, report, proposal (the conference set) -----------
+# conventions.md §6: Form 1.2 (quyết định: the authority in capitals,
+# "Căn cứ …;", "Theo đề nghị của …", "QUYẾT ĐỊNH:", "Điều 1."), Form 1.4
+# (báo cáo, tờ trình: type name, summary, "Kính gửi:" before the content),
+# Form 1.5 (công văn: no type name, "V/v …" under the number in the left
+# column, 12-13 pt upright, 6 pt below it; Party: 12 pt italic, §2.3), and
+# box 9a (§1.3): "Kính gửi:" 13-14 pt upright; one addressee on its line,
+# several one a line "- …;", the last ".", the dashes in one column.
+TYPE_NAMES.update({"QUYẾT ĐỊNH": "decision", "BÁO CÁO": "report", "TỜ TRÌNH": "proposal"})
+LETTER_SUMMARY = {"state": ((12, 13), False), "party": ((12,), True)}   # sizes, italic
+SIX_PT = 6 / PT_PER_MM
+
+
+def form_parts(d):
+    """Doc's parts of these forms: d.addressees (the "Kính gửi:" line and
+    the addressee lines under it), d.letter_summary (a letter's summary
+    lines under the number), d.kind "letter" for a document with no type
+    name whose number has a summary under it."""
+    p1 = d.pages[0]["segs"] if d.pages else []
+    d.addressees, d.letter_summary = [], []
+    first = d.first(p1, lambda s: s.text.startswith("Kính gửi:"))
+    if first:
+        d.addressees = [first]
+        for s in p1:
+            # the next lines, each starting with a dash, left of the text's end
+            if s.y > d.addressees[-1].y and s.y - d.addressees[-1].y < 12 and s.text.startswith("- ") \
+                    and s.x0 > LEFT + INDENT + 1:
+                d.addressees.append(s)
+            elif s.y > d.addressees[-1].y:
+                if len(d.addressees) > 1 or s.y - first.y > 1:
+                    break
+    if d.type_name is None and d.number is not None:
+        end = first.y if first else PAGE_H
+        d.letter_summary = [s for s in p1 if d.number.y < s.y < end and s.mid < PAGE_MID and s.bottom >= TOP]
+        if d.letter_summary:
+            d.kind = "letter"
+
+
+def check_letter_summary(ck, d):
+    """A letter: no type name; its summary under the number, centred on it,
+    6 pt below the number line."""
+    sizes, italic = LETTER_SUMMARY[d.conv]
+    vv = d.letter_summary
+    if not ck.ok(bool(vv) and d.number is not None, "letter: its summary under the number in the left column"):
+        return
+    if d.conv == "state":
+        ck.ok(vv[0].text.startswith("V/v "), "letter: the summary starts with 'V/v '", vv[0].text)
+    for s in vv:
+        ck.ok(s.size in sizes and not s.bold and s.italic == italic,
+              "letter: summary line %r %s pt %s" % (short(s.text, 30), "/".join(map(str, sizes)),
+                                                    "italic" if italic else "upright"),
+              "%s %s" % (s.sizes, s.style()))
+        ck.ok(near(s.mid, d.number.mid, CENTRE_TOL), "letter: summary line %r centred under the number"
+              % short(s.text, 30), "centre %.2f, number %.2f" % (s.mid, d.number.mid))
+    gap = vv[0].top - d.number.bottom
+    ck.ok(SIX_PT - 0.3 <= gap <= SIX_PT + 3.0, "letter: the summary 6 pt (%.2f mm) below the number line" % SIX_PT,
+          "%.2f mm between the boxes" % gap)
+    hdr = [s for s in d.page_segs(1) if d.date and near(s.y, d.date.y, BASELINE_TOL) and s is not d.date
+           and s.mid < PAGE_MID]
+    ck.ok(all(s is d.number for s in hdr), "letter: nothing but the number left of the date line", hdr or None)
+    below = [s for s in d.page_segs(1) if s.y > vv[-1].y]
+    ck.ok(bool(below) and below[0].text.startswith("Kính gửi:"), "letter: 'Kính gửi:' follows the header",
+          below[0] if below else "nothing")
+
+
+def check_addressees(ck, d):
+    a = d.addressees
+    need = d.kind in ("letter", "proposal")
+    if not a:
+        ck.ok(not need, "%s: a 'Kính gửi:' line" % d.kind)
+        return
+    head = a[0]
+    ck.ok(head.size in (13, 14) and not head.bold and not head.italic, "'Kính gửi:' 13-14 pt upright",
+          "%s %s" % (head.sizes, head.style()))
+    for s in a[1:]:
+        ck.ok(s.size == head.size and s.style() == head.style(), "addressee %r as 'Kính gửi:'" % short(s.text, 30),
+              "%s %s" % (s.sizes, s.style()))
+    above = d.type_name or (d.letter_summary[-1] if d.letter_summary else None)
+    ck.ok(above is not None and (head.page, head.y) > (above.page, above.y),
+          "'Kính gửi:' below the %s" % ("type name and summary" if d.type_name else "header"))
+    rest = body_segs(d)
+    ck.ok(bool(rest) and (rest[0].page, rest[0].y) > (a[-1].page, a[-1].y), "'Kính gửi:' before the content")
+    if len(a) == 1:
+        ck.ok(not head.text.startswith("Kính gửi: - ") and head.text.endswith("."),
+              "one addressee on the line of 'Kính gửi:', ending '.'", head.text)
+        return
+    ck.ok(head.text.startswith("Kính gửi: - "), "several addressees: the first on the line of 'Kính gửi:', after '- '",
+          head.text)
+    dash = next((ch for ch in head.chars if ch[0] == "-"), None)
+    if dash is None:
+        return
+    off = [s for s in a[1:] if not near(s.x0, dash[1], 0.3)]
+    ck.ok(not off, "the addressees' dashes in one column (x %.2f mm, under the first)" % dash[1],
+          ["%r x %.2f" % (short(s.text, 30), s.x0) for s in off] or None)
+    ends = [s.text[-1] for s in a]
+    ck.ok(all(e == ";" for e in ends[:-1]) and ends[-1] == ".", "addressees end ';', the last '.'", ends)
+
+
+def check_decision(ck, d):
+    """Form 1.2 between the summary and the articles (state), the Party's
+    bases and enacting line (Regulation 399-QĐ/TW)."""
+    segs = body_segs(d)
+    enact = [s for s in segs if s.bold and re.search(r"QUYẾT ĐỊNH:?$", s.text)]
+    if not ck.ok(bool(enact), "decision: the enacting line ending 'QUYẾT ĐỊNH' (bold)", None if enact else "none"):
+        return
+    e = enact[0]
+    ck.ok(near(e.mid, CENTRE, CENTRE_TOL), "decision: %r centred" % e.text, "centre %.2f" % e.mid)
+    before = [s for s in segs if (s.page, s.y) < (e.page, e.y)]
+    prop = [s for s in before if re.match(r"-? ?Theo đề nghị của ", s.text)]
+    if d.conv == "state":
+        ck.ok(e.text == "QUYẾT ĐỊNH:", "decision: 'QUYẾT ĐỊNH:' on its own line", e.text)
+        auth = [s for s in before if s.bold and s.text == s.text.upper() and len(s.text) > 3]
+        ck.ok(bool(auth) and near(auth[0].mid, CENTRE, CENTRE_TOL) and auth[0].size == BODY_SIZE,
+              "decision: the authority in capitals, bold, centred, above the bases", auth[:1] or None)
+        bases = [s for s in before if s.text.startswith("Căn cứ ")]
+        ck.ok(bool(bases) and all(s.italic for s in bases) and all(near(s.x0, LEFT + INDENT, 0.3) for s in bases),
+              "decision: 'Căn cứ …' lines italic, indented %g mm" % INDENT, bases[:2] or None)
+        if auth and bases:
+            ck.ok((auth[0].page, auth[0].y) < (bases[0].page, bases[0].y), "decision: the authority before the bases")
+    else:
+        bases = [s for s in before if s.text.startswith("- Căn cứ ")]
+        ck.ok(bool(bases), "decision: '- Căn cứ …' lines (Party)", None if bases else "none")
+    if prop:
+        ck.ok(prop[0].italic == (d.conv == "state") and near(prop[0].x0, LEFT + INDENT, 0.3),
+              "decision: 'Theo đề nghị của …' as the bases, just before the enacting line", prop[0])
+        later = [s for s in before if (s.page, s.y) > (prop[0].page, prop[0].y) and near(s.x0, LEFT + INDENT, 0.3)]
+        ck.ok(not later, "decision: 'Theo đề nghị của …' the last of the bases", later[:2] or None)
+    arts = [s for s in segs if re.match(r"Điều \d+\.", s.text)]
+    ck.ok(bool(arts) and (arts[0].page, arts[0].y) > (e.page, e.y) and arts[0].text.startswith("Điều 1."),
+          "decision: 'Điều 1.' after the enacting line", arts[:1] or None)
+    nums = [int(re.match(r"Điều (\d+)\.", s.text).group(1)) for s in arts]
+    ck.ok(nums == list(range(1, len(nums) + 1)), "decision: articles numbered 1, 2, … in order", nums)
+    for s in arts:
+        ck.ok(near(s.x0, LEFT + INDENT, 0.3), "decision: %r indented %g mm" % (short(s.text, 20), INDENT), s.x0)
+        first = [ch for ch in s.chars if ch[0].strip()][:len(re.match(r"Điều \d+\.", s.text).group(0).replace(" ", ""))]
+        ck.ok(all(is_bold(ch[5]) for ch in first), "decision: %r: 'Điều N.' bold" % short(s.text, 20))
+
+
+def check_summary(ck, d):
+    """Form 1.4 and 1.2: the summary (one line or more) right under the
+    type name, bold, centred; the state's rule under it 1/3-1/2 of its
+    width, the Party's short dash line."""
+    t = d.type_name
+    if not t:
+        return
+    after = [s for s in d.page_segs(t.page) if s.y > t.y]
+    lines = []
+    for s in after:
+        prev = lines[-1] if lines else t
+        if not (s.bold and near(s.mid, CENTRE, CENTRE_TOL) and s.y - prev.y < 10) or s.text.startswith("Kính gửi:"):
+            break
+        rule = d.rule_under(prev, within=5.0) if lines else None
+        if rule is not None and rule[2] < s.top:
+            break     # the summary's rule: what follows is the authority (Form 1.2)
+        lines.append(s)
+    if not ck.ok(bool(lines), "%s: a summary under the type name, bold, centred" % d.kind, after[:1] or None):
+        return
+    sm, last = max(lines, key=lambda s: s.width), lines[-1]
+    if d.conv == "state":
+        ck.ok(lines[0].text[:1] == lines[0].text[:1].upper(), "%s: state summary starts with a capital" % d.kind,
+              lines[0].text)
+        r = d.rule_under(last, within=5.0)
+        if ck.ok(r is not None, "%s: a rule under the summary" % d.kind):
+            ratio = (r[1] - r[0]) / sm.width
+            ck.ok(1 / 3 - 0.01 <= ratio <= 1 / 2 + 0.01 and near((r[0] + r[1]) / 2, CENTRE, CENTRE_TOL),
+                  "%s: summary rule 1/3-1/2 of the summary, centred" % d.kind, "%.3f" % ratio)
+    else:
+        ck.ok(lines[0].text[:1] == lines[0].text[:1].lower(), "%s: Party summary starts lower case" % d.kind,
+              lines[0].text)
+        rest = after[len(lines):]
+        mark = rest[0] if rest else None
+        ck.ok(mark is not None and re.fullmatch(r"-{3,}", mark.text) and near(mark.mid, CENTRE, CENTRE_TOL),
+              "%s: a short dash line under the summary" % d.kind, mark)
+
+
+def check_forms(ck, d):
+    if d.kind not in ("decision", "report", "proposal", "letter"):
+        return
+    check_addressees(ck, d)
+    if d.kind != "letter":
+        check_summary(ck, d)
+    if d.kind == "decision":
+        check_decision(ck, d)
+    if d.addressees and d.recipient_lines:
+        want = "- Như trên" + (";" if d.conv == "state" else ",")
+        r0 = d.recipient_lines[0].text
+        ck.ok(r0 in (want, "- Như trên."), "%s: 'Nơi nhận:' starts %r (the addressees)" % (d.kind, want), r0)
+
+
 def main():
     ap = argparse.ArgumentParser(description="check the placement of a rendered PDF")
     ap.add_argument("pdf")
@@ -814,6 +1010,8 @@ def main():
                 check_tables(ck, d)
                 if dump is not None:
                     check_tables(ck, Doc(dump, a.convention))
+        elif g == "forms":
+            check_forms(ck, d)
         elif g == "words":
             if dump is not None:
                 check_words(ck, pages, dump)

@@ -52,6 +52,14 @@ static int64_t num(const vb_value *root, const char *path)
     CHECK(!parse(json)); CHECK(D.errors == 1); CHECK(D.exit_code == VB_EXIT_INPUT); \
     CHECK_STR(msg(0), want); } while (0)
 
+/* "the record holds no document", naming the conditions (meeting, resolution, …) */
+static bool holds_none(const char *m)
+{
+    static const char want[] = "x.json: /: record holds no document: it has none of ";
+    if (!m || strncmp(m, want, sizeof want - 1)) { printf("  got: %s\n", m ? m : "(none)"); return false; }
+    return strstr(m, " meeting") && strstr(m, " resolution");
+}
+
 static const char BASE[] =
     "{\"convention\":\"party\","
     "\"issuer\":{\"name\":\"Đảng ủy Khối\",\"code\":\"ĐUK\"},"
@@ -297,8 +305,11 @@ static void test_errors(void)
     CHECK(parse(edit(BASE, "{\"convention\"", vb_sprintf(A, "{\"id\":\"%s\",\"convention\"", longid))));
 
     /* structure */
-    ONE_ERROR("{\"convention\":\"party\",\"issuer\":{\"name\":\"A\",\"code\":\"B\"}}",
-              "x.json: /: record has neither a meeting nor a resolution");
+    /* the message names the condition of every type; the list grows with
+     * the types of templates/, so only its start and two of them are fixed */
+    CHECK(!parse("{\"convention\":\"party\",\"issuer\":{\"name\":\"A\",\"code\":\"B\"}}"));
+    CHECK(D.errors == 1 && D.exit_code == VB_EXIT_INPUT);
+    CHECK(holds_none(msg(0)));
     ONE_ERROR("{\"convention\":\"party\",\"issuer\":{\"name\":\"A\",\"code\":\"B\"},\"place\":\"P\","
               "\"resolution\":{\"subject\":\"s\",\"body\":[{\"paragraph\":\"p\"}],\"date\":\"2022-01-01\","
               "\"signature\":{\"position\":\"p\",\"name\":\"n\"}},\"minutes\":{}}",
@@ -412,7 +423,7 @@ static void test_hostile(void)
     CHECK(!parse(deep));
     CHECK(D.errors == 3);        /* convention, issuer, neither: not nesting */
     CHECK_STR(msg(0), "x.json: /a: unknown field, ignored");
-    CHECK_STR(msg(3), "x.json: /: record has neither a meeting nor a resolution");
+    CHECK(holds_none(msg(3)));
     deep[5] = 0;
     for (int i = 0; i < 16; i++) strcat(deep, "[");
     CHECK(!parse(deep));
