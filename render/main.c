@@ -1,4 +1,5 @@
-/* main.c — the command line: render, check, fonts (and batch, batch.c). */
+/* main.c — the command line: render, check, fonts (and batch, batch.c;
+ * register, regcmd.c). */
 #include "vb.h"
 #include "engine.h"
 #include "font.h"
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 int vb_batch_main(int argc, char **argv);
+int vb_register_main(int argc, char **argv);
 
 /* Each command's usage, printed by "vanban COMMAND --help" (stdout, exit 0)
  * and after a usage error (stderr, exit 2).  Every option listed here must
@@ -23,6 +25,7 @@ static const char usage_top[] =
     "  render   one record into one PDF or DOCX document\n"
     "  check    validate records and lay out their documents, writing nothing\n"
     "  batch    many records into a folder, in parallel\n"
+    "  register the outgoing register: init, list, withdraw, export-csv, print\n"
     "  fonts    the font files used\n"
     "  types    the document types of each convention\n"
     "  help     the usage of a command: vanban help COMMAND, or vanban COMMAND --help\n"
@@ -328,6 +331,7 @@ static int run(const char *cmd, int argc, char **argv)
     if (!strcmp(cmd, "render")) return cmd_render(argc, argv);
     if (!strcmp(cmd, "check")) return cmd_check(argc, argv);
     if (!strcmp(cmd, "batch")) return vb_batch_main(argc, argv);
+    if (!strcmp(cmd, "register")) return vb_register_main(argc, argv);
     if (!strcmp(cmd, "fonts")) return cmd_fonts(argc, argv);
     if (!strcmp(cmd, "types")) return cmd_types(argc, argv);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) { printf("vanban %s\n", VB_VERSION); return 0; }

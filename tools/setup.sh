@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PKGS="build-essential pkg-config libzip-dev libdeflate-dev libfreetype-dev libfontconfig-dev
-  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev fonts-liberation2"
+  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev libsqlite3-dev fonts-liberation2"
 TEST_PKGS="qpdf poppler-utils mupdf-tools ghostscript jing libxml2-utils unzip zip python3 python3-docx
   valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc"
 # libclang-rt-dev (libFuzzer and the sanitizer runtimes for fuzz/) follows
