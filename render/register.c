@@ -550,9 +550,16 @@ bool vb_reg_find(vb_register *r, vb_arena *a, const char *numsym, int year, vb_r
 {
     size_t n;
     *ok = false;
-    if (!by_numsym(r, a, numsym, year, found, &n, NULL, d)) return false;
-    *ok = n > 0;
-    return true;
+    vb_buf years = {0};
+    bool good = by_numsym(r, a, numsym, year, found, &n, &years, d);
+    if (good && n > 1) {
+        vb_error(d, VB_EXIT_INPUT, "%s: %s is in the register %zu times: %s; say which with --year", r->path, numsym, n,
+                 vb_buf_cstr(&years));
+        good = false;
+    }
+    vb_buf_free(&years);
+    *ok = good && n == 1;
+    return good;
 }
 
 bool vb_reg_withdraw(vb_register *r, const char *numsym, int year, const char *why, vb_diag *d)

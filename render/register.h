@@ -135,7 +135,8 @@ bool vb_reg_list(vb_register *r, vb_arena *a, int year, vb_reg_entry **out, size
  * withdrawn, the note says why; its number is never given again. */
 bool vb_reg_withdraw(vb_register *r, const char *numsym, int year, const char *why, vb_diag *d);
 
-/* Is this number and symbol in the register?  *found gets the line. */
+/* Is this number and symbol in the register (year 0: in any year)?
+ * *found gets the line; written in several years, an error listing them. */
 bool vb_reg_find(vb_register *r, vb_arena *a, const char *numsym, int year, vb_reg_entry *found, bool *ok,
                  vb_diag *d);
 
