@@ -22,7 +22,7 @@ static const char usage_register[] =
     "  list                  one line a document: number and symbol, date, type, status, record\n"
     "  check NUMBER-SYMBOL   is it in the register? (exit 0 yes, 1 no)\n"
     "  withdraw NUMBER-SYMBOL  mark a document withdrawn; its number is never given again\n"
-    "  confirm PLAN          the numbers a plan reserved (batch --reserve) become issued\n"
+    "  confirm PLAN          the numbers a plan of vanban batch reserved become issued\n"
     "  export-csv            the register as CSV (to stdout, or -o FILE.csv)\n"
     "  print                 the register as a PDF (or DOCX) table to bind: -o register.pdf\n"
     "Options:\n"
