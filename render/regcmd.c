@@ -34,7 +34,7 @@ static const char usage_register[] =
     "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
     "  -h, --help            this help\n"
-    "Environment: VANBAN_REGISTER_TIMEOUT, how long to wait for another writer's lock (ms, default 10000).\n"
+    "Environment: VANBAN_REGISTER_TIMEOUT, how long to wait for another writer's lock (ms, default 60000).\n"
     "Exit status: 0 ok, 1 bad input (not a register, a number not found, a duplicate), 2 usage,\n"
     "3 output or system error (the register locked too long, cannot write).\n";
 
@@ -92,13 +92,14 @@ static bool confirm(vb_register *r, const char *plan, vb_diag *d)
         size_t c;
         if (!vb_reg_confirm(r, f[0], f[1], canon, &c, d)) { ok = false; break; }
         if (!c) {
-            vb_error(d, VB_EXIT_INPUT, "%s:%d: %s of record \"%s\" (%s) is not reserved in %s", plan, line, canon,
+            vb_error(d, VB_EXIT_INPUT, "%s:%d: %s of record \"%s\" (%s) is not reserved in %s (withdrawn, or "
+                     "never there)", plan, line, canon,
                      f[0], f[1], vb_reg_path(r));
             ok = false;
         }
         changed += c;
     }
-    if (ok) printf("%s: %zu reserved numbers issued\n", vb_reg_path(r), changed);
+    if (ok) printf("%s: %zu numbers of the plan issued\n", vb_reg_path(r), changed);
     free(data);
     vb_arena_free(a);
     return ok && nlines == changed;

@@ -403,6 +403,7 @@ bool vb_reg_prepare(vb_register *r, vb_arena *a, const vb_style *sty, const vb_d
                 return false;
             }
             tk->again = true;
+            tk->was_issued = !strcmp(old.status, "issued");
             e->seq = old.seq;
         }
     } else if (lookup(r, a, "SELECT " DOC_COLS " FROM docs WHERE series=?1 AND record=?2 AND type=?3 "
@@ -410,6 +411,7 @@ bool vb_reg_prepare(vb_register *r, vb_arena *a, const vb_style *sty, const vb_d
         /* issued (or reserved) before: the same number again, so that a
          * batch run twice or resumed numbers nothing twice */
         tk->again = true;
+        tk->was_issued = !strcmp(old.status, "issued");
         e->seq = old.seq;
         e->number = old.number;
     } else if (rc == SQLITE_OK) {
@@ -446,6 +448,7 @@ bool vb_reg_finish(vb_register *r, vb_reg_ticket *tk, bool ok, const char *outpu
     vb_reg_entry *e = &tk->e;
     e->outputs = outputs ? outputs : "";
     e->status = status ? status : "issued";
+    if (tk->was_issued) e->status = "issued";     /* reserving an issued document keeps it issued */
     sqlite3_stmt *st;
     /* the time it was entered: SOURCE_DATE_EPOCH makes it reproducible */
     int64_t now;
@@ -608,7 +611,7 @@ bool vb_reg_confirm(vb_register *r, const char *record, const char *type, const 
     sqlite3_stmt *st;
     *changed = 0;
     if (!exec(r, "BEGIN IMMEDIATE", d)) return false;
-    if (!prep(r, "UPDATE docs SET status='issued' WHERE record=?1 AND type=?2 AND numsym=?3 AND status='reserved'",
+    if (!prep(r, "UPDATE docs SET status='issued' WHERE record=?1 AND type=?2 AND numsym=?3 AND status!='withdrawn'",
               &st, d)) { rollback(r); return false; }
     sqlite3_bind_text(st, 1, record, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);

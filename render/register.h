@@ -35,7 +35,7 @@ typedef struct vb_register vb_register;
 
 /* How long a taker waits for another one's lock, ms (VANBAN_REGISTER_TIMEOUT
  * overrides it). */
-#define VB_REG_TIMEOUT_MS 10000
+#define VB_REG_TIMEOUT_MS 60000
 
 /* Open a register file; create: make it when missing (and a fresh file
  * gets the tables).  A file that exists but is not SQLite, or is SQLite
@@ -92,6 +92,7 @@ typedef struct vb_reg_ticket {
     bool given;                /* the record gave the number */
     bool again;                /* the register held this record and type already */
     bool open;                 /* a transaction is open */
+    bool was_issued;           /* again, and issued before: a plan never makes it reserved */
 } vb_reg_ticket;
 
 /* Lock the register, describe the document, decide its number and write
@@ -108,7 +109,9 @@ bool vb_reg_finish(vb_register *r, vb_reg_ticket *tk, bool ok, const char *outpu
                    vb_diag *d);
 
 /* After a sharded batch: the line of this record, type and number that
- * is reserved becomes issued; *changed: 1, or 0 when there is none. */
+ * is reserved becomes issued; *changed: 1 (also when it was issued
+ * already: confirming twice is harmless), or 0 when there is no such line
+ * or it is withdrawn. */
 bool vb_reg_confirm(vb_register *r, const char *record, const char *type, const char *numsym, size_t *changed,
                     vb_diag *d);
 

@@ -231,7 +231,9 @@ static void test_numbering(void)
     }
     vb_reg_close(reg);
 
-    /* four threads, a connection each, 25 numbers each, at once */
+    /* four threads, a connection each, 25 numbers each, at once (a long
+     * wait: under valgrind a thread may poll through many others' turns) */
+    setenv("VANBAN_REGISTER_TIMEOUT", "600000", 1);
     REG = vb_sprintf(A, "%s/t.db", DIR_);
     th ts[4];
     pthread_t tid[4];
