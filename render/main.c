@@ -5,6 +5,7 @@
 #include "font.h"
 #include "layout.h"
 #include "record.h"
+#include "register.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -37,12 +38,13 @@ static const char usage_top[] =
 
 static const char usage_render[] =
     "usage: vanban render RECORD.json -t TYPE [-o OUT.pdf|OUT.docx] [-f pdf|docx]\n"
-    "                     [--dump model|layout] [--data DIR] [--fonts DIR]\n"
+    "                     [--dump model|layout] [--register FILE] [--data DIR] [--fonts DIR]\n"
     "Render one record as one document, written atomically.\n"
     "  -t, --type TYPE       the document: resolution, minutes, ... (vanban types)\n"
     "  -o, --output FILE     where to write; .pdf or .docx gives the format\n"
     "  -f, --format FORMAT   pdf or docx, whatever the extension\n"
     "      --dump WHAT       print the document model or the layout to stdout (model, layout)\n"
+    "      --register FILE   number it in this register (docs/register.md) when the record has no number\n"
     "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
     "  -h, --help            this help\n"
@@ -131,7 +133,8 @@ static int finish(vb_diag *d, int code)
 
 static int cmd_render(int argc, char **argv)
 {
-    const char *in = NULL, *type = NULL, *outp = NULL, *fmt = NULL, *dump = NULL, *data = NULL, *fonts = NULL;
+    const char *in = NULL, *type = NULL, *outp = NULL, *fmt = NULL, *dump = NULL, *data = NULL, *fonts = NULL,
+               *regfile = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
@@ -140,6 +143,7 @@ static int cmd_render(int argc, char **argv)
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &outp;
         else if (!strcmp(a, "-f") || !strcmp(a, "--format")) dst = &fmt;
         else if (!strcmp(a, "--dump")) dst = &dump;
+        else if (!strcmp(a, "--register")) dst = &regfile;
         else if (!strcmp(a, "--data")) dst = &data;
         else if (!strcmp(a, "--fonts")) dst = &fonts;
         else if (a[0] == '-' && a[1]) return usage_error("render", usage_render, "unknown option %s", a);
@@ -152,6 +156,7 @@ static int cmd_render(int argc, char **argv)
     if (!type) { fprintf(stderr, "vanban render: say which document with -t (resolution, minutes, …)\n"); return VB_EXIT_USAGE; }
     if (dump && strcmp(dump, "model") && strcmp(dump, "layout")) { fprintf(stderr, "vanban render: --dump takes model or layout\n"); return VB_EXIT_USAGE; }
     if (!outp && !dump) { fprintf(stderr, "vanban render: say where to write with -o FILE.pdf or FILE.docx\n"); return VB_EXIT_USAGE; }
+    if (regfile && (dump || !outp)) { fprintf(stderr, "vanban render: --register numbers a document written with -o, not a --dump\n"); return VB_EXIT_USAGE; }
     const vb_backend *be = NULL;
     if (fmt) {
         be = vb_backend_find(fmt);
@@ -172,6 +177,8 @@ static int cmd_render(int argc, char **argv)
     vb_schema schema;
     vb_output o = { .pages = -1 };
     vb_diag_init(&o.msgs);
+    vb_register *reg = NULL;
+    vb_reg_ticket tk = { .open = false };
     /* the record is read before the fonts are opened: its mistakes come first */
     if (!vb_schema_load(a, data ? data : vb_find_datadir(), &schema, &d)) goto done;
     if (!vb_record_load(&schema, a, in, &r, &d)) goto done;
@@ -188,6 +195,15 @@ static int cmd_render(int argc, char **argv)
     }
     if (outp) {
         vb_diag_free(&o.msgs);
+        /* the register: the number is taken (or checked) before the render
+         * and kept only when the output is written (register.h) */
+        if (regfile) {
+            const vb_doctype *dt = vb_engine_type(e, r.convention, type);
+            /* an unknown type: the render below says so */
+            const struct vb_style *st = dt ? vb_engine_style(e, r.convention, &d) : NULL;
+            if (dt && (!st || !vb_reg_open(regfile, true, &reg, &d) || !vb_reg_prepare(reg, a, st, dt, &r, &tk, &d)))
+                goto done;
+        }
         bool ok = vb_engine_render(e, &r, type, &be, 1, false, &o, &d);
         for (size_t i = 0; i < o.msgs.n; i++) {
             if (o.msgs.items[i].sev == VB_ERROR) vb_error(&d, o.msgs.exit_code, "%s", o.msgs.items[i].msg);
@@ -195,8 +211,17 @@ static int cmd_render(int argc, char **argv)
         }
         if (!ok) goto done;
         if (!vb_write_atomic(outp, o.bytes.data, o.bytes.len, &d)) goto done;
+        if (reg) {
+            if (!vb_reg_finish(reg, &tk, true, outp, "issued", &d)) {
+                unlink(outp);       /* no file may carry a number the register does not hold */
+                goto done;
+            }
+            printf("%s: %s\n", outp, tk.e.numsym);
+        }
     }
 done:
+    if (reg && tk.open) vb_reg_finish(reg, &tk, false, NULL, NULL, &d);     /* failed: the number stays free */
+    vb_reg_close(reg);
     vb_buf_free(&o.bytes);
     vb_diag_free(&o.msgs);
     code = d.errors ? (d.exit_code ? d.exit_code : VB_EXIT_INPUT) : 0;

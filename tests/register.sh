@@ -106,6 +106,22 @@ a=$(numline "$R/out2/a.resolution.pdf"); c=$(numline "$R/out2/c.resolution.pdf")
     pass "a render that fails takes no number: 07, then 08 (exit 1, no output)" ||
     fail "a failed render leaves no gap" "exit $rc, a=$a c=$c" "$(grep -v '^batch:' "$R/out" | head -3)"
 
+# ---- vanban render --register: one document --------------------------------------
+mk "$R/one.json" one
+"$VANBAN" render "$R/one.json" -t resolution -o "$R/one.pdf" --register "$DB" >"$R/out" 2>&1; rc=$?
+[ $rc = 0 ] && [ "$(numline "$R/one.pdf")" = 09/NQ-HĐND ] && grep -qx "$R/one.pdf: 09/NQ-HĐND" "$R/out" &&
+    pass "render --register: the next number, printed in the document and on stdout" ||
+    fail "render --register: exit $rc" "$(cat "$R/out")" "$(numline "$R/one.pdf")"
+mk "$R/bad1.json" bad1 subject="về 中"
+"$VANBAN" render "$R/bad1.json" -t resolution -o "$R/bad1.pdf" --register "$DB" >"$R/out" 2>&1; rc=$?
+mk "$R/two.json" two number=9
+"$VANBAN" render "$R/two.json" -t resolution -o "$R/two.pdf" --register "$DB" >"$R/err2" 2>&1; rc2=$?
+[ $rc = 1 ] && [ ! -e "$R/bad1.pdf" ] && ! regnums "$DB" "record='bad1'" | grep -q . &&
+    [ $rc2 = 1 ] && [ ! -e "$R/two.pdf" ] && grep -q 'record "one"' "$R/err2" &&
+    pass "render --register: a failed render takes no number; a duplicate is refused, no output" ||
+    fail "render --register failures" "exit $rc: $(cat "$R/out")" "exit $rc2: $(cat "$R/err2")"
+"$VANBAN" register "$DB" withdraw 09/NQ-HĐND >/dev/null       # so that the numbers below stay as they were
+
 # ---- several processes at once ----------------------------------------------------
 PDB=$R/p.db
 "$VANBAN" register "$PDB" init >/dev/null
