@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vb_diag d;
     vb_diag_init(&d);
     vb_template *t = NULL;
-    bool ok = vb_template_load(a, g_path, &g_style, &g_schema, &t, &d);
+    bool ok = vb_template_load(a, g_path, &g_style, &g_schema, vb_schema_type(&g_schema, VB_PARTY, "resolution"), &t, &d);
     if (ok) {
         FUZZ_ASSERT(t != NULL, "loaded without a template");
         for (int i = 0; i < g_nrec; i++) {

@@ -3,7 +3,7 @@
 # (`make fuzz`).  See fuzz/README.md.
 #
 #   FUZZ_SECONDS=60          seconds per target (default 60)
-#   FUZZ_TARGETS="record template text render schema numsym"   which targets, in order
+#   FUZZ_TARGETS="record template text render schema pdfa numsym"   which targets, in order
 #   FUZZ_BUILD_ONLY=1        build and stop
 #   FUZZ_CC=clang            the compiler (needs libFuzzer: libclang-rt-dev)
 #
@@ -18,7 +18,7 @@ set -u
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 secs=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-record template text render schema numsym}
+targets=${FUZZ_TARGETS:-record template text render schema pdfa numsym}
 cc=${FUZZ_CC:-clang}
 out=fuzz/build
 
@@ -81,6 +81,7 @@ opts() {
     text)     echo "-max_len=1024 -timeout=5" ;;
     numsym)   echo "-max_len=256 -timeout=5" ;;
     render)   echo "-max_len=8192 -timeout=30" ;;
+    pdfa)     echo "-max_len=8192 -timeout=10" ;;
   esac
 }
 export VANBAN_DATA="$repo"

@@ -2,7 +2,7 @@
  *
  *     vanban batch samples/ more.jsonl -o out/ [-t resolution,minutes]
  *                  [-f pdf,docx] [-j N] [--report FILE.json] [--skip-done]
- *                  [--shard I/N] [--data DIR] [--fonts DIR]
+ *                  [--shard I/N] [--pdfa [--icc FILE]] [--data DIR] [--fonts DIR]
  *                  [--register FILE [--reserve PLAN]] [--numbers PLAN]
  *
  * Inputs are `.json` files (one record) and `.jsonl` files (one record a
@@ -86,7 +86,10 @@ static struct {
     unsigned long shard_i, shard_n;     /* 1-based; 0 = no sharding */
     const char *register_file, *reserve, *numbers;
     vb_register *reg;                   /* used under the turn only */
+    const char *icc;                    /* --icc */
+    vb_render_opts render;              /* --pdfa: every worker's engine gets it */
 } opt;
+static vb_buf icc_profile;              /* read once, shared read-only by the workers */
 
 static in_file *files; static size_t nfiles, capfiles;
 static unit *units; static size_t nunits, capunits;
@@ -148,8 +151,8 @@ static void usage(FILE *f)
 {
     fputs("usage: vanban batch INPUT... -o DIR [-t TYPE,...] [-f pdf,docx] [-j N]\n"
           "                    [--report FILE.json] [--skip-done] [--shard I/N]\n"
-          "                    [--data DIR] [--fonts DIR] [--register FILE [--reserve PLAN]]\n"
-          "                    [--numbers PLAN]\n"
+          "                    [--pdfa [--icc FILE]] [--data DIR] [--fonts DIR]\n"
+          "                    [--register FILE [--reserve PLAN]] [--numbers PLAN]\n"
           "Render every record of the inputs into DIR/<id>.<type>.<format> (docs/batch.md).\n"
           "INPUT is a .json record, a .jsonl file (one record a line) or a folder of them.\n"
           "  -o, --output DIR      the output folder (made if missing)\n"
@@ -159,6 +162,8 @@ static void usage(FILE *f)
           "      --report FILE     a JSON report of every record and document\n"
           "      --skip-done       keep outputs already there, render the rest\n"
           "      --shard I/N       only the records whose index is I-1 modulo N\n"
+          "      --pdfa            PDF files are PDF/A-2b, for archiving (docs/pdfa.md)\n"
+          "      --icc FILE        the sRGB ICC profile of --pdfa (default: " VB_SRGB_ICC ")\n"
           "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
           "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
           "      --register FILE   number every document without one in this register (SQLite),\n"
@@ -167,7 +172,8 @@ static void usage(FILE *f)
           "      --numbers PLAN    the numbers of a plan (a sharded batch: no shared register)\n"
           "  --                    every later argument is an input\n"
           "  -h, --help            this help\n"
-          "Exit status: 0 ok, 1 a record failed, 2 usage, 3 output or system error.\n", f);
+          "Exit status: 0 ok, 1 a record failed (or an --icc file is not an RGB profile),\n"
+          "2 usage, 3 output or system error (also a profile that cannot be read).\n", f);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -881,6 +887,7 @@ static void *worker_main(void *arg)
             return NULL;
         }
         vb_diag_free(&d);
+        vb_engine_set_render_opts(w->e, &opt.render);
     }
     for (;;) {
         pthread_mutex_lock(&gate_mu);
@@ -948,6 +955,7 @@ int vb_batch_main(int argc, char **argv)
         if (!strcmp(a, "--")) { only_inputs = true; continue; }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); free(inputs); return 0; }
         if (!strcmp(a, "--skip-done")) { opt.skip_done = true; continue; }
+        if (!strcmp(a, "--pdfa")) { opt.render.pdfa = true; continue; }
         if (!strncmp(a, "-j", 2) && a[2]) { jobs_arg = a + 2; continue; }
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &opt.outdir;
         else if (!strcmp(a, "-t") || !strcmp(a, "--type")) dst = &types_arg;
@@ -960,6 +968,7 @@ int vb_batch_main(int argc, char **argv)
         else if (!strcmp(a, "--register")) dst = &opt.register_file;
         else if (!strcmp(a, "--reserve")) dst = &opt.reserve;
         else if (!strcmp(a, "--numbers")) dst = &opt.numbers;
+        else if (!strcmp(a, "--icc")) dst = &opt.icc;
         else { free(inputs); return usage_error("unknown option %s", a); }
         if (i + 1 >= argc) { free(inputs); return usage_error("%s needs a value", a); }
         *dst = argv[++i];
@@ -987,6 +996,10 @@ int vb_batch_main(int argc, char **argv)
         if (!b) { free(inputs); return usage_error("unknown format \"%s\" (pdf or docx)", fnames[i]); }
         opt.formats[opt.nformats++] = b;
     }
+    if (opt.icc && !opt.render.pdfa) { free(inputs); return usage_error("--icc is the profile of --pdfa; give --pdfa too%s", ""); }
+    bool has_pdf = false;
+    for (size_t i = 0; i < opt.nformats; i++) has_pdf |= !strcmp(opt.formats[i]->name, "pdf");
+    if (opt.render.pdfa && !has_pdf) { free(inputs); return usage_error("--pdfa is for PDF output; -f has no pdf%s", ""); }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     opt.jobs = ncpu > 0 ? (int)(ncpu < MAX_WORKERS ? ncpu : MAX_WORKERS) : 1;
     if (jobs_arg) {
@@ -1022,6 +1035,22 @@ int vb_batch_main(int argc, char **argv)
         vb_diag_free(&d);
         free(ws); free(inputs);
         return rc;
+    }
+    if (opt.render.pdfa) {
+        /* once for every worker: a missing profile stops the batch before any output */
+        if (!vb_pdf_icc_load(opt.icc ? opt.icc : VB_SRGB_ICC, &icc_profile, &d)) {
+            if (!opt.icc) vb_error(&d, d.exit_code, "vanban batch: --pdfa needs an sRGB profile: install "
+                                                     "icc-profiles-free or give one with --icc FILE");
+            vb_diag_print(&d, stderr);
+            rc = d.exit_code;
+            vb_diag_free(&d);
+            vb_engine_close(ws[0].e);
+            free(ws); free(inputs);
+            return rc;
+        }
+        opt.render.icc = (const unsigned char *)icc_profile.data;
+        opt.render.icc_len = icc_profile.len;
+        vb_engine_set_render_opts(ws[0].e, &opt.render);
     }
     vb_diag_free(&d);
     if (!opt.data) opt.data = vb_engine_datadir(ws[0].e);    /* found once, here */
@@ -1165,6 +1194,7 @@ int vb_batch_main(int argc, char **argv)
     summary(secs);
 
     for (int i = 0; i < opt.jobs; i++) vb_engine_close(ws[i].e);
+    vb_buf_free(&icc_profile);
     free(ws);
     if (report_parts) for (size_t i = 0; i < nunits; i++) free(report_parts[i]);
     free(report_parts);

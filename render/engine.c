@@ -30,6 +30,7 @@ struct vb_engine {
     tpl_entry *tpls; size_t ntpl, cap;
     vb_schema schema;                          /* the record format and types */
     const char **types[2]; size_t ntypes[2];   /* type names per convention */
+    vb_render_opts opts;                       /* passed to every backend */
 };
 
 static const char *conv_dir(vb_convention c) { return c == VB_PARTY ? "party" : "state"; }
@@ -140,10 +141,15 @@ static vb_template *get_template(vb_engine *e, vb_convention c, const char *type
     for (size_t i = 0; i < e->ntpl; i++)
         if (e->tpls[i].conv == c && !strcmp(e->tpls[i].type, type)) return e->tpls[i].t;
     vb_template *t;
-    if (!vb_template_load(e->a, vb_engine_type(e, c, type)->tpl, st, &e->schema, &t, d)) return NULL;
+    if (!vb_template_load(e->a, vb_engine_type(e, c, type)->tpl, st, &e->schema, vb_engine_type(e, c, type), &t, d)) return NULL;
     if (e->ntpl == e->cap) { e->cap = e->cap ? e->cap * 2 : 8; e->tpls = vb_xrealloc(e->tpls, e->cap * sizeof *e->tpls); }
     e->tpls[e->ntpl++] = (tpl_entry){ c, vb_strdup(e->a, type), t };
     return t;
+}
+
+void vb_engine_set_render_opts(vb_engine *e, const vb_render_opts *o)
+{
+    e->opts = *o;
 }
 
 bool vb_engine_build(vb_engine *e, const vb_record *r, const char *type, vb_doc **out, vb_diag *d)
@@ -225,7 +231,7 @@ bool vb_engine_render(vb_engine *e, const vb_record *r, const char *type, const 
                 if (ld.items[i].sev == VB_ERROR) vb_error(&o->msgs, ld.exit_code, "%s", ld.items[i].msg);
                 else vb_warn(&o->msgs, "%s", ld.items[i].msg);
             }
-            o->ok = l && b->write_layout(l, doc, e->fonts, &o->bytes, &o->msgs);
+            o->ok = l && b->write_layout(l, doc, e->fonts, &e->opts, &o->bytes, &o->msgs);
         } else {
             o->ok = b->write(doc, e->fonts, &o->bytes, &o->msgs);
         }

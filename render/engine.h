@@ -33,6 +33,10 @@ size_t vb_engine_held(vb_engine *e, const vb_record *r, const char **out, size_t
  * with its errors in d. */
 const struct vb_style *vb_engine_style(vb_engine *e, vb_convention c, vb_diag *d);
 
+/* What every later vb_engine_render asks of the backends (--pdfa); copied,
+ * but o->icc must live as long as the engine is used.  Default: all zero. */
+void vb_engine_set_render_opts(vb_engine *e, const vb_render_opts *o);
+
 /* Record -> model (template + style of the record's convention). */
 bool vb_engine_build(vb_engine *e, const vb_record *r, const char *type, vb_doc **out, vb_diag *d);
 /* Model -> file bytes through a backend. */

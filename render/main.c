@@ -38,17 +38,21 @@ static const char usage_top[] =
 
 static const char usage_render[] =
     "usage: vanban render RECORD.json -t TYPE [-o OUT.pdf|OUT.docx] [-f pdf|docx]\n"
-    "                     [--dump model|layout] [--register FILE] [--data DIR] [--fonts DIR]\n"
+    "                     [--pdfa [--icc FILE]] [--dump model|layout] [--register FILE]\n"
+    "                     [--data DIR] [--fonts DIR]\n"
     "Render one record as one document, written atomically.\n"
     "  -t, --type TYPE       the document: resolution, minutes, ... (vanban types)\n"
     "  -o, --output FILE     where to write; .pdf or .docx gives the format\n"
     "  -f, --format FORMAT   pdf or docx, whatever the extension\n"
+    "      --pdfa            write PDF/A-2b, for archiving (docs/pdfa.md)\n"
+    "      --icc FILE        the sRGB ICC profile of --pdfa (default: " VB_SRGB_ICC ")\n"
     "      --dump WHAT       print the document model or the layout to stdout (model, layout)\n"
     "      --register FILE   number it in this register (docs/register.md) when the record has no number\n"
     "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
     "  -h, --help            this help\n"
-    "Exit status: 0 ok, 1 bad input, 2 usage, 3 output or system error.\n";
+    "Exit status: 0 ok, 1 bad input (also an --icc file that is not an RGB profile),\n"
+    "2 usage, 3 output or system error (also a profile that cannot be read).\n";
 
 static const char usage_check[] =
     "usage: vanban check RECORD.json... [--data DIR] [--fonts DIR]\n"
@@ -135,11 +139,15 @@ static int cmd_render(int argc, char **argv)
 {
     const char *in = NULL, *type = NULL, *outp = NULL, *fmt = NULL, *dump = NULL, *data = NULL, *fonts = NULL,
                *regfile = NULL;
+    const char *icc = NULL;
+    bool pdfa = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
         if (is_help(a)) { fputs(usage_render, stdout); return 0; }
-        if (!strcmp(a, "-t") || !strcmp(a, "--type")) dst = &type;
+        if (!strcmp(a, "--pdfa")) { pdfa = true; continue; }
+        if (!strcmp(a, "--icc")) dst = &icc;
+        else if (!strcmp(a, "-t") || !strcmp(a, "--type")) dst = &type;
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &outp;
         else if (!strcmp(a, "-f") || !strcmp(a, "--format")) dst = &fmt;
         else if (!strcmp(a, "--dump")) dst = &dump;
@@ -152,6 +160,7 @@ static int cmd_render(int argc, char **argv)
         if (i + 1 >= argc) { fprintf(stderr, "vanban render: %s needs a value\n", a); return VB_EXIT_USAGE; }
         *dst = argv[++i];
     }
+    if (icc && !pdfa) { fprintf(stderr, "vanban render: --icc is the profile of --pdfa; give --pdfa too\n"); return VB_EXIT_USAGE; }
     if (!in) return usage_error("render", usage_render, "no record given%s", "");
     if (!type) { fprintf(stderr, "vanban render: say which document with -t (resolution, minutes, …)\n"); return VB_EXIT_USAGE; }
     if (dump && strcmp(dump, "model") && strcmp(dump, "layout")) { fprintf(stderr, "vanban render: --dump takes model or layout\n"); return VB_EXIT_USAGE; }
@@ -165,6 +174,7 @@ static int cmd_render(int argc, char **argv)
         be = vb_backend_for_path(outp);
         if (!be) { fprintf(stderr, "vanban render: %s: cannot tell the format from the extension; use .pdf, .docx or -f\n", outp); return VB_EXIT_USAGE; }
     }
+    if (pdfa && (!be || strcmp(be->name, "pdf"))) { fprintf(stderr, "vanban render: --pdfa is for PDF output\n"); return VB_EXIT_USAGE; }
 
     vb_diag d;
     vb_diag_init(&d);
@@ -176,6 +186,7 @@ static int cmd_render(int argc, char **argv)
     vb_record r;
     vb_schema schema;
     vb_output o = { .pages = -1 };
+    vb_buf profile = {0};
     vb_diag_init(&o.msgs);
     vb_register *reg = NULL;
     vb_reg_ticket tk = { .open = false };
@@ -183,6 +194,15 @@ static int cmd_render(int argc, char **argv)
     if (!vb_schema_load(a, data ? data : vb_find_datadir(), &schema, &d)) goto done;
     if (!vb_record_load(&schema, a, in, &r, &d)) goto done;
     if (!vb_engine_open(data, fonts, &e, &d)) goto done;
+    if (pdfa) {
+        if (!vb_pdf_icc_load(icc ? icc : VB_SRGB_ICC, &profile, &d)) {
+            if (!icc) vb_error(&d, d.exit_code, "vanban render: --pdfa needs an sRGB profile: install icc-profiles-free "
+                                                 "or give one with --icc FILE");
+            goto done;
+        }
+        vb_engine_set_render_opts(e, &(vb_render_opts){ .pdfa = true, .icc = (const unsigned char *)profile.data,
+                                                         .icc_len = profile.len });
+    }
     if (dump) {
         if (!vb_engine_build(e, &r, type, &doc, &d)) goto done;
         if (!strcmp(dump, "model")) vb_doc_dump(doc, stdout);
@@ -222,6 +242,7 @@ static int cmd_render(int argc, char **argv)
 done:
     if (reg && tk.open) vb_reg_finish(reg, &tk, false, NULL, NULL, &d);     /* failed: the number stays free */
     vb_reg_close(reg);
+    vb_buf_free(&profile);
     vb_buf_free(&o.bytes);
     vb_diag_free(&o.msgs);
     code = d.errors ? (d.exit_code ? d.exit_code : VB_EXIT_INPUT) : 0;

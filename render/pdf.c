@@ -358,6 +358,119 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
     return true;
 }
 
+/* ---- PDF/A ---- */
+
+/* A copy of s with the C0 controls XML 1.0 cannot hold (all but tab, LF
+ * and CR) made spaces. */
+static char *meta_clean(const char *s)
+{
+    char *c = vb_xstrdup(s);
+    for (char *p = c; *p; p++)
+        if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') *p = ' ';
+    return c;
+}
+
+/* s as XML character data; tab, LF and CR as references, which an XML
+ * reader keeps as they are (a literal CR it would make LF). */
+static void xml_text(vb_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': vb_buf_puts(b, "&amp;"); break;
+        case '<': vb_buf_puts(b, "&lt;"); break;
+        case '>': vb_buf_puts(b, "&gt;"); break;
+        case '\t': vb_buf_puts(b, "&#9;"); break;
+        case '\n': vb_buf_puts(b, "&#10;"); break;
+        case '\r': vb_buf_puts(b, "&#13;"); break;
+        default: vb_buf_putc(b, *s);
+        }
+    }
+}
+
+/* The XMP packet of a PDF/A-2b file (ISO 19005-2, 6.6): its PDF/A
+ * identification, and the information dictionary's entries again, each as
+ * the property 6.6.2.3 pairs it with (Title dc:title, Author dc:creator,
+ * Subject dc:description, Keywords pdf:Keywords, Creator xmp:CreatorTool,
+ * Producer pdf:Producer, the dates xmp:CreateDate and xmp:ModifyDate),
+ * with the same text and the same instant.  No padding: later changes
+ * (signatures) are incremental updates, never edits in place. */
+static void xmp_packet(vb_buf *b, const char *title, const char *author, const char *subject,
+                       const char *keywords, int64_t when)
+{
+    vb_buf_puts(b,
+        "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+        "<rdf:Description rdf:about=\"\"\n"
+        "  xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
+        "  xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+        "  xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+        "  xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+        "<pdfaid:part>2</pdfaid:part>\n"
+        "<pdfaid:conformance>B</pdfaid:conformance>\n"
+        "<dc:format>application/pdf</dc:format>\n");
+    if (title && *title) {
+        vb_buf_puts(b, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        xml_text(b, title);
+        vb_buf_puts(b, "</rdf:li></rdf:Alt></dc:title>\n");
+    }
+    if (author && *author) {
+        vb_buf_puts(b, "<dc:creator><rdf:Seq><rdf:li>");
+        xml_text(b, author);
+        vb_buf_puts(b, "</rdf:li></rdf:Seq></dc:creator>\n");
+    }
+    if (subject && *subject) {
+        vb_buf_puts(b, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        xml_text(b, subject);
+        vb_buf_puts(b, "</rdf:li></rdf:Alt></dc:description>\n");
+    }
+    if (keywords && *keywords) {
+        vb_buf_puts(b, "<pdf:Keywords>");
+        xml_text(b, keywords);
+        vb_buf_puts(b, "</pdf:Keywords>\n");
+    }
+    vb_buf_puts(b, "<pdf:Producer>vanban " VB_VERSION "</pdf:Producer>\n"
+                   "<xmp:CreatorTool>vanban " VB_VERSION "</xmp:CreatorTool>\n");
+    if (when > 0) {
+        /* one instant, written as the information dictionary's (UTC) */
+        static const char *const keys[] = { "CreateDate", "ModifyDate", "MetadataDate" };
+        for (int i = 0; i < 3; i++) {
+            vb_buf_printf(b, "<xmp:%s>", keys[i]);
+            vb_pdf_date_iso(b, when);
+            vb_buf_printf(b, "</xmp:%s>\n", keys[i]);
+        }
+    }
+    vb_buf_puts(b, "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+}
+
+bool vb_pdf_icc_load(const char *path, vb_buf *out, vb_diag *d)
+{
+    char *data;
+    size_t len;
+    /* the profiles PDF/A asks for are a few kilobytes; 4 MB holds any sane one */
+    if (!vb_read_file(path, 4u << 20, &data, &len, d)) return false;
+    const unsigned char *p = (const unsigned char *)data;
+    const char *why = NULL;
+    uint32_t size = len >= 4 ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3] : 0;
+    if (len < 132 || memcmp(p + 36, "acsp", 4)) why = "not an ICC profile (no 'acsp' signature at byte 36)";
+    else if (size != len) why = "the size in its header is not the file's (a truncated or padded file)";
+    else if (p[8] != 2 && p[8] != 4) why = "an ICC version other than 2 or 4, which PDF/A-2 does not take";
+    else if (memcmp(p + 16, "RGB ", 4)) why = "not an RGB profile (PDF/A OutputIntent here must be RGB: "
+                                              "the pages use DeviceGray and DeviceRGB)";
+    else if (memcmp(p + 12, "mntr", 4) && memcmp(p + 12, "prtr", 4))
+        why = "neither a display ('mntr') nor an output ('prtr') profile";
+    if (why) {
+        vb_error(d, VB_EXIT_INPUT, "%s: %s", path, why);
+        free(data);
+        return false;
+    }
+    vb_buf_free(out);
+    out->data = data;
+    out->len = len;
+    out->cap = len + 1;
+    return true;
+}
+
 /* ---- the document ---- */
 
 /* ISO 32000-1, Annex C.2: readers take pages of 3 to 14,400 units a side. */
@@ -366,7 +479,7 @@ static bool page_content(const vb_page *pg, int32_t page_h, const pdf_face *face
 
 /* Draw a laid-out document into a PDF; appends the file to out. */
 static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fonts *fonts,
-                             vb_buf *out, vb_diag *d)
+                             const vb_render_opts *opt, vb_buf *out, vb_diag *d)
 {
     cpset *used = vb_xcalloc(VB_FACE_COUNT, sizeof *used);
     pdf_face faces[VB_FACE_COUNT] = { { 0 } };
@@ -430,11 +543,26 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
             }
     }
 
-    /* 2. catalogue and information dictionary */
-    vb_pdf_file_begin(&f, out);
+    /* 2. catalogue, information dictionary and, for PDF/A, the XMP
+     * metadata and the OutputIntent's profile */
+    bool pdfa = opt && opt->pdfa;
+    if (pdfa && (!opt->icc || !opt->icc_len)) {
+        vb_error(d, VB_EXIT_SYSTEM, "pdf: PDF/A asked for without an ICC profile");
+        goto fail;
+    }
+    if (pdfa) vb_pdf_file_begin_version(&f, out, "1.7");
+    else vb_pdf_file_begin(&f, out);
     uint32_t catalog = vb_pdf_obj_new(&f), pages = vb_pdf_obj_new(&f), info = vb_pdf_obj_new(&f);
+    uint32_t xmp_obj = pdfa ? vb_pdf_obj_new(&f) : 0, icc_obj = pdfa ? vb_pdf_obj_new(&f) : 0;
     vb_buf *o = vb_pdf_obj_begin(&f, catalog);
-    vb_buf_printf(o, "<< /Type /Catalog /Pages %u 0 R >>", (unsigned)pages);
+    vb_buf_printf(o, "<< /Type /Catalog /Pages %u 0 R", (unsigned)pages);
+    if (pdfa)
+        /* GTS_PDFA1 is the subtype PDF/A-1, -2 and -3 all name (19005-2, 6.2.3) */
+        vb_buf_printf(o, " /Metadata %u 0 R\n/OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 "
+                      "/OutputConditionIdentifier (sRGB IEC61966-2.1) /RegistryName (http://www.color.org) "
+                      "/Info (sRGB IEC61966-2.1) /DestOutputProfile %u 0 R >>]",
+                      (unsigned)xmp_obj, (unsigned)icc_obj);
+    vb_buf_puts(o, " >>");
     vb_pdf_obj_end(&f);
 
     o = vb_pdf_obj_begin(&f, info);
@@ -447,21 +575,32 @@ static bool pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fon
         if (vb_pdf_date(o, when)) {
             vb_buf_puts(o, " /ModDate ");
             vb_pdf_date(o, when);
-        } else o->len = mark;
+        } else { o->len = mark; when = 0; }
     }
-    if (doc) {
-        struct { const char *key, *v; } items[] = {
-            { "Title", doc->title }, { "Author", doc->author },
-            { "Subject", doc->subject }, { "Keywords", doc->keywords },
-        };
-        for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
-            if (items[i].v && *items[i].v) {
-                vb_buf_printf(o, "\n/%s ", items[i].key);
-                vb_pdf_text(o, items[i].v);
-            }
-    }
+    struct { const char *key, *v; } items[] = {
+        { "Title", doc ? doc->title : NULL }, { "Author", doc ? doc->author : NULL },
+        { "Subject", doc ? doc->subject : NULL }, { "Keywords", doc ? doc->keywords : NULL },
+    };
+    enum { N_ITEMS = sizeof items / sizeof items[0] };
+    /* PDF/A: the XML of the metadata cannot hold most C0 controls, and the
+     * two copies must say the same: a space in both */
+    char *clean[N_ITEMS] = { NULL };
+    for (size_t i = 0; i < N_ITEMS; i++)
+        if (items[i].v && *items[i].v) {
+            if (pdfa) items[i].v = clean[i] = meta_clean(items[i].v);
+            vb_buf_printf(o, "\n/%s ", items[i].key);
+            vb_pdf_text(o, items[i].v);
+        }
     vb_buf_puts(o, " >>");
     vb_pdf_obj_end(&f);
+
+    if (pdfa) {
+        content.len = 0;
+        xmp_packet(&content, items[0].v, items[1].v, items[2].v, items[3].v, when);
+        vb_pdf_stream_raw(&f, xmp_obj, "/Type /Metadata /Subtype /XML", content.data, content.len);
+        vb_pdf_stream(&f, icc_obj, "/N 3", opt->icc, opt->icc_len);
+    }
+    for (size_t i = 0; i < N_ITEMS; i++) free(clean[i]);
 
     /* 3. fonts, and the resources every page shares */
     for (int k = 0; k < VB_FACE_COUNT; k++)
@@ -512,13 +651,10 @@ fail:
     return ok;
 }
 
-/* Exposed for the unit test only (no header declares it). */
 bool vb_pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fonts *fonts,
-                         vb_buf *out, vb_diag *d);
-bool vb_pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fonts *fonts,
-                         vb_buf *out, vb_diag *d)
+                         const vb_render_opts *opt, vb_buf *out, vb_diag *d)
 {
-    return pdf_write_layout(l, doc, fonts, out, d);
+    return pdf_write_layout(l, doc, fonts, opt, out, d);
 }
 
 bool vb_pdf_write(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_diag *d)
@@ -528,7 +664,7 @@ bool vb_pdf_write(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_diag
         if (l) vb_layout_free(l);
         return false;
     }
-    bool ok = pdf_write_layout(l, doc, fonts, out, d);
+    bool ok = pdf_write_layout(l, doc, fonts, NULL, out, d);
     vb_layout_free(l);
     return ok;
 }

@@ -26,14 +26,19 @@ static void misuse(vb_pdf_file *f, const char *fmt, unsigned num)
     f->error = vb_xstrdup(msg);
 }
 
-void vb_pdf_file_begin(vb_pdf_file *f, vb_buf *out)
+void vb_pdf_file_begin_version(vb_pdf_file *f, vb_buf *out, const char *version)
 {
     memset(f, 0, sizeof *f);
     f->out = out;
     f->start = out->len;
     /* the second line's bytes above 127 tell transfer programs the file is
-     * binary (7.5.2) */
-    vb_buf_puts(out, "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n");
+     * binary (7.5.2); PDF/A-2 (6.1.2) wants at least four of them there */
+    vb_buf_printf(out, "%%PDF-%s\n%%\xE2\xE3\xCF\xD3\n", version);
+}
+
+void vb_pdf_file_begin(vb_pdf_file *f, vb_buf *out)
+{
+    vb_pdf_file_begin_version(f, out, "1.4");
 }
 
 uint32_t vb_pdf_obj_new(vb_pdf_file *f)
@@ -80,6 +85,17 @@ void vb_pdf_stream(vb_pdf_file *f, uint32_t num, const char *entries, const void
     if (entries && *entries) { vb_buf_putc(b, ' '); vb_buf_puts(b, entries); }
     vb_buf_puts(b, " >>\nstream\n");
     vb_buf_add(b, f->zbuf, n);
+    vb_buf_puts(b, "\nendstream");
+    vb_pdf_obj_end(f);
+}
+
+void vb_pdf_stream_raw(vb_pdf_file *f, uint32_t num, const char *entries, const void *data, size_t len)
+{
+    vb_buf *b = vb_pdf_obj_begin(f, num);
+    vb_buf_printf(b, "<< /Length %zu", len);
+    if (entries && *entries) { vb_buf_putc(b, ' '); vb_buf_puts(b, entries); }
+    vb_buf_puts(b, " >>\nstream\n");
+    vb_buf_add(b, data, len);
     vb_buf_puts(b, "\nendstream");
     vb_pdf_obj_end(f);
 }
@@ -194,13 +210,26 @@ void vb_pdf_text(vb_buf *b, const char *s)
     vb_buf_putc(b, '>');
 }
 
-bool vb_pdf_date(vb_buf *b, int64_t t)
+static bool utc(int64_t t, struct tm *tm)
 {
     time_t tt = (time_t)t;
+    return (int64_t)tt == t && gmtime_r(&tt, tm) && tm->tm_year + 1900 >= 1 && tm->tm_year + 1900 <= 9999;
+}
+
+bool vb_pdf_date(vb_buf *b, int64_t t)
+{
     struct tm tm;
-    if ((int64_t)tt != t || !gmtime_r(&tt, &tm) || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
-        return false;
+    if (!utc(t, &tm)) return false;
     vb_buf_printf(b, "(D:%04d%02d%02d%02d%02d%02dZ)", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return true;
+}
+
+bool vb_pdf_date_iso(vb_buf *b, int64_t t)
+{
+    struct tm tm;
+    if (!utc(t, &tm)) return false;
+    vb_buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                   tm.tm_hour, tm.tm_min, tm.tm_sec);
     return true;
 }

@@ -29,6 +29,9 @@ typedef struct vb_pdf_file {
 
 /* "%PDF-1.4" and the binary comment line; the file starts at out->len. */
 void vb_pdf_file_begin(vb_pdf_file *f, vb_buf *out);
+/* The same with another version, "1.7" for PDF/A-2 (which is based on
+ * ISO 32000-1 and takes no header version above 1.7). */
+void vb_pdf_file_begin_version(vb_pdf_file *f, vb_buf *out, const char *version);
 
 /* A new object number (1, 2, ...), to be written later. */
 uint32_t vb_pdf_obj_new(vb_pdf_file *f);
@@ -37,6 +40,10 @@ uint32_t vb_pdf_obj_new(vb_pdf_file *f);
  * written into; vb_pdf_obj_end closes it. */
 vb_buf *vb_pdf_obj_begin(vb_pdf_file *f, uint32_t num);
 void vb_pdf_obj_end(vb_pdf_file *f);
+
+/* Object num as a stream of data written as it is, not compressed (XMP
+ * metadata, which PDF/A wants readable by tools that do not know PDF). */
+void vb_pdf_stream_raw(vb_pdf_file *f, uint32_t num, const char *entries, const void *data, size_t len);
 
 /* Object num as a stream of data, deflated (zlib format, /FlateDecode);
  * `entries` (NULL or "/Length1 1234 ...") are added to its dictionary. */
@@ -58,5 +65,7 @@ void vb_pdf_text(vb_buf *b, const char *utf8);
 /* A date string (7.9.4) in UTC: (D:YYYYMMDDHHmmSSZ); false (nothing
  * written) for a time outside the years 1..9999. */
 bool vb_pdf_date(vb_buf *b, int64_t unix_time);
+/* The same instant as XMP writes it (ISO 8601): 2023-11-14T22:13:20Z. */
+bool vb_pdf_date_iso(vb_buf *b, int64_t unix_time);
 
 #endif

@@ -16,7 +16,13 @@ typedef struct lctx {
     vb_schema *s;
     size_t cap_f, cap_t;
     size_t errors;
+    const char *gdir;              /* templates/groups: shared groups of fields */
+    int gdepth;                    /* groups using groups, at most VB_MAX_GROUP_DEPTH */
 } lctx;
+
+#define VB_MAX_GROUP_DEPTH 4
+
+static void load_fields(lctx *c, const char *path, const char *part, const char *prefix);
 
 __attribute__((format(printf, 4, 5)))
 static void lerr(lctx *c, const char *file, int line, const char *fmt, ...)
@@ -171,9 +177,10 @@ static void add_field(lctx *c, const vb_field *f)
 }
 
 /* One field line: PATH TYPE [FLAG...] | label | meaning [| default] */
-static void field_line(lctx *c, const char *file, int line, char *text, const char *part)
+static void field_line(lctx *c, const char *file, int line, char *text, const char *part, const char *prefix)
 {
     vb_field f = { .file = file, .line = line };
+    const char *group = NULL;
     char *bar = strchr(text, '|');
     char *cols[3] = { NULL, NULL, NULL };
     if (bar) {
@@ -189,6 +196,8 @@ static void field_line(lctx *c, const char *file, int line, char *text, const ch
     char *save = NULL;
     char *path = strtok_r(text, " \t", &save), *type = strtok_r(NULL, " \t", &save);
     if (!path || !type) { lerr(c, file, line, "expected PATH TYPE [FLAG...] | label | meaning"); return; }
+    /* a group's paths are relative to the field that uses it */
+    if (prefix) path = vb_sprintf(c->a, "%s.%s", prefix, path);
     if (!path_ok(path)) {
         lerr(c, file, line, "\"%s\" is not a field path (dotted words of a-z 0-9 _, \"*\" for list items)", path);
         return;
@@ -232,6 +241,11 @@ static void field_line(lctx *c, const char *file, int line, char *text, const ch
                 return;
             }
             f.compute[n] = vb_strdup(c->a, fl + 8);
+        } else if (!strncmp(fl, "fields:", 7) && fl[7]) {
+            group = fl + 7;
+            bool plain = strlen(group) <= 40;
+            for (const char *g = group; *g; g++) plain &= (*g >= 'a' && *g <= 'z') || (*g >= '0' && *g <= '9') || *g == '_';
+            if (!plain) { lerr(c, file, line, "fields:%s: a group's name is up to 40 of a-z 0-9 _", group); return; }
         } else if (!strncmp(fl, "default-from:", 13) && fl[13]) {
             f.default_from = vb_strdup(c->a, fl + 13);
         } else if (!strncmp(fl, "required-with:", 14) && fl[14]) {
@@ -239,7 +253,7 @@ static void field_line(lctx *c, const char *file, int line, char *text, const ch
             f.req_with = vb_strdup(c->a, fl + 14);
         } else {
             lerr(c, file, line, "unknown flag \"%s\" (required, required-with:FIELD, nonempty, derived, "
-                 "as-list, compute:NAME, default-from:FIELD)", fl);
+                 "as-list, compute:NAME, default-from:FIELD, fields:GROUP)", fl);
             return;
         }
     }
@@ -287,6 +301,24 @@ static void field_line(lctx *c, const char *file, int line, char *text, const ch
     f.doc = cols[1] && *cols[1] ? vb_strdup(c->a, cols[1]) : NULL;
     f.derive = cols[2] && *cols[2] ? vb_strdup(c->a, cols[2]) : NULL;
     add_field(c, &f);
+    if (group) {
+        if (f.type != VB_F_OBJ && f.type != VB_F_LIST) {
+            lerr(c, file, line, "fields:%s is for an object or a list", group);
+            return;
+        }
+        if (c->gdepth == VB_MAX_GROUP_DEPTH) {
+            lerr(c, file, line, "fields:%s: groups use groups more than %d deep", group, VB_MAX_GROUP_DEPTH);
+            return;
+        }
+        char *gpath = vb_sprintf(c->a, "%s/%s.fields", c->gdir, group);
+        if (access(gpath, R_OK) != 0) {
+            lerr(c, file, line, "fields:%s: no such group (%s)", group, gpath);
+            return;
+        }
+        c->gdepth++;
+        load_fields(c, gpath, part, f.path);
+        c->gdepth--;
+    }
 }
 
 /* The whole file (a mistake in the data folder is not the record's). */
@@ -297,7 +329,8 @@ static bool read_lines(lctx *c, const char *path, char **data)
     return true;
 }
 
-static void load_fields(lctx *c, const char *path, const char *part)
+/* A fields file; with a prefix, a group's file: its paths go under it. */
+static void load_fields(lctx *c, const char *path, const char *part, const char *prefix)
 {
     char *data;
     if (!read_lines(c, path, &data)) return;
@@ -309,7 +342,7 @@ static void load_fields(lctx *c, const char *path, const char *part)
         line++;
         char *t = trim(p);
         if (!*t || *t == '#') continue;
-        field_line(c, file, line, t, part);
+        field_line(c, file, line, t, part, prefix);
     }
     free(data);
 }
@@ -415,7 +448,7 @@ static size_t list_dir(vb_arena *a, const char *dir, const char *ext, const char
 bool vb_schema_load(vb_arena *a, const char *datadir, vb_schema *out, vb_diag *d)
 {
     memset(out, 0, sizeof *out);
-    lctx c = { .a = a, .d = d, .s = out };
+    lctx c = { .a = a, .d = d, .s = out, .gdir = vb_sprintf(a, "%s/templates/groups", datadir) };
     char *tdir = vb_sprintf(a, "%s/templates", datadir);
     DIR *td = opendir(tdir);
     if (!td) {
@@ -423,12 +456,12 @@ bool vb_schema_load(vb_arena *a, const char *datadir, vb_schema *out, vb_diag *d
         return false;
     }
     closedir(td);
-    load_fields(&c, vb_sprintf(a, "%s/templates/core.fields", datadir), NULL);
+    load_fields(&c, vb_sprintf(a, "%s/templates/core.fields", datadir), NULL, NULL);
     const char **parts;
     char *pdir = vb_sprintf(a, "%s/templates/parts", datadir);
     size_t np = list_dir(a, pdir, ".fields", &parts);
     for (size_t i = 0; i < np; i++)
-        load_fields(&c, vb_sprintf(a, "%s/%s.fields", pdir, parts[i]), parts[i]);
+        load_fields(&c, vb_sprintf(a, "%s/%s.fields", pdir, parts[i]), parts[i], NULL);
     for (size_t i = 0; i < out->nfields; i++) {
         const vb_field *f = &out->fields[i];
         int src = f->default_from ? vb_schema_find(out, f->default_from) : 0;

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct filter { const char *name, *arg; } filter;
 typedef struct expr {
@@ -76,6 +77,8 @@ typedef struct pctx {
     const char *path;
     const vb_style *style;
     const vb_schema *schema;       /* paths are checked against it */
+    const vb_doctype *type;        /* the type it is the form of: doc., docnum's abbreviation */
+    const char *top;               /* the template's own path: @include is beside it */
     vb_diag *d;
     int line;
     const char *lstart;            /* start of the current line, for columns */
@@ -182,6 +185,14 @@ static const char *parse_expr(pctx *c, const char *p, expr **out, bool filters_o
             if (*p != '.') break;
             p++;
         }
+        /* doc.PATH: the part of the record this type reads (a loop
+         * variable named doc would shadow it) */
+        bool shadowed = false;
+        for (int s = 0; s < c->nscope; s++) shadowed |= !strcmp(c->scopes[s].var, segs[0]);
+        if (!strcmp(segs[0], "doc") && !shadowed) {
+            if (c->type) segs[0] = c->type->part;
+            else { perr(c, start, "\"doc\" (the document's part) is only for the template of a type"); return NULL; }
+        }
         e->seg = vb_alloc(c->a, (size_t)n * sizeof *e->seg);
         memcpy(e->seg, segs, (size_t)n * sizeof *segs);
         e->nseg = n;
@@ -210,6 +221,8 @@ static const char *parse_expr(pctx *c, const char *p, expr **out, bool filters_o
             }
         }
         const char *nm = fs[nf].name;
+        /* the number line's abbreviation is the type's: docnum alone */
+        if (!strcmp(nm, "docnum") && !fs[nf].arg && c->type) fs[nf].arg = c->type->abbr;
         if ((!strcmp(nm, "num") || !strcmp(nm, "docnum") || !strcmp(nm, "default") || !strcmp(nm, "join") ||
              !strcmp(nm, "prefix") || !strcmp(nm, "suffix")) && !fs[nf].arg)
             perr(c, s, "filter \"%s\" needs an argument (%s:…)", nm, nm);
@@ -337,40 +350,72 @@ static void parse_text(pctx *c, const char *p, seg **out, int *nout)
 }
 
 typedef struct frame { node *n; node **tail; } frame;
+typedef struct pstate {            /* the open blocks, across included files */
+    frame st[VB_TPL_MAX_DEPTH + 1];
+    int depth;
+    bool in_row;
+    int includes;                  /* @include nesting, at most VB_TPL_MAX_INCLUDE */
+} pstate;
 
-bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, const vb_schema *schema,
-                      vb_template **out, vb_diag *d)
+/* A template file, whole and valid UTF-8. */
+static bool read_source(const char *path, char **data, vb_diag *d)
 {
-    char *data;
-    size_t len;
-    if (!vb_read_file(path, 1 << 20, &data, &len, d)) return false;
-    size_t bad;
-    if (!vb_utf8_valid(data, len, &bad)) {
+    size_t len, bad;
+    if (!vb_read_file(path, 1 << 20, data, &len, d)) return false;
+    if (!vb_utf8_valid(*data, len, &bad)) {
         vb_error(d, VB_EXIT_INPUT, "%s: invalid UTF-8 at byte %zu", path, bad);
-        free(data);
+        free(*data);
         return false;
     }
-    pctx c = { .a = a, .path = path, .style = style, .schema = schema, .d = d, .ok = true };
-    vb_template *t = vb_alloc(a, sizeof *t);
-    t->path = vb_strdup(a, path);
-    t->style = style;
-    frame st[VB_TPL_MAX_DEPTH + 1];
-    int depth = 0;
-    st[0].n = NULL;
-    st[0].tail = &t->root;
-    bool in_row = false;
+    return true;
+}
 
+static void parse_source(pctx *c, pstate *ps, char *data);
+
+/* @include FILE.inc: the lines of a file beside the template, in place.
+ * What every form of a convention shares (the header, the signature)
+ * is written once; a block opened in a file closes in it. */
+static void include_file(pctx *c, pstate *ps, const char *name)
+{
+    size_t n = strlen(name);
+    bool plain = n > 4 && n <= 64 && !strcmp(name + n - 4, ".inc");
+    for (size_t i = 0; plain && i < n - 4; i++)
+        plain = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') || name[i] == '_' || name[i] == '-';
+    if (!plain) { perr(c, name, "@include takes a FILE.inc beside the template (a-z 0-9 _ -)"); return; }
+    if (ps->includes == VB_TPL_MAX_INCLUDE) { perr(c, name, "@include nested deeper than %d", VB_TPL_MAX_INCLUDE); return; }
+    const char *slash = strrchr(c->top, '/');
+    char *path = slash ? vb_sprintf(c->a, "%.*s/%s", (int)(slash - c->top), c->top, name) : vb_strdup(c->a, name);
+    char *data;
+    if (access(path, R_OK) != 0) { perr(c, name, "@include %s: no such file (%s)", name, path); return; }
+    if (!read_source(path, &data, c->d)) { c->ok = false; return; }
+    const char *path0 = c->path, *lstart0 = c->lstart;
+    int line0 = c->line;
+    c->path = path;
+    c->line = 0;
+    ps->includes++;
+    parse_source(c, ps, data);
+    ps->includes--;
+    c->path = path0;
+    c->line = line0;
+    c->lstart = lstart0;
+    free(data);
+}
+
+/* The lines of one file into the open blocks of ps. */
+static void parse_source(pctx *c, pstate *ps, char *data)
+{
+    int base = ps->depth;
     char *p = data;
     vb_buf joined = {0};
     int first_line = 0;
     while (p && *p) {
         char *nl = strchr(p, '\n');
         if (nl) *nl = 0;
-        c.line++;
+        c->line++;
         size_t l = strlen(p);
         if (l && p[l - 1] == '\r') p[--l] = 0;
         /* a trailing backslash joins the next line */
-        if (!joined.len) first_line = c.line;
+        if (!joined.len) first_line = c->line;
         if (l && p[l - 1] == '\\' && !(l > 1 && p[l - 2] == '\\')) {
             vb_buf_add(&joined, p, l - 1);
             p = nl ? nl + 1 : NULL;
@@ -378,12 +423,12 @@ bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, cons
         }
         vb_buf_add(&joined, p, l);
         p = nl ? nl + 1 : NULL;
-        int this_line = c.line;
-        c.line = first_line;
-        char *ln = (char *)skipws(vb_strndup(a, joined.data, joined.len));
+        int this_line = c->line;
+        c->line = first_line;
+        char *ln = (char *)skipws(vb_strndup(c->a, joined.data, joined.len));
         joined.len = 0;
-        c.lstart = ln;
-        if (!*ln || *ln == '#') { c.line = this_line; continue; }
+        c->lstart = ln;
+        if (!*ln || *ln == '#') { c->line = this_line; continue; }
         node *n = NULL;
         if (*ln == '@') {
             char *w = ln + 1, *rest = w;
@@ -392,165 +437,188 @@ bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, cons
             snprintf(word, sizeof word, "%.*s", (int)(rest - w), w);
             rest = (char *)skipws(rest);
             if (!strcmp(word, "end")) {
-                if (depth == 0) perr(&c, ln, "@end without an open block");
+                if (ps->depth == 0) perr(c, ln, "@end without an open block");
+                else if (ps->depth == base && ps->includes)
+                    perr(c, ln, "@end closes a block that the including file opened");
                 else {
-                    if (st[depth].n->kind == N_ROW) in_row = false;
-                    if (st[depth].n->kind == N_EACH && st[depth].n->scoped) c.nscope--;
-                    depth--;
+                    if (ps->st[ps->depth].n->kind == N_ROW) ps->in_row = false;
+                    if (ps->st[ps->depth].n->kind == N_EACH && ps->st[ps->depth].n->scoped) c->nscope--;
+                    ps->depth--;
                 }
-                c.line = this_line;
+                c->line = this_line;
                 continue;
             }
             if (!strcmp(word, "else") || !strcmp(word, "elif")) {
-                node *ifn = depth ? st[depth].n : NULL;
-                if (!ifn || ifn->kind != N_IF || ifn->in_else) { perr(&c, ln, "@%s without @if", word); c.line = this_line; continue; }
-                if (!strcmp(word, "else")) { ifn->in_else = true; st[depth].tail = &ifn->els; }
+                node *ifn = ps->depth ? ps->st[ps->depth].n : NULL;
+                if (!ifn || ifn->kind != N_IF || ifn->in_else) { perr(c, ln, "@%s without @if", word); c->line = this_line; continue; }
+                if (!strcmp(word, "else")) { ifn->in_else = true; ps->st[ps->depth].tail = &ifn->els; }
                 else {
                     cond *k = NULL;
-                    const char *q = parse_cond(&c, rest, &k);
-                    if (q && *skipws(q)) perr(&c, q, "unexpected text after the condition");
+                    const char *q = parse_cond(c, rest, &k);
+                    if (q && *skipws(q)) perr(c, q, "unexpected text after the condition");
                     int b = ifn->nbranch++;
-                    cond **nc = vb_alloc(a, (size_t)ifn->nbranch * sizeof *nc);
-                    node **nb = vb_alloc(a, (size_t)ifn->nbranch * sizeof *nb);
+                    cond **nc = vb_alloc(c->a, (size_t)ifn->nbranch * sizeof *nc);
+                    node **nb = vb_alloc(c->a, (size_t)ifn->nbranch * sizeof *nb);
                     memcpy(nc, ifn->conds, (size_t)b * sizeof *nc);
                     memcpy(nb, ifn->bodies, (size_t)b * sizeof *nb);
                     nc[b] = k; nb[b] = NULL;
                     ifn->conds = nc; ifn->bodies = nb;
-                    st[depth].tail = &ifn->bodies[b];
+                    ps->st[ps->depth].tail = &ifn->bodies[b];
                 }
-                c.line = this_line;
+                c->line = this_line;
                 continue;
             }
-            n = vb_alloc(a, sizeof *n);
-            n->line = c.line;
+            if (!strcmp(word, "include")) {
+                include_file(c, ps, rest);
+                c->line = this_line;
+                continue;
+            }
+            n = vb_alloc(c->a, sizeof *n);
+            n->line = c->line;
             bool opens = true;
             if (!strcmp(word, "if")) {
                 n->kind = N_IF;
                 cond *k = NULL;
-                const char *q = parse_cond(&c, rest, &k);
-                if (q && *skipws(q)) perr(&c, q, "unexpected text after the condition");
+                const char *q = parse_cond(c, rest, &k);
+                if (q && *skipws(q)) perr(c, q, "unexpected text after the condition");
                 n->nbranch = 1;
-                n->conds = vb_alloc(a, sizeof *n->conds); n->conds[0] = k;
-                n->bodies = vb_alloc(a, sizeof *n->bodies);
+                n->conds = vb_alloc(c->a, sizeof *n->conds); n->conds[0] = k;
+                n->bodies = vb_alloc(c->a, sizeof *n->bodies);
             } else if (!strcmp(word, "each")) {
                 n->kind = N_EACH;
                 const char *s = rest, *q = rest;
                 while (identc(*q)) q++;
-                if (q == s || strncmp(skipws(q), "in ", 3)) { perr(&c, rest, "expected @each NAME in PATH"); c.line = this_line; continue; }
-                n->var = vb_strndup(a, s, (size_t)(q - s));
+                if (q == s || strncmp(skipws(q), "in ", 3)) { perr(c, rest, "expected @each NAME in PATH"); c->line = this_line; continue; }
+                n->var = vb_strndup(c->a, s, (size_t)(q - s));
                 q = skipws(skipws(q) + 3);
-                const char *e = parse_expr(&c, q, &n->list, false);
-                if (e && *skipws(e)) perr(&c, e, "unexpected text after the list");
-                if (n->list && !n->list->lit && c.nscope < VB_TPL_MAX_DEPTH) {
-                    c.scopes[c.nscope].var = n->var;
-                    c.scopes[c.nscope].schema = schema_of(&c, n->list);
-                    c.nscope++;
+                const char *e = parse_expr(c, q, &n->list, false);
+                if (e && *skipws(e)) perr(c, e, "unexpected text after the list");
+                if (n->list && !n->list->lit && c->nscope < VB_TPL_MAX_DEPTH) {
+                    c->scopes[c->nscope].var = n->var;
+                    c->scopes[c->nscope].schema = schema_of(c, n->list);
+                    c->nscope++;
                     n->scoped = true;
-                } else if (c.nscope >= VB_TPL_MAX_DEPTH) {
-                    perr(&c, ln, "blocks nested deeper than %d", VB_TPL_MAX_DEPTH);
-                    c.line = this_line;
+                } else if (c->nscope >= VB_TPL_MAX_DEPTH) {
+                    perr(c, ln, "blocks nested deeper than %d", VB_TPL_MAX_DEPTH);
+                    c->line = this_line;
                     continue;
                 }
             } else if (!strcmp(word, "row")) {
                 n->kind = N_ROW;
-                if (in_row) perr(&c, ln, "@row inside a @row");
+                if (ps->in_row) perr(c, ln, "@row inside a @row");
                 if (!strcmp(rest, "header")) n->rowkind = VB_ROW_HEADER;
                 else if (!strcmp(rest, "signature")) n->rowkind = VB_ROW_SIGNATURE;
-                else perr(&c, rest, "@row takes header or signature");
-                in_row = true;
+                else perr(c, rest, "@row takes header or signature");
+                ps->in_row = true;
             } else if (!strcmp(word, "cell")) {
                 n->kind = N_CELL;
                 opens = false;
-                if (!in_row) perr(&c, ln, "@cell outside a @row");
+                if (!ps->in_row) perr(c, ln, "@cell outside a @row");
                 if (!strcmp(rest, "left")) n->cell = 0;
                 else if (!strcmp(rest, "right")) n->cell = 1;
-                else perr(&c, rest, "@cell takes left or right");
+                else perr(c, rest, "@cell takes left or right");
             } else if (!strcmp(word, "set")) {
                 n->kind = N_SET;
                 opens = false;
                 const char *s = rest, *q = rest;
                 while (identc(*q)) q++;
-                n->key = vb_strndup(a, s, (size_t)(q - s));
+                n->key = vb_strndup(c->a, s, (size_t)(q - s));
                 if (strcmp(n->key, "title") && strcmp(n->key, "author") && strcmp(n->key, "subject") &&
                     strcmp(n->key, "keywords") && strcmp(n->key, "date"))
-                    perr(&c, s, "@set takes title, author, subject, keywords or date");
-                parse_text(&c, skipws(q), &n->segs, &n->nseg);
+                    perr(c, s, "@set takes title, author, subject, keywords or date");
+                parse_text(c, skipws(q), &n->segs, &n->nseg);
             } else if (!strcmp(word, "append")) {
                 n->kind = N_APPEND;
                 opens = false;
-                parse_text(&c, rest, &n->segs, &n->nseg);
+                parse_text(c, rest, &n->segs, &n->nseg);
             } else if (!strcmp(word, "end_mark")) {
                 /* the content's end mark is a rule ("./." state, "." Party),
                  * so it comes from the rule file, not the template */
                 n->kind = N_APPEND;
                 opens = false;
-                if (*rest) perr(&c, rest, "@end_mark takes nothing (the mark is end_mark in %s)", style->path);
-                n->segs = vb_alloc(a, sizeof *n->segs);
-                n->segs[0] = (seg){ SEG_TEXT, style->end_mark, NULL, 0 };
+                if (*rest) perr(c, rest, "@end_mark takes nothing (the mark is end_mark in %s)", c->style->path);
+                n->segs = vb_alloc(c->a, sizeof *n->segs);
+                n->segs[0] = (seg){ SEG_TEXT, c->style->end_mark, NULL, 0 };
                 n->nseg = 1;
             } else if (!strcmp(word, "table")) {
                 n->kind = N_TABLE;
                 opens = false;
-                if (in_row) perr(&c, ln, "@table inside a @row");
-                const char *q = parse_expr(&c, rest, &n->list, false);
-                if (q && *skipws(q)) perr(&c, q, "unexpected text after the table's path");
-                if (n->list && n->list->lit) perr(&c, rest, "@table takes the path of a table");
+                if (ps->in_row) perr(c, ln, "@table inside a @row");
+                const char *q = parse_expr(c, rest, &n->list, false);
+                if (q && *skipws(q)) perr(c, q, "unexpected text after the table's path");
+                if (n->list && n->list->lit) perr(c, rest, "@table takes the path of a table");
                 else if (n->list) {
                     /* the path must name a table: something with columns */
                     expr cols = *n->list;
-                    cols.seg = vb_alloc(a, (size_t)(cols.nseg + 1) * sizeof *cols.seg);
+                    cols.seg = vb_alloc(c->a, (size_t)(cols.nseg + 1) * sizeof *cols.seg);
                     memcpy(cols.seg, n->list->seg, (size_t)cols.nseg * sizeof *cols.seg);
                     cols.seg[cols.nseg++] = "columns";
-                    if (c.ok) check_path(&c, rest, &cols);
+                    if (c->ok) check_path(c, rest, &cols);
                 }
-                n->thead = vb_style_zone(style, "table_header");
-                n->tcell = vb_style_zone(style, "table_cell");
+                n->thead = vb_style_zone(c->style, "table_header");
+                n->tcell = vb_style_zone(c->style, "table_cell");
                 if (!n->thead || !n->tcell)
-                    perr(&c, ln, "@table needs the zones table_header and table_cell (not in %s)", style->path);
+                    perr(c, ln, "@table needs the zones table_header and table_cell (not in %s)", c->style->path);
             } else if (!strcmp(word, "require")) {
                 n->kind = N_REQUIRE;
                 opens = false;
-                const char *q = parse_expr(&c, rest, &n->list, false);
-                if (q) n->key = vb_strdup(a, skipws(q));
+                const char *q = parse_expr(c, rest, &n->list, false);
+                if (q) n->key = vb_strdup(c->a, skipws(q));
             } else {
-                perr(&c, ln, "unknown directive @%s", word);
-                c.line = this_line;
+                perr(c, ln, "unknown directive @%s", word);
+                c->line = this_line;
                 continue;
             }
-            *st[depth].tail = n;
-            st[depth].tail = &n->next;
+            *ps->st[ps->depth].tail = n;
+            ps->st[ps->depth].tail = &n->next;
             if (opens) {
-                if (depth == VB_TPL_MAX_DEPTH) { perr(&c, ln, "blocks nested deeper than %d", VB_TPL_MAX_DEPTH); break; }
-                depth++;
-                st[depth].n = n;
-                st[depth].tail = n->kind == N_IF ? &n->bodies[0] : &n->body;
+                if (ps->depth == VB_TPL_MAX_DEPTH) { perr(c, ln, "blocks nested deeper than %d", VB_TPL_MAX_DEPTH); break; }
+                ps->depth++;
+                ps->st[ps->depth].n = n;
+                ps->st[ps->depth].tail = n->kind == N_IF ? &n->bodies[0] : &n->body;
             }
-            c.line = this_line;
+            c->line = this_line;
             continue;
         }
         /* ZONE: text */
         const char *q = ln;
         while (isalnum((unsigned char)*q) || *q == '_') q++;
-        if (q == ln || *q != ':') { perr(&c, ln, "expected ZONE: text, or a directive (@if, @each, @row, @cell, @end, @set)"); c.line = this_line; continue; }
-        n = vb_alloc(a, sizeof *n);
+        if (q == ln || *q != ':') { perr(c, ln, "expected ZONE: text, or a directive (@if, @each, @row, @cell, @end, @set)"); c->line = this_line; continue; }
+        n = vb_alloc(c->a, sizeof *n);
         n->kind = N_PARA;
-        n->line = c.line;
-        char *zn = vb_strndup(a, ln, (size_t)(q - ln));
-        n->zone = vb_style_zone(style, zn);
-        if (!n->zone) perr(&c, ln, "unknown zone \"%s\" (not in %s)", zn, style->path);
+        n->line = c->line;
+        char *zn = vb_strndup(c->a, ln, (size_t)(q - ln));
+        n->zone = vb_style_zone(c->style, zn);
+        if (!n->zone) perr(c, ln, "unknown zone \"%s\" (not in %s)", zn, c->style->path);
         q++;
         if (*q == ' ') q++;
-        parse_text(&c, q, &n->segs, &n->nseg);
-        *st[depth].tail = n;
-        st[depth].tail = &n->next;
-        c.line = this_line;
+        parse_text(c, q, &n->segs, &n->nseg);
+        *ps->st[ps->depth].tail = n;
+        ps->st[ps->depth].tail = &n->next;
+        c->line = this_line;
     }
-    if (depth > 0 && c.ok) {
-        c.line = st[depth].n->line;
-        c.lstart = NULL;
-        perr(&c, NULL, "this block is never closed with @end");
+    if (ps->depth > base && c->ok) {
+        c->line = ps->st[ps->depth].n->line;
+        c->lstart = NULL;
+        perr(c, NULL, "this block is never closed with @end");
+        ps->depth = base;
     }
     vb_buf_free(&joined);
+}
+
+bool vb_template_load(vb_arena *a, const char *path, const vb_style *style, const vb_schema *schema,
+                      const vb_doctype *type, vb_template **out, vb_diag *d)
+{
+    char *data;
+    if (!read_source(path, &data, d)) return false;
+    pctx c = { .a = a, .path = path, .top = path, .style = style, .schema = schema, .type = type, .d = d, .ok = true };
+    vb_template *t = vb_alloc(a, sizeof *t);
+    t->path = vb_strdup(a, path);
+    t->style = style;
+    pstate *ps = vb_alloc(a, sizeof *ps);
+    ps->st[0].n = NULL;
+    ps->st[0].tail = &t->root;
+    parse_source(&c, ps, data);
     free(data);
     if (!c.ok) return false;
     *out = t;

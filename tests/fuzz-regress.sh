@@ -65,7 +65,7 @@ else
         san=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
         export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
     fi
-    for t in record template text render schema numsym; do
+    for t in record template text render schema pdfa numsym; do
         drv=$T_TMP/replay-$t
         # shellcheck disable=SC2086
         if ! "$CC" -std=c11 -D_GNU_SOURCE -O1 -g "${san[@]}" -DVB_FUZZ_REPO="\"$T_ROOT\"" \
@@ -170,7 +170,7 @@ open(f"{L}/data/templates/party/literal-each.tpl", "w").write(
     '@each x in "lit"\n@end\n@each y in resolution.body\nbody: {{y.paragraph}}\n@end\n')
 EOF
     # a type is its .type file beside the template (templates/README.md)
-    cp -r templates/core.fields templates/parts "$L/data/templates/"
+    cp -r templates/core.fields templates/parts templates/groups "$L/data/templates/"
     for t in "$L"/data/templates/party/*.tpl; do
         n=$(basename "$t" .tpl)
         printf 'name = %s\ntitle = %s\npart = resolution\nholds = resolution\ntemplate = %s.tpl\n' \

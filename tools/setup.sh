@@ -8,9 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PKGS="build-essential pkg-config libzip-dev libdeflate-dev libfreetype-dev libfontconfig-dev
-  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev libsqlite3-dev fonts-liberation2"
+  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev libsqlite3-dev fonts-liberation2 icc-profiles-free"
 TEST_PKGS="qpdf poppler-utils mupdf-tools ghostscript jing libxml2-utils unzip zip python3 python3-docx
-  valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc"
+  python3-fonttools valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc"
+# icc-profiles-free: /usr/share/color/icc/sRGB.icc, the profile of --pdfa
+# (the same package and path on Debian 12 and 13); python3-fonttools:
+# tests/pdfa.py compares /W with the embedded fonts' widths.
 # libclang-rt-dev (libFuzzer and the sanitizer runtimes for fuzz/) follows
 # the release's default clang, like the clang package itself: 14 on Debian
 # 12, 19 on Debian 13.  A release without that metapackage gets the

@@ -7,23 +7,7 @@
 @set keywords nghị quyết
 @set date {{resolution.date}}
 
-# Header: issuer left, title right; then number and date on one level.
-@row header
-@cell left
-@if issuer.superior
-superior: {{issuer.superior}}
-@end
-issuer: {{issuer.name}}
-star: *
-@cell right
-title: Đảng Cộng sản Việt Nam
-@end
-@row header
-@cell left
-number: {{resolution.number|docnum:NQ}}
-@cell right
-date_line: {{place}}, {{resolution.date|date}}
-@end
+@include header.inc
 
 type_name: Nghị quyết
 @if meeting.title
@@ -46,51 +30,6 @@ enacting: {{resolution.enacting|default:"Quyết nghị"}}
 enacting: {{resolution.enacting}}
 @end
 
-@each b in resolution.body
-@if b.kind == heading and b.level == 1
-heading1: {{b.number|num:h1}}{{b.heading}}
-@elif b.kind == heading and b.level == 2
-heading2: {{b.number|num:h2}}{{b.heading}}
-@elif b.kind == heading
-heading3: {{b.number|num:h3}}{{b.heading}}
-@elif b.kind == paragraph
-body: {{b.paragraph}}
-@elif b.kind == items
-@each it in b.items
-item: - {{it}}
-@end
-@elif b.kind == table
-@table b
-@elif b.kind == article and b.title
-article: [b]{{b.number|num:article}}{{b.title}}[/b]
-@each t in b.paragraphs
-body: {{t}}
-@end
-@elif b.kind == article
-@each t in b.paragraphs
-@if loop.first
-article: [b]{{b.number|num:article}}[/b]{{t}}
-@else
-body: {{t}}
-@end
-@end
-@end
-@end
+@include body.inc
 @end_mark
-
-# Recipients bottom left, level with the signature block on the right.
-@row signature
-@cell left
-recipients_title: Nơi nhận:
-@each r in resolution.recipients
-@if loop.last
-recipient: - {{r|trim_punct}}.
-@else
-recipient: - {{r|trim_punct}},
-@end
-@end
-@cell right
-sig_authority: {{resolution.signature.authority}}
-sig_position: {{resolution.signature.position}}
-sig_name: {{resolution.signature.name}}
-@end
+@include signature.inc

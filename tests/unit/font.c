@@ -14,10 +14,6 @@
 #include "layout.h"
 #include "backend.h"
 
-/* pdf.c's page writer, exposed for this test only. */
-extern bool vb_pdf_write_layout(const vb_layout *l, const vb_doc *doc, const vb_fonts *fonts,
-                                vb_buf *out, vb_diag *d);
-
 static const char *QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 static const char *TIEU_NGU = "Độc lập - Tự do - Hạnh phúc";
 
@@ -317,8 +313,8 @@ static void test_pdf(const vb_fonts *f)
     vb_layout *l = sample_layout(f, NULL);
     vb_diag d; vb_diag_init(&d);
     vb_buf a = { 0 }, b = { 0 };
-    CHECK(vb_pdf_write_layout(l, &doc, f, &a, &d));
-    CHECK(vb_pdf_write_layout(l, &doc, f, &b, &d));
+    CHECK(vb_pdf_write_layout(l, &doc, f, NULL, &a, &d));
+    CHECK(vb_pdf_write_layout(l, &doc, f, NULL, &b, &d));
     if (d.n) vb_diag_print(&d, stderr);
     CHECK(d.n == 0);
     CHECK(a.len > 1000 && memcmp(a.data, "%PDF-", 5) == 0);
@@ -370,7 +366,7 @@ static void test_pdf(const vb_fonts *f)
     vb_layout *bad = sample_layout(f, "中");
     vb_buf c = { 0 };
     vb_diag_clear(&d);
-    CHECK(!vb_pdf_write_layout(bad, &doc, f, &c, &d));
+    CHECK(!vb_pdf_write_layout(bad, &doc, f, NULL, &c, &d));
     CHECK(c.len == 0);
     CHECK(d.exit_code == VB_EXIT_INPUT);
     char want[512];
@@ -384,7 +380,7 @@ static void test_pdf(const vb_fonts *f)
     vb_layout *zero = sample_layout(f, NULL);
     zero->page_w = 1;
     vb_diag_clear(&d);
-    CHECK(!vb_pdf_write_layout(zero, &doc, f, &c, &d));
+    CHECK(!vb_pdf_write_layout(zero, &doc, f, NULL, &c, &d));
     CHECK(c.len == 0);
     CHECK(d.exit_code == VB_EXIT_SYSTEM);
     CHECK(d.n == 1);
@@ -396,7 +392,7 @@ static void test_pdf(const vb_fonts *f)
     zero = sample_layout(f, NULL);
     zero->pages[1].frags[0].size = 0;
     vb_diag_clear(&d);
-    CHECK(!vb_pdf_write_layout(zero, &doc, f, &c, &d));
+    CHECK(!vb_pdf_write_layout(zero, &doc, f, NULL, &c, &d));
     CHECK(c.len == 0);
     CHECK(d.n == 1);
     if (d.n) CHECK_STR(d.items[0].msg, "pdf: fragment with an invalid size 0");
@@ -453,7 +449,7 @@ static void test_pdf_all_glyphs(const vb_fonts *f)
     vb_buf pdf = { 0 };
     vb_doc doc;
     memset(&doc, 0, sizeof doc);
-    CHECK(vb_pdf_write_layout(l, &doc, f, &pdf, &d));
+    CHECK(vb_pdf_write_layout(l, &doc, f, NULL, &pdf, &d));
     if (d.n) vb_diag_print(&d, stderr);
     char dir[] = "/tmp/vanban-unit-glyphs-XXXXXX";
     if (mkdtemp(dir)) {

@@ -7,6 +7,7 @@
 
 #include <libdeflate.h>
 
+#include "backend.h"
 #include "check.h"
 #include "pdfobj.h"
 
@@ -206,10 +207,100 @@ static void test_values(void)
     vb_buf_free(&b);
 }
 
+/* What --pdfa adds: the 1.7 header, an uncompressed stream kept byte for
+ * byte, the XMP form of a date (the same instant as vb_pdf_date). */
+static void test_pdfa_values(void)
+{
+    vb_buf b = { 0 };
+    vb_pdf_file f;
+    vb_diag d; vb_diag_init(&d);
+    vb_pdf_file_begin_version(&f, &b, "1.7");
+    CHECK(b.len == 15 && !memcmp(b.data, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n", 15));
+    uint32_t cat = vb_pdf_obj_new(&f), xmp = vb_pdf_obj_new(&f);
+    vb_buf *o = vb_pdf_obj_begin(&f, cat);
+    vb_buf_puts(o, "<< /Type /Catalog >>");
+    vb_pdf_obj_end(&f);
+    static const char packet[] = "<x>\xC3\xA1 & ( \\ )</x>";
+    vb_pdf_stream_raw(&f, xmp, "/Type /Metadata /Subtype /XML", packet, sizeof packet - 1);
+    CHECK(vb_pdf_file_end(&f, cat, 0, &d));
+    char head[96];
+    snprintf(head, sizeof head, "2 0 obj\n<< /Length %zu /Type /Metadata /Subtype /XML >>\nstream\n",
+             sizeof packet - 1);
+    const char *s = strstr(vb_buf_cstr(&b), head);
+    CHECK(s != NULL);
+    CHECK(s && !memcmp(strstr(s, "stream\n") + 7, packet, sizeof packet - 1));
+    CHECK(s && !memcmp(strstr(s, "stream\n") + 7 + sizeof packet - 1, "\nendstream", 10));
+    vb_pdf_file_free(&f);
+    vb_buf_free(&b);
+
+    CHECK(vb_pdf_date_iso(&b, 1700000000));
+    CHECK_STR(vb_buf_cstr(&b), "2023-11-14T22:13:20Z");
+    b.len = 0;
+    CHECK(!vb_pdf_date_iso(&b, INT64_C(1) << 50));
+    CHECK(b.len == 0);
+    vb_buf_free(&b);
+    vb_diag_free(&d);
+}
+
+/* vb_pdf_icc_load: the header checks, each on a profile made here, and
+ * the exit codes (3 for a file that is not there, 1 for a wrong one). */
+static void test_icc(void)
+{
+    unsigned char p[132] = { 0 };
+    p[2] = 0; p[3] = 132;                       /* size */
+    p[8] = 2;                                   /* version 2 */
+    memcpy(p + 12, "mntr", 4);
+    memcpy(p + 16, "RGB ", 4);
+    memcpy(p + 20, "XYZ ", 4);
+    memcpy(p + 36, "acsp", 4);
+    struct { int at; const char *bytes; const char *why; } bad[] = {
+        { 36, "xxxx", "not an ICC profile" }, { 3, "\x80", "the size in its header" },
+        { 8, "\x05", "version other than 2 or 4" }, { 16, "GRAY", "not an RGB profile" },
+        { 12, "abst", "neither a display" },
+    };
+    char path[] = "/tmp/vanban-unit-icc.XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    close(fd);
+    for (size_t i = 0; i <= sizeof bad / sizeof bad[0]; i++) {
+        unsigned char q[132];
+        memcpy(q, p, sizeof q);
+        if (i < sizeof bad / sizeof bad[0]) memcpy(q + bad[i].at, bad[i].bytes, strlen(bad[i].bytes));
+        FILE *w = fopen(path, "wb");
+        CHECK(w && fwrite(q, 1, sizeof q, w) == sizeof q);
+        if (w) fclose(w);
+        vb_buf icc = { 0 };
+        vb_diag d; vb_diag_init(&d);
+        bool ok = vb_pdf_icc_load(path, &icc, &d);
+        if (i == sizeof bad / sizeof bad[0]) {
+            CHECK(ok && icc.len == 132 && d.n == 0);
+        } else {
+            CHECK(!ok && d.exit_code == VB_EXIT_INPUT && d.n == 1);
+            CHECK(d.n == 1 && strstr(d.items[0].msg, bad[i].why) && strstr(d.items[0].msg, path));
+        }
+        vb_buf_free(&icc);
+        vb_diag_free(&d);
+    }
+    unlink(path);
+    vb_buf icc = { 0 };
+    vb_diag d; vb_diag_init(&d);
+    CHECK(!vb_pdf_icc_load(path, &icc, &d) && d.exit_code == VB_EXIT_SYSTEM);
+    vb_diag_free(&d);
+    /* the profile --pdfa uses by default, where it is installed */
+    vb_diag_init(&d);
+    if (access(VB_SRGB_ICC, R_OK) == 0) CHECK(vb_pdf_icc_load(VB_SRGB_ICC, &icc, &d) && icc.len > 132);
+    else CHECK_SKIP("unit pdfobj: " VB_SRGB_ICC " is not installed (icc-profiles-free)");
+    vb_buf_free(&icc);
+    vb_diag_free(&d);
+}
+
 int main(void)
 {
     test_structure();
     test_misuse();
     test_values();
+    test_pdfa_values();
+    test_icc();
     return CHECK_DONE("pdfobj");
 }

@@ -27,7 +27,8 @@ static const char *msg0(void) { return D.n ? D.items[0].msg : "(no message)"; }
 /* A data folder: the repository's core, an own part, one party type. */
 static void fresh(const char *core_extra, const char *part, const char *type)
 {
-    char *cmd = vb_sprintf(A, "rm -rf %s && mkdir -p %s/templates/parts %s/templates/party", DIR_, DIR_, DIR_);
+    char *cmd = vb_sprintf(A, "rm -rf %s && mkdir -p %s/templates/parts %s/templates/party && "
+                           "cp -r templates/groups %s/templates/", DIR_, DIR_, DIR_, DIR_);
     if (system(cmd) != 0) exit(1);
     char *core;
     size_t len;
@@ -102,6 +103,19 @@ static void test_mistakes(void)
     CHECK(vb_schema_type(&s, VB_PARTY, "notice") != NULL);
     CHECK(vb_schema_known_path(&s, "notice.subject"));
 
+    /* a group's fields go under the field that uses it, flags and all */
+    fresh("", "notice  object | a | b\nnotice.body  list  required  fields:blocks | a | b\n"
+              "notice.signature  object  fields:signature | a | b\n", TYPE);
+    vb_diag_clear(&D);
+    CHECK(vb_schema_load(A, DIR_, &s, &D));
+    CHECK(D.n == 0);
+    CHECK(vb_schema_known_path(&s, "notice.body.3.columns.0.title"));
+    int hb = vb_schema_find(&s, "notice.body.*");
+    CHECK(hb >= 0 && s.fields[hb].compute[0] && !strcmp(s.fields[hb].compute[0], "block"));
+    int sn = vb_schema_find(&s, "notice.signature.name");
+    CHECK(sn >= 0 && (s.fields[sn].flags & VB_F_REQ) && strstr(s.fields[sn].file, "groups/signature.fields"));
+    CHECK(vb_schema_find(&s, "notice.signature.position") >= 0);
+
     fails("", "notice  object | a | b\nnotice.date  datum | Ngày | d\n", TYPE,
           "%s/templates/parts/notice.fields:2: unknown field type \"datum\" (object, list, text, texts, "
           "int:MIN..MAX, date, time, convention, id, cell)");
@@ -118,7 +132,16 @@ static void test_mistakes(void)
           "%s/templates/parts/notice.fields:2: a number read from the record needs its range: int:MIN..MAX");
     fails("", "notice  object  mandatory | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:1: unknown flag \"mandatory\" (required, required-with:FIELD, nonempty, derived, "
-          "as-list, compute:NAME, default-from:FIELD)");
+          "as-list, compute:NAME, default-from:FIELD, fields:GROUP)");
+    /* groups of fields (templates/groups) */
+    fails("", "notice  object | a | b\nnotice.body  list  fields:nope | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:2: fields:nope: no such group (%s/templates/groups/nope.fields)");
+    fails("", "notice  object | a | b\nnotice.body  text  fields:blocks | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:2: fields:blocks is for an object or a list");
+    fails("", "notice  object | a | b\nnotice.body  list  fields:../x | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:2: fields:../x: a group's name is up to 40 of a-z 0-9 _");
+    fails("", "notice  object | a | b\nnotice.body  list  fields:blocks | a | b\nnotice.body.*.heading  text | a\n", TYPE,
+          "%s/templates/parts/notice.fields:3: field \"notice.body.*.heading\" declared twice (first at %s/templates/groups/blocks.fields:6)");
     fails("", "notice  object  compute:votes | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:1: unknown computation \"votes\" (meeting, numbering, block, table)");
     fails("", "notice  object | a | b\nnotice.body  list  compute:block | a | b\n", TYPE,

@@ -261,7 +261,7 @@ static void test_template(vb_arena *a, const vb_style *st)
         vb_diag d;
         vb_diag_init(&d);
         vb_template *t = NULL;
-        bool ok = vb_template_load(a, "x.tpl", st, &SC, &t, &d);
+        bool ok = vb_template_load(a, "x.tpl", st, &SC, NULL, &t, &d);
         if (!cases[i].want) CHECK(ok);
         else CHECK_STR(!ok && d.n ? d.items[0].msg : NULL, cases[i].want);
         vb_diag_free(&d);
@@ -277,7 +277,7 @@ static void test_template(vb_arena *a, const vb_style *st)
     vb_diag d;
     vb_diag_init(&d);
     vb_template *t = NULL;
-    CHECK(!vb_template_load(a, "x.tpl", &bare, &SC, &t, &d));
+    CHECK(!vb_template_load(a, "x.tpl", &bare, &SC, NULL, &t, &d));
     bool named = false;
     for (size_t k = 0; k < d.n; k++) if (strstr(d.items[k].msg, "@table needs the zones table_header and table_cell")) named = true;
     CHECK(named);

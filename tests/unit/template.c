@@ -14,6 +14,17 @@
 static vb_arena *A;
 static vb_style ST;
 static vb_schema SC;     /* the repository's record format */
+static const vb_doctype *TYPE;   /* the type the template is the form of, or NULL */
+
+/* A file beside the temporary template, for @include. */
+static void write_inc(const char *name, const char *text)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/tmp/%s", name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
 
 static const char *write_tmp(const char *text)
 {
@@ -31,7 +42,7 @@ static const char *load_err(const char *tpl, vb_template **t)
     vb_diag d;
     vb_diag_init(&d);
     const char *path = write_tmp(tpl);
-    bool ok = vb_template_load(A, path, &ST, &SC, t, &d);
+    bool ok = vb_template_load(A, path, &ST, &SC, TYPE, t, &d);
     const char *msg = NULL;
     if (!ok && d.n) {
         const char *m = d.items[0].msg;
@@ -106,6 +117,32 @@ int main(void)
     CHECK_STR(render("issuer: {{issuer.name}}\n", REC("")), "issuer: \"ĐẢNG ỦY KHỐI\"\n");
     CHECK_STR(render("body: {{place}}, {{resolution.date|date}}\n", REC("")), "body: \"Hải Phòng, ngày 05 tháng 01 năm 2022\"\n");
     CHECK_STR(render("number: {{resolution.number|docnum:NQ}}\n", REC("")), "number: \"Số 05-NQ/ĐUK\"\n");
+    /* a type's template: doc. is its part, docnum alone its abbreviation */
+    CHECK_STR(render("number: {{doc.number|docnum}}\n", REC("")), "1:11: \"doc\" (the document's part) is only for the template of a type");
+    TYPE = vb_schema_type(&SC, VB_PARTY, "resolution");
+    CHECK(TYPE != NULL);
+    CHECK_STR(render("number: {{doc.number|docnum}}\nbody: {{doc.subject}}\n", REC("")),
+              "number: \"Số 05-NQ/ĐUK\"\nbody: \"về việc [b]x[/b] {{issuer.code}} @if\"\n");
+    CHECK_STR(render("@each doc in resolution.recipients\nbody: {{doc}}\n@end\n", REC(",\"recipients\":[\"A\"]")), "body: \"A\"\n");
+    CHECK_STR(render("body: {{doc.subjet}}\n", REC("")), "1:9: unknown field \"resolution.subjet\" (not in the record format)");
+    /* @include: a file beside the template, its blocks its own */
+    write_inc("vb-unit-a.inc", "@if resolution.subject\nbody: {{doc.subject|upper}}\n@end\n");
+    CHECK_STR(render("body: x\n@include vb-unit-a.inc\nbody: y\n", REC("")),
+              "body: \"x\"\nbody: \"VỀ VIỆC [B]X[/B] {{ISSUER.CODE}} @IF\"\nbody: \"y\"\n");
+    write_inc("vb-unit-b.inc", "body: a\n@if resolution.subject\nbody: b\n");
+    CHECK_STR(render("@include vb-unit-b.inc\n", REC("")), "/tmp/vb-unit-b.inc:2:1: this block is never closed with @end");
+    write_inc("vb-unit-c.inc", "body: a\n@end\n");
+    CHECK_STR(render("@if resolution.subject\n@include vb-unit-c.inc\n@end\n", REC("")),
+              "/tmp/vb-unit-c.inc:2:1: @end closes a block that the including file opened");
+    write_inc("vb-unit-d.inc", "@include vb-unit-d.inc\n");
+    CHECK_STR(render("@include vb-unit-d.inc\n", REC("")), "/tmp/vb-unit-d.inc:1:10: @include nested deeper than 8");
+    write_inc("vb-unit-e.inc", "bodyy: a\n");
+    const char *m = render("@include vb-unit-e.inc\n", REC(""));
+    CHECK(strstr(m, "/tmp/vb-unit-e.inc:1:1: unknown zone \"bodyy\"") != NULL);
+    CHECK_STR(render("@include ../etc/passwd\n", REC("")), "1:10: @include takes a FILE.inc beside the template (a-z 0-9 _ -)");
+    CHECK_STR(render("@include vb-unit-none.inc\n", REC("")), "1:10: @include vb-unit-none.inc: no such file (/tmp/vb-unit-none.inc)");
+    for (const char *n = "abcde"; *n; n++) unlink(vb_sprintf(A, "/tmp/vb-unit-%c.inc", *n));
+    TYPE = NULL;
     CHECK_STR(render("body: {{resolution.missing_ok|blank}}\n", REC("")), "1:9: unknown field \"resolution.missing_ok\" (not in the record format)");
     CHECK_STR(render("body: [b]a[b]b[/b]\n", REC("")), "1:11: [b] is already open");
     CHECK_STR(render("body: [{{resolution.authority|blank}}]x\n", REC("")), "body: \"[…………]x\"\n");

@@ -1,2 +1,2 @@
 body: x
-@include /etc/passwd
+@import /etc/passwd

@@ -1,0 +1,2 @@
+body: x
+@include ../../../../../etc/passwd
