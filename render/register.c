@@ -744,6 +744,20 @@ bool vb_reg_plan_apply(const vb_reg_plan *p, vb_arena *a, const vb_doctype *t, c
 }
 
 /* ---- numbers and symbols as typed ---- */
+/* What the user typed, for a message: control characters as \u00XX, so
+ * that none reaches the terminal (fuzz_numsym found a raw 0x1A). */
+static const char *shown(vb_arena *a, const char *s)
+{
+    vb_buf b = {0};
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) vb_buf_printf(&b, "\\u%04X", *p);
+        else vb_buf_putc(&b, (char)*p);
+    }
+    const char *r = vb_strdup(a, vb_buf_cstr(&b));
+    vb_buf_free(&b);
+    return r;
+}
+
 bool vb_reg_parse_numsym(vb_arena *a, const char *what, const char *s, int64_t *number, const char **canon,
                          vb_diag *d)
 {
@@ -777,7 +791,7 @@ bool vb_reg_parse_numsym(vb_arena *a, const char *what, const char *s, int64_t *
     char sep = *s;
     if (!digits || digits > 9 || n < 1 || (sep != '/' && sep != '-')) {
         vb_error(d, VB_EXIT_INPUT, "%s: \"%s\" is not a number and symbol such as 07/NQ-HĐND (state) or "
-                 "15-NQ/ĐUK (Party)", what, orig);
+                 "15-NQ/ĐUK (Party)", what, shown(a, orig));
         return false;
     }
     s++;
@@ -792,7 +806,7 @@ bool vb_reg_parse_numsym(vb_arena *a, const char *what, const char *s, int64_t *
         p += k > 0 ? k : 1;
     }
     if (!ok) {
-        vb_error(d, VB_EXIT_INPUT, "%s: \"%s\": the symbol after the number is %s", what, orig,
+        vb_error(d, VB_EXIT_INPUT, "%s: \"%s\": the symbol after the number is %s", what, shown(a, orig),
                  len ? "written without spaces (07/NQ-HĐND)" : "missing (07/NQ-HĐND)");
         return false;
     }
