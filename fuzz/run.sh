@@ -3,7 +3,7 @@
 # (`make fuzz`).  See fuzz/README.md.
 #
 #   FUZZ_SECONDS=60          seconds per target (default 60)
-#   FUZZ_TARGETS="record template text render schema pdfa serve"   which targets, in order
+#   FUZZ_TARGETS="record template text render schema pdfa serve numsym"   which targets, in order
 #   FUZZ_BUILD_ONLY=1        build and stop
 #   FUZZ_CC=clang            the compiler (needs libFuzzer: libclang-rt-dev)
 #
@@ -18,7 +18,7 @@ set -u
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 secs=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-record template text render schema pdfa serve}
+targets=${FUZZ_TARGETS:-record template text render schema pdfa serve numsym}
 cc=${FUZZ_CC:-clang}
 out=fuzz/build
 
@@ -79,6 +79,7 @@ opts() {
     record)   echo "-max_len=16384 -timeout=10" ;;
     template) echo "-max_len=8192 -timeout=10" ;;
     text)     echo "-max_len=1024 -timeout=5" ;;
+    numsym)   echo "-max_len=256 -timeout=5" ;;
     render)   echo "-max_len=8192 -timeout=30" ;;
     pdfa)     echo "-max_len=8192 -timeout=10" ;;
     serve)    echo "-max_len=16384 -timeout=30" ;;

@@ -3,6 +3,7 @@
  *     vanban batch samples/ more.jsonl -o out/ [-t resolution,minutes]
  *                  [-f pdf,docx] [-j N] [--report FILE.json] [--skip-done]
  *                  [--shard I/N] [--pdfa [--icc FILE]] [--data DIR] [--fonts DIR]
+ *                  [--register FILE [--reserve PLAN]] [--numbers PLAN]
  *
  * Inputs are `.json` files (one record) and `.jsonl` files (one record a
  * line); a folder stands for its `.json` and `.jsonl` files (not its
@@ -27,11 +28,20 @@
  * progress bar).  On one, no new output is started, the main thread waits
  * for writes in progress (each complete or removed), removes registered
  * temporary files and dies of the same signal.  Finished outputs are whole
- * files; nothing partial or temporary is left (SIGKILL excepted). */
+ * files; nothing partial or temporary is left (SIGKILL excepted).
+ *
+ * With --register, each document is numbered in the register (register.h)
+ * in input order: a unit takes its turn after the units before it, and
+ * its documents' numbers are taken, rendered, written and committed one
+ * at a time (the gate is held over the writes and the commit, so an
+ * interruption never leaves an output whose number is not registered).
+ * --reserve takes the numbers into a plan without rendering; --numbers
+ * renders with a plan's numbers and no register (docs/register.md). */
 #include "vb.h"
 #include "engine.h"
 #include "layout.h"
 #include "record.h"
+#include "register.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -74,6 +84,8 @@ static struct {
     int jobs;
     bool skip_done;
     unsigned long shard_i, shard_n;     /* 1-based; 0 = no sharding */
+    const char *register_file, *reserve, *numbers;
+    vb_register *reg;                   /* used under the turn only */
     const char *icc;                    /* --icc */
     vb_render_opts render;              /* --pdfa: every worker's engine gets it */
 } opt;
@@ -99,6 +111,25 @@ static struct {
 } st;
 
 static char **report_parts;             /* per unit, with --report */
+static char **plan_parts;               /* per unit, with --reserve */
+
+/* ---- the register: units take their numbers in input order ---- */
+static pthread_mutex_t turn_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t turn_cv = PTHREAD_COND_INITIALIZER;
+static size_t turn_next;
+static void turn_wait(size_t u)
+{
+    pthread_mutex_lock(&turn_mu);
+    while (turn_next != u) pthread_cond_wait(&turn_cv, &turn_mu);
+    pthread_mutex_unlock(&turn_mu);
+}
+static void turn_done(size_t u)
+{
+    pthread_mutex_lock(&turn_mu);
+    turn_next = u + 1;
+    pthread_cond_broadcast(&turn_cv);
+    pthread_mutex_unlock(&turn_mu);
+}
 
 /* ---- duplicate ids, decided in input order ---- */
 static pthread_mutex_t pub_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -121,6 +152,7 @@ static void usage(FILE *f)
     fputs("usage: vanban batch INPUT... -o DIR [-t TYPE,...] [-f pdf,docx] [-j N]\n"
           "                    [--report FILE.json] [--skip-done] [--shard I/N]\n"
           "                    [--pdfa [--icc FILE]] [--data DIR] [--fonts DIR]\n"
+          "                    [--register FILE [--reserve PLAN]] [--numbers PLAN]\n"
           "Render every record of the inputs into DIR/<id>.<type>.<format> (docs/batch.md).\n"
           "INPUT is a .json record, a .jsonl file (one record a line) or a folder of them.\n"
           "  -o, --output DIR      the output folder (made if missing)\n"
@@ -134,6 +166,10 @@ static void usage(FILE *f)
           "      --icc FILE        the sRGB ICC profile of --pdfa (default: " VB_SRGB_ICC ")\n"
           "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
           "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
+          "      --register FILE   number every document without one in this register (SQLite),\n"
+          "                        check the numbers records give (docs/register.md)\n"
+          "      --reserve PLAN    with --register: only take the numbers, into PLAN, for --numbers\n"
+          "      --numbers PLAN    the numbers of a plan (a sharded batch: no shared register)\n"
           "  --                    every later argument is an input\n"
           "  -h, --help            this help\n"
           "Exit status: 0 ok, 1 a record failed (or an --icc file is not an RGB profile),\n"
@@ -622,9 +658,56 @@ static void count_doc(const doc_result *r)
     pthread_mutex_unlock(&stat_mu);
 }
 
+/* ---- the register's part of one document (register.h) ---- */
+static vb_reg_plan *plan;               /* --numbers */
+
+/* Before the render: the document's number, taken (or checked) in the
+ * register, or the plan's.  False: the document fails, bd says why. */
+static bool number_doc(worker *w, vb_arena *a, const vb_record *rec, const char *type, vb_reg_ticket *tk,
+                       vb_diag *bd)
+{
+    const vb_doctype *t = vb_engine_type(w->e, rec->convention, type);
+    if (plan) return vb_reg_plan_apply(plan, a, t, rec, bd);
+    pthread_mutex_lock(&load_mu);
+    const vb_style *sty = vb_engine_style(w->e, rec->convention, bd);
+    pthread_mutex_unlock(&load_mu);
+    return sty && vb_reg_prepare(opt.reg, a, sty, t, rec, tk, bd);
+}
+
+/* After the writes (inside the gate): the line is committed when every
+ * format was written; otherwise, or when the commit fails, no output may
+ * keep a number the register does not hold: those written are removed. */
+static void register_doc(vb_reg_ticket *tk, doc_result *res, const size_t *idx, size_t nf, bool interrupted)
+{
+    bool all = !interrupted;
+    vb_buf names = { 0 };
+    for (size_t i = 0; i < nf; i++) {
+        all &= res[idx[i]].ok;
+        vb_buf_printf(&names, "%s%s", i ? "; " : "", res[idx[i]].output);
+    }
+    vb_diag rd;
+    vb_diag_init(&rd);
+    bool committed = vb_reg_finish(opt.reg, tk, all, vb_buf_cstr(&names), "issued", &rd) && all;
+    vb_buf_free(&names);
+    for (size_t i = 0; i < nf; i++) {
+        doc_result *r = &res[idx[i]];
+        diag_append(&r->msgs, &rd);
+        if (committed || !r->ok) continue;
+        unlink(r->output);
+        r->ok = false;
+        r->pages = r->bytes = -1;
+        if (!interrupted)
+            vb_error(&r->msgs, diag_code(&rd) ? diag_code(&rd) : VB_EXIT_INPUT, "%s: removed: number %s was not "
+                     "registered (%s)", r->output, tk->e.numsym, rd.errors ? "the register failed" : "another format failed");
+    }
+    vb_diag_free(&rd);
+}
+
 /* Build and lay out the formats of one document type; what is made is
- * left in res[k].file for the writers. */
-static void do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec, const char *type,
+ * left in res[k].file for the writers.  With a register, the files are
+ * written here, and the number committed, under the gate.  Returns false
+ * when interrupted. */
+static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec, const char *type,
                     doc_result *res, vb_diag *bd)
 {
     const in_file *f = &files[u->file];
@@ -643,14 +726,37 @@ static void do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
             res[k].bytes = (long long)sb.st_size;
         } else todo = true;
     }
-    if (!todo) return;
+    if (opt.reserve) {
+        /* --reserve: the number only, into the plan; nothing is rendered */
+        vb_reg_ticket tk;
+        for (size_t k = 0; k < opt.nformats; k++) res[k].skipped = false;
+        if (!vb_engine_has_type(w->e, rec->convention, type)) {
+            vb_error(bd, VB_EXIT_INPUT, "%s: there is no \"%s\" document for the %s convention", where(a, u), type,
+                     rec->convention == VB_PARTY ? "party" : "state");
+            return true;
+        }
+        if (!number_doc(w, a, rec, type, &tk, bd) || !vb_reg_finish(opt.reg, &tk, true, "", "reserved", bd)) return true;
+        vb_buf pl = { 0 };
+        vb_reg_plan_line(&tk, &pl);
+        size_t ui = (size_t)(u - units);
+        char *old = plan_parts[ui];
+        plan_parts[ui] = vb_xmalloc((old ? strlen(old) : 0) + pl.len + 1);
+        sprintf(plan_parts[ui], "%s%s", old ? old : "", vb_buf_cstr(&pl));
+        free(old);
+        vb_buf_free(&pl);
+        for (size_t k = 0; k < opt.nformats; k++) { res[k].ok = res[k].skipped = true; res[k].output = NULL; }
+        return true;
+    }
+    if (!todo) return true;
 
     bool loaded = worker_loaded(w, rec->convention, type, false);
     if (!vb_engine_has_type(w->e, rec->convention, type)) {
         vb_error(bd, VB_EXIT_INPUT, "%s: there is no \"%s\" document for the %s convention", where(a, u),
                  type, rec->convention == VB_PARTY ? "party" : "state");
-        return;
+        return true;
     }
+    vb_reg_ticket tk;
+    if ((opt.reg || plan) && !number_doc(w, a, rec, type, &tk, bd)) return true;
     /* the formats still to make, through the engine's one entry */
     const vb_backend *fmts[MAX_FORMATS];
     size_t idx[MAX_FORMATS], nf = 0;
@@ -679,6 +785,22 @@ static void do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
             r->to_write = true;
         } else vb_buf_free(&o->bytes);
     }
+    if (!opt.reg) return true;
+    /* with a register: written here, the gate held over every write and
+     * the commit, so no output keeps a number the register lacks */
+    bool interrupted = !gate_enter();
+    for (size_t i = 0; i < nf; i++) {
+        doc_result *r = &res[idx[i]];
+        if (r->to_write && !interrupted) {
+            r->ok = vb_write_atomic(r->output, r->file.data, r->file.len, &r->msgs);
+            if (r->ok) r->bytes = (long long)r->file.len;
+        }
+        r->to_write = false;
+        vb_buf_free(&r->file);
+    }
+    register_doc(&tk, res, idx, nf, interrupted);
+    if (!interrupted) gate_leave();
+    return !interrupted;
 }
 
 /* ---- writing: the writer threads ----
@@ -840,7 +962,9 @@ static void do_unit(worker *w, size_t ui)
         p->id = rec.id;
         ok = false;
     }
+    if (opt.reg) turn_wait(ui);         /* numbers are taken in input order */
     if (!ok) {
+        if (opt.reg) turn_done(ui);
         doc_result r = { .pages = -1, .bytes = -1 };
         vb_buf rb = { 0 };
         if (report_parts) {
@@ -863,8 +987,13 @@ static void do_unit(worker *w, size_t ui)
     p->nt = record_types(w->e, &rec, types);
     for (size_t ti = 0; ti < p->nt; ti++) {
         vb_diag_init(&p->bd[ti]);
-        do_type(w, a, u, &rec, types[ti], p->res[ti], &p->bd[ti]);
+        if (p->interrupted) {           /* a register's write could not start: the rest not made */
+            for (size_t k = 0; k < opt.nformats; k++) p->res[ti][k] = (doc_result){ .pages = -1, .bytes = -1 };
+            continue;
+        }
+        if (!do_type(w, a, u, &rec, types[ti], p->res[ti], &p->bd[ti])) p->interrupted = true;
     }
+    if (opt.reg) turn_done(ui);
     submit(p);
 }
 
@@ -961,6 +1090,9 @@ int vb_batch_main(int argc, char **argv)
         else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) dst = &jobs_arg;
         else if (!strcmp(a, "--report")) dst = &opt.report;
         else if (!strcmp(a, "--shard")) dst = &shard_arg;
+        else if (!strcmp(a, "--register")) dst = &opt.register_file;
+        else if (!strcmp(a, "--reserve")) dst = &opt.reserve;
+        else if (!strcmp(a, "--numbers")) dst = &opt.numbers;
         else if (!strcmp(a, "--data")) dst = &opt.data;
         else if (!strcmp(a, "--fonts")) dst = &opt.fonts;
         else if (!strcmp(a, "--icc")) dst = &opt.icc;
@@ -970,6 +1102,13 @@ int vb_batch_main(int argc, char **argv)
     }
     int rc = VB_EXIT_USAGE;
     if (!ninputs) { free(inputs); return usage_error("no input given%s", " (record files, .jsonl files or folders)"); }
+    if (opt.reserve && !opt.register_file) { free(inputs); return usage_error("--reserve needs --register FILE%s", ""); }
+    if (opt.numbers && opt.register_file) {
+        free(inputs);
+        return usage_error("--numbers renders with a plan's numbers, without a register: not with --register%s", "");
+    }
+    if (opt.reserve && shard_arg) { free(inputs); return usage_error("--reserve takes the numbers of every shard: not with --shard%s", ""); }
+    if (opt.reserve && !opt.outdir) opt.outdir = ".";     /* nothing is written there */
     if (!opt.outdir || !*opt.outdir) { free(inputs); return usage_error("say where to write with -o DIR%s", ""); }
     if (types_arg && !split_list(types_arg, opt.types, &opt.ntypes, MAX_TYPES, 0)) {
         free(inputs); return usage_error("-t takes document types separated by commas, got \"%s\"", types_arg);
@@ -1042,6 +1181,16 @@ int vb_batch_main(int argc, char **argv)
     }
     vb_diag_free(&d);
     if (!opt.data) opt.data = vb_engine_datadir(ws[0].e);    /* found once, here */
+    if ((opt.register_file && !vb_reg_open(opt.register_file, true, &opt.reg, &d)) ||
+        (opt.numbers && !vb_reg_plan_load(opt.numbers, &plan, &d))) {
+        vb_diag_print(&d, stderr);
+        rc = d.exit_code ? d.exit_code : VB_EXIT_INPUT;
+        vb_diag_free(&d);
+        vb_engine_close(ws[0].e);
+        free(ws); free(inputs);
+        return rc;
+    }
+    vb_diag_free(&d);
     for (size_t i = 0; i < opt.ntypes; i++) {
         if (vb_engine_has_type(ws[0].e, VB_PARTY, opt.types[i]) || vb_engine_has_type(ws[0].e, VB_STATE, opt.types[i])) continue;
         vb_buf have = { 0 };
@@ -1082,6 +1231,7 @@ int vb_batch_main(int argc, char **argv)
     }
     published = vb_xcalloc(nunits ? nunits : 1, 1);
     if (opt.report) report_parts = vb_xcalloc(nunits ? nunits : 1, sizeof *report_parts);
+    if (opt.reserve) plan_parts = vb_xcalloc(nunits ? nunits : 1, sizeof *plan_parts);
     int nw = opt.jobs;
     if ((size_t)nw > nunits) nw = nunits ? (int)nunits : 1;
     for (int i = 1; i < opt.jobs; i++) ws[i].e = NULL;
@@ -1158,6 +1308,29 @@ int vb_batch_main(int argc, char **argv)
         worse(&rc, r);
     }
     summary(secs);
+    if (opt.reserve) {
+        /* the plan, in input order, written whole or not at all */
+        vb_buf pb = { 0 };
+        size_t lines = 0;
+        vb_buf_printf(&pb, "# vanban plan: numbers reserved in %s; record, type, number, number and symbol, source\n",
+                      opt.register_file);
+        for (size_t i = 0; i < nunits; i++)
+            if (plan_parts[i]) {
+                vb_buf_puts(&pb, plan_parts[i]);
+                for (const char *q = plan_parts[i]; *q; q++) lines += *q == '\n';
+                free(plan_parts[i]);
+            }
+        vb_diag_init(&d);
+        if (vb_write_atomic(opt.reserve, pb.data, pb.len, &d))
+            fprintf(stderr, "batch: %zu numbers reserved in %s, plan %s\n", lines, opt.register_file, opt.reserve);
+        else worse(&rc, VB_EXIT_SYSTEM);
+        vb_diag_print(&d, stderr);
+        vb_diag_free(&d);
+        vb_buf_free(&pb);
+        free(plan_parts);
+    }
+    vb_reg_close(opt.reg);
+    vb_reg_plan_free(plan);
 
     for (int i = 0; i < opt.jobs; i++) vb_engine_close(ws[i].e);
     vb_buf_free(&icc_profile);

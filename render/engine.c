@@ -106,6 +106,8 @@ static const vb_style *get_style(vb_engine *e, vb_convention c, vb_diag *d)
     return &e->style[c];
 }
 
+const vb_style *vb_engine_style(vb_engine *e, vb_convention c, vb_diag *d) { return get_style(e, c, d); }
+
 const vb_schema *vb_engine_schema(const vb_engine *e) { return &e->schema; }
 
 const vb_doctype *vb_engine_type(const vb_engine *e, vb_convention c, const char *type)

@@ -29,6 +29,10 @@ size_t vb_engine_types(vb_engine *e, vb_convention c, const char ***out);
 /* The types a record holds (its condition is met), sorted: at most cap. */
 size_t vb_engine_held(vb_engine *e, const vb_record *r, const char **out, size_t cap);
 
+/* The rule file of a convention (loaded when first asked for), or NULL
+ * with its errors in d. */
+const struct vb_style *vb_engine_style(vb_engine *e, vb_convention c, vb_diag *d);
+
 /* What every later vb_engine_render asks of the backends (--pdfa); copied,
  * but o->icc must live as long as the engine is used.  Default: all zero. */
 void vb_engine_set_render_opts(vb_engine *e, const vb_render_opts *o);

@@ -1,9 +1,11 @@
-/* main.c — the command line: render, check, fonts (and batch, batch.c; serve, httpd.c). */
+/* main.c — the command line: render, check, fonts (and batch, batch.c;
+ * serve, httpd.c; register, regcmd.c). */
 #include "vb.h"
 #include "engine.h"
 #include "font.h"
 #include "layout.h"
 #include "record.h"
+#include "register.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 
 int vb_batch_main(int argc, char **argv);
 int vb_serve_main(int argc, char **argv);
+int vb_register_main(int argc, char **argv);
 
 /* Each command's usage, printed by "vanban COMMAND --help" (stdout, exit 0)
  * and after a usage error (stderr, exit 2).  Every option listed here must
@@ -25,6 +28,7 @@ static const char usage_top[] =
     "  check    validate records and lay out their documents, writing nothing\n"
     "  batch    many records into a folder, in parallel\n"
     "  serve    the web app for clerks: forms, live preview, downloads, batches\n"
+    "  register the outgoing register: init, list, withdraw, export-csv, print\n"
     "  fonts    the font files used\n"
     "  types    the document types of each convention\n"
     "  help     the usage of a command: vanban help COMMAND, or vanban COMMAND --help\n"
@@ -36,7 +40,8 @@ static const char usage_top[] =
 
 static const char usage_render[] =
     "usage: vanban render RECORD.json -t TYPE [-o OUT.pdf|OUT.docx] [-f pdf|docx]\n"
-    "                     [--pdfa [--icc FILE]] [--dump model|layout] [--data DIR] [--fonts DIR]\n"
+    "                     [--pdfa [--icc FILE]] [--dump model|layout] [--register FILE]\n"
+    "                     [--data DIR] [--fonts DIR]\n"
     "Render one record as one document, written atomically.\n"
     "  -t, --type TYPE       the document: resolution, minutes, ... (vanban types)\n"
     "  -o, --output FILE     where to write; .pdf or .docx gives the format\n"
@@ -44,6 +49,7 @@ static const char usage_render[] =
     "      --pdfa            write PDF/A-2b, for archiving (docs/pdfa.md)\n"
     "      --icc FILE        the sRGB ICC profile of --pdfa (default: " VB_SRGB_ICC ")\n"
     "      --dump WHAT       print the document model or the layout to stdout (model, layout)\n"
+    "      --register FILE   number it in this register (docs/register.md) when the record has no number\n"
     "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
     "  -h, --help            this help\n"
@@ -133,7 +139,8 @@ static int finish(vb_diag *d, int code)
 
 static int cmd_render(int argc, char **argv)
 {
-    const char *in = NULL, *type = NULL, *outp = NULL, *fmt = NULL, *dump = NULL, *data = NULL, *fonts = NULL;
+    const char *in = NULL, *type = NULL, *outp = NULL, *fmt = NULL, *dump = NULL, *data = NULL, *fonts = NULL,
+               *regfile = NULL;
     const char *icc = NULL;
     bool pdfa = false;
     for (int i = 1; i < argc; i++) {
@@ -146,6 +153,7 @@ static int cmd_render(int argc, char **argv)
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &outp;
         else if (!strcmp(a, "-f") || !strcmp(a, "--format")) dst = &fmt;
         else if (!strcmp(a, "--dump")) dst = &dump;
+        else if (!strcmp(a, "--register")) dst = &regfile;
         else if (!strcmp(a, "--data")) dst = &data;
         else if (!strcmp(a, "--fonts")) dst = &fonts;
         else if (a[0] == '-' && a[1]) return usage_error("render", usage_render, "unknown option %s", a);
@@ -159,6 +167,7 @@ static int cmd_render(int argc, char **argv)
     if (!type) { fprintf(stderr, "vanban render: say which document with -t (resolution, minutes, …)\n"); return VB_EXIT_USAGE; }
     if (dump && strcmp(dump, "model") && strcmp(dump, "layout")) { fprintf(stderr, "vanban render: --dump takes model or layout\n"); return VB_EXIT_USAGE; }
     if (!outp && !dump) { fprintf(stderr, "vanban render: say where to write with -o FILE.pdf or FILE.docx\n"); return VB_EXIT_USAGE; }
+    if (regfile && (dump || !outp)) { fprintf(stderr, "vanban render: --register numbers a document written with -o, not a --dump\n"); return VB_EXIT_USAGE; }
     const vb_backend *be = NULL;
     if (fmt) {
         be = vb_backend_find(fmt);
@@ -181,6 +190,8 @@ static int cmd_render(int argc, char **argv)
     vb_output o = { .pages = -1 };
     vb_buf profile = {0};
     vb_diag_init(&o.msgs);
+    vb_register *reg = NULL;
+    vb_reg_ticket tk = { .open = false };
     /* the record is read before the fonts are opened: its mistakes come first */
     if (!vb_schema_load(a, data ? data : vb_find_datadir(), &schema, &d)) goto done;
     if (!vb_record_load(&schema, a, in, &r, &d)) goto done;
@@ -206,6 +217,15 @@ static int cmd_render(int argc, char **argv)
     }
     if (outp) {
         vb_diag_free(&o.msgs);
+        /* the register: the number is taken (or checked) before the render
+         * and kept only when the output is written (register.h) */
+        if (regfile) {
+            const vb_doctype *dt = vb_engine_type(e, r.convention, type);
+            /* an unknown type: the render below says so */
+            const struct vb_style *st = dt ? vb_engine_style(e, r.convention, &d) : NULL;
+            if (dt && (!st || !vb_reg_open(regfile, true, &reg, &d) || !vb_reg_prepare(reg, a, st, dt, &r, &tk, &d)))
+                goto done;
+        }
         bool ok = vb_engine_render(e, &r, type, &be, 1, false, &o, &d);
         for (size_t i = 0; i < o.msgs.n; i++) {
             if (o.msgs.items[i].sev == VB_ERROR) vb_error(&d, o.msgs.exit_code, "%s", o.msgs.items[i].msg);
@@ -213,8 +233,17 @@ static int cmd_render(int argc, char **argv)
         }
         if (!ok) goto done;
         if (!vb_write_atomic(outp, o.bytes.data, o.bytes.len, &d)) goto done;
+        if (reg) {
+            if (!vb_reg_finish(reg, &tk, true, outp, "issued", &d)) {
+                unlink(outp);       /* no file may carry a number the register does not hold */
+                goto done;
+            }
+            printf("%s: %s\n", outp, tk.e.numsym);
+        }
     }
 done:
+    if (reg && tk.open) vb_reg_finish(reg, &tk, false, NULL, NULL, &d);     /* failed: the number stays free */
+    vb_reg_close(reg);
     vb_buf_free(&profile);
     vb_buf_free(&o.bytes);
     vb_diag_free(&o.msgs);
@@ -351,6 +380,7 @@ static int run(const char *cmd, int argc, char **argv)
     if (!strcmp(cmd, "check")) return cmd_check(argc, argv);
     if (!strcmp(cmd, "batch")) return vb_batch_main(argc, argv);
     if (!strcmp(cmd, "serve")) return vb_serve_main(argc, argv);
+    if (!strcmp(cmd, "register")) return vb_register_main(argc, argv);
     if (!strcmp(cmd, "fonts")) return cmd_fonts(argc, argv);
     if (!strcmp(cmd, "types")) return cmd_types(argc, argv);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) { printf("vanban %s\n", VB_VERSION); return 0; }

@@ -320,6 +320,25 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
         /* a border wider than 3pt is no longer a thin rule, and would eat the padding */
         if (!parse_len(v, dst) || *dst < 0 || *dst > max)
             serr(c, max == VB_MM(20) ? "expected a length from 0 to 20mm, got " : "expected a length from 0 to 3pt, got ", v);
+    } else if (!strcmp(sect, "register")) {
+        if (strcmp(k, "series")) { serr(c, "unknown [register] key ", k); return; }
+        /* components joined by "+"; the issuer always: a series never
+         * spans two bodies; a year and a term would be two resets */
+        static const char *names[] = { "issuer", "year", "type", "term" };
+        unsigned got = 0;
+        bool bad = false;
+        char *copy = vb_strdup(c->a, v), *save = NULL;
+        for (char *t = strtok_r(copy, "+", &save); t; t = strtok_r(NULL, "+", &save)) {
+            t = trim(t);
+            unsigned bit = 0;
+            for (unsigned i = 0; i < 4; i++) if (!strcmp(t, names[i])) bit = 1u << i;
+            if (!bit || (got & bit)) bad = true;
+            got |= bit;
+        }
+        if (bad || !(got & VB_SERIES_ISSUER) || ((got & VB_SERIES_YEAR) && (got & VB_SERIES_TERM)))
+            serr(c, "series takes issuer joined by + with any of year, type, term (not both year and term), "
+                    "e.g. issuer+year; got ", v);
+        else { s->reg_series = got; s->reg_series_text = vb_strdup(c->a, v); }
     } else if (!strcmp(sect, "")) {
         if (!strcmp(k, "name")) s->name = vb_strdup(c->a, v);
         else if (!strcmp(k, "font")) s->font_family = vb_strdup(c->a, v);
@@ -351,6 +370,7 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
     s->breaking = VB_BREAK_TOTAL_FIT; s->space_stretch = 500; s->space_stretch_max = 1000; s->space_shrink = 300;
     s->table_border = 500; s->table_pad_x = VB_MM(1.5); s->table_pad_y = VB_PT;
     s->table_space_before = 6 * VB_PT; s->table_space_after = 6 * VB_PT;
+    s->reg_series = VB_SERIES_ISSUER | VB_SERIES_YEAR; s->reg_series_text = "issuer+year";
 
     sctx c = { a, path, 0, 0, d, true, 0, NULL, NULL };
     size_t cap = 16;
@@ -393,7 +413,7 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
                 named_page(&c, s, pn);
                 strcpy(sect, "named page");
             } else if (!strcmp(name, "page") || !strcmp(name, "columns") || !strcmp(name, "numbering") || !strcmp(name, "text") ||
-                       !strcmp(name, "table")) {
+                       !strcmp(name, "table") || !strcmp(name, "register")) {
                 snprintf(sect, sizeof sect, "%s", name);
             } else serr(&c, "unknown section ", name);
             next: continue;

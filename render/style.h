@@ -25,6 +25,8 @@ typedef enum {
 } vb_rule_kind;
 
 typedef enum { VB_BREAK_TOTAL_FIT, VB_BREAK_GREEDY } vb_breaking;
+/* components of a number series ([register] series = issuer+year) */
+enum { VB_SERIES_ISSUER = 1, VB_SERIES_YEAR = 2, VB_SERIES_TYPE = 4, VB_SERIES_TERM = 8 };
 
 typedef struct vb_zone {
     const char *name;          /* "body", "motto", … (file: [zone NAME]) */
@@ -107,6 +109,10 @@ typedef struct vb_style {
     int32_t table_pad_x;       /* text to border, left and right (1.5mm) */
     int32_t table_pad_y;       /* text to border, above and below (1pt) */
     int32_t table_space_before, table_space_after;
+    /* [register]: what one number series of the outgoing register is
+     * (register.h): VB_SERIES_* components, and as written ("issuer+year") */
+    unsigned reg_series;
+    const char *reg_series_text;
     /* zones */
     vb_zone *zones;
     size_t nzones;

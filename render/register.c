@@ -1,0 +1,929 @@
+/* register.c — the outgoing register in SQLite (register.h, docs/register.md).
+ *
+ * Tables: meta (format, version, term), series (the last number given in
+ * each series), docs (one line a document; UNIQUE(series, number), so even
+ * a bug here cannot give one number twice).  Every change runs in
+ * BEGIN IMMEDIATE: the write lock is taken first, so two takers never
+ * read the same `last`. */
+#include "register.h"
+#include "model.h"
+#include "text.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define REG_FORMAT "vanban-register"
+#define REG_VERSION "1"
+
+struct vb_register {
+    sqlite3 *db;
+    char *path;
+    int timeout_ms;
+};
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS series(key TEXT PRIMARY KEY, last INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS docs("
+    " seq INTEGER PRIMARY KEY, series TEXT NOT NULL, number INTEGER NOT NULL, numsym TEXT NOT NULL,"
+    " date TEXT NOT NULL, convention TEXT NOT NULL, issuer TEXT NOT NULL, year INTEGER NOT NULL,"
+    " term TEXT NOT NULL, type TEXT NOT NULL, type_title TEXT NOT NULL, summary TEXT NOT NULL,"
+    " signer TEXT NOT NULL, recipients TEXT NOT NULL, keeper TEXT NOT NULL, copies INTEGER NOT NULL,"
+    " sent TEXT NOT NULL, received TEXT NOT NULL, notes TEXT NOT NULL, record TEXT NOT NULL,"
+    " source TEXT NOT NULL, outputs TEXT NOT NULL,"
+    " status TEXT NOT NULL CHECK(status IN ('issued','withdrawn','reserved')), registered TEXT NOT NULL,"
+    " UNIQUE(series, number));"
+    "CREATE INDEX IF NOT EXISTS docs_record ON docs(record, type);"
+    "CREATE INDEX IF NOT EXISTS docs_numsym ON docs(numsym);"
+    "INSERT OR IGNORE INTO meta VALUES('format', '" REG_FORMAT "'), ('version', '" REG_VERSION "');";
+
+#define DOC_COLS "seq, series, number, numsym, date, convention, issuer, year, term, type, type_title, summary, " \
+                 "signer, recipients, keeper, copies, sent, received, notes, record, source, outputs, status"
+
+/* ---- errors ---- */
+static bool db_fail(vb_register *r, vb_diag *d, int rc, const char *doing)
+{
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        vb_error(d, VB_EXIT_SYSTEM, "%s: the register is locked by another program (waited %d ms, "
+                 "VANBAN_REGISTER_TIMEOUT); nothing was changed, try again", r->path, r->timeout_ms);
+    else if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
+        vb_error(d, VB_EXIT_INPUT, "%s: not a vanban register (not an SQLite database: %s)", r->path,
+                 sqlite3_errstr(rc));
+    else
+        vb_error(d, VB_EXIT_SYSTEM, "%s: %s: %s", r->path, doing, r->db ? sqlite3_errmsg(r->db) : sqlite3_errstr(rc));
+    return false;
+}
+
+static bool exec(vb_register *r, const char *sql, vb_diag *d)
+{
+    int rc = sqlite3_exec(r->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK || db_fail(r, d, rc, sql);
+}
+
+static bool prep(vb_register *r, const char *sql, sqlite3_stmt **st, vb_diag *d)
+{
+    int rc = sqlite3_prepare_v2(r->db, sql, -1, st, NULL);
+    return rc == SQLITE_OK || db_fail(r, d, rc, "reading");
+}
+
+static void rollback(vb_register *r)
+{
+    if (!sqlite3_get_autocommit(r->db)) sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- opening ---- */
+bool vb_reg_open(const char *path, bool create, vb_register **out, vb_diag *d)
+{
+    vb_register *r = vb_xcalloc(1, sizeof *r);
+    r->path = vb_xstrdup(path);
+    r->timeout_ms = VB_REG_TIMEOUT_MS;
+    const char *env = getenv("VANBAN_REGISTER_TIMEOUT");
+    if (env && *env) {
+        char *end;
+        long ms = strtol(env, &end, 10);
+        if (*end || ms < 0 || ms > 3600000)
+            vb_warn(d, "VANBAN_REGISTER_TIMEOUT=\"%.40s\" is not a number of milliseconds (0..3600000); "
+                    "%d is used", env, VB_REG_TIMEOUT_MS);
+        else r->timeout_ms = (int)ms;
+    }
+    struct stat sb;
+    bool exists = stat(path, &sb) == 0;
+    if (!exists && !create) {
+        vb_error(d, VB_EXIT_INPUT, "%s: no such register (make it with: vanban register %s init)", path, path);
+        goto fail;
+    }
+    if (exists && !S_ISREG(sb.st_mode)) {
+        vb_error(d, VB_EXIT_INPUT, "%s: not a vanban register (not a file)", path);
+        goto fail;
+    }
+    int rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+    if (rc != SQLITE_OK) { db_fail(r, d, rc, "cannot open"); goto fail; }
+    sqlite3_busy_timeout(r->db, r->timeout_ms);
+    sqlite3_extended_result_codes(r->db, 0);
+    /* WAL: readers never wait for the writer; FULL: a number given is on
+     * disk when the commit returns (a power cut cannot give it again) */
+    if (!exec(r, "PRAGMA journal_mode=WAL", d) || !exec(r, "PRAGMA synchronous=FULL", d)) goto fail;
+    sqlite3_stmt *st;
+    if (!prep(r, "SELECT count(*) FROM sqlite_master", &st, d)) goto fail;
+    rc = sqlite3_step(st);
+    long tables = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) { db_fail(r, d, rc, "reading"); goto fail; }
+    if (tables == 0 && create) {
+        /* a new file (or an empty one): the tables, once, under the lock */
+        if (!exec(r, "BEGIN IMMEDIATE", d)) goto fail;
+        if (!exec(r, schema_sql, d) || !exec(r, "COMMIT", d)) { rollback(r); goto fail; }
+    }
+    const char *fmt = NULL;
+    char ver[16] = "";
+    if (sqlite3_prepare_v2(r->db, "SELECT key, value FROM meta WHERE key IN ('format','version')", -1, &st, NULL) ==
+        SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *k = (const char *)sqlite3_column_text(st, 0), *v = (const char *)sqlite3_column_text(st, 1);
+            if (!k || !v) continue;
+            if (!strcmp(k, "format") && !strcmp(v, REG_FORMAT)) fmt = REG_FORMAT;
+            if (!strcmp(k, "version")) snprintf(ver, sizeof ver, "%s", v);
+        }
+        sqlite3_finalize(st);
+    }
+    if (!fmt) {
+        vb_error(d, VB_EXIT_INPUT, "%s: an SQLite database, but not a vanban register (no meta table saying %s)%s",
+                 path, REG_FORMAT, create ? "" : "; make one with: vanban register FILE init");
+        goto fail;
+    }
+    if (strcmp(ver, REG_VERSION)) {
+        vb_error(d, VB_EXIT_INPUT, "%s: a register of version %s; this vanban reads version %s", path,
+                 *ver ? ver : "(none)", REG_VERSION);
+        goto fail;
+    }
+    *out = r;
+    return true;
+fail:
+    vb_reg_close(r);
+    return false;
+}
+
+void vb_reg_close(vb_register *r)
+{
+    if (!r) return;
+    if (r->db) { rollback(r); sqlite3_close(r->db); }
+    free(r->path);
+    free(r);
+}
+
+const char *vb_reg_path(const vb_register *r) { return r->path; }
+
+static const char *col(vb_arena *a, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return vb_strdup(a, t ? (const char *)t : "");
+}
+
+const char *vb_reg_term(vb_register *r, vb_arena *a)
+{
+    sqlite3_stmt *st;
+    const char *t = NULL;
+    if (sqlite3_prepare_v2(r->db, "SELECT value FROM meta WHERE key='term'", -1, &st, NULL) != SQLITE_OK) return NULL;
+    if (sqlite3_step(st) == SQLITE_ROW) t = col(a, st, 0);
+    sqlite3_finalize(st);
+    return t;
+}
+
+/* "2020-2025": two years, the second after the first. */
+static bool term_ok(const char *t)
+{
+    int y1, y2, n = 0;
+    return t && strlen(t) == 9 && sscanf(t, "%4d-%4d%n", &y1, &y2, &n) == 2 && n == 9 && t[4] == '-' &&
+           y1 >= 1900 && y2 > y1 && y2 <= 9999;
+}
+
+bool vb_reg_set_term(vb_register *r, const char *term, vb_diag *d)
+{
+    if (!term_ok(term)) {
+        vb_error(d, VB_EXIT_USAGE, "%s: a term is two years, \"2020-2025\"; got \"%s\"", r->path, term ? term : "");
+        return false;
+    }
+    sqlite3_stmt *st;
+    if (!exec(r, "BEGIN IMMEDIATE", d)) return false;
+    if (!prep(r, "INSERT INTO meta VALUES('term', ?1) ON CONFLICT(key) DO UPDATE SET value=excluded.value", &st, d)) {
+        rollback(r);
+        return false;
+    }
+    sqlite3_bind_text(st, 1, term, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) { db_fail(r, d, rc, "writing"); rollback(r); return false; }
+    if (!exec(r, "COMMIT", d)) { rollback(r); return false; }
+    return true;
+}
+
+/* ---- a document's line ---- */
+static const char *str_at(const vb_value *root, const char *path)
+{
+    const vb_value *v = vb_value_path(root, path);
+    return v && v->kind == VB_STR ? v->s : NULL;
+}
+
+/* A recipient line without its list dash and final ";" or ".". */
+static const char *recipient_text(vb_arena *a, const char *s)
+{
+    while (*s == ' ' || *s == '-') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ';' || s[n - 1] == '.' || s[n - 1] == ',' || s[n - 1] == ' ')) n--;
+    return vb_strndup(a, s, n);
+}
+
+bool vb_reg_describe(vb_arena *a, const vb_style *st, const vb_doctype *t, const vb_record *rec,
+                     const char *term, vb_reg_entry *e, vb_diag *d)
+{
+    memset(e, 0, sizeof *e);
+    const char *where = rec->line ? vb_sprintf(a, "%s:%d", rec->file, rec->line) : rec->file;
+    const vb_value *root = rec->root;
+    const vb_value *part = vb_value_get(root, t->part);
+    e->convention = rec->convention == VB_PARTY ? "party" : "state";
+    e->issuer = str_at(root, "issuer.name");
+    if (!e->issuer) e->issuer = "";
+    e->type = t->name;
+    e->type_title = t->title;
+    e->record = rec->id;
+    e->source = where;
+    e->status = "issued";
+    e->sent = e->received = e->notes = e->outputs = "";
+    /* the date: the part's own, else the meeting's (as the templates print it) */
+    const char *date = part ? str_at(part, "date") : NULL;
+    if (!date) date = str_at(root, "meeting.date");
+    int y, m, dd;
+    if (!date || !vb_parse_date(date, &y, &m, &dd)) {
+        vb_error(d, VB_EXIT_INPUT, "%s: /%s/date: the register needs the document's date (or meeting.date)", where,
+                 t->part);
+        return false;
+    }
+    e->date = date;
+    e->year = y;
+    e->term = "";
+    if (st->reg_series & VB_SERIES_TERM) {
+        const char *own = str_at(root, "issuer.term");
+        if (own && !term_ok(own)) {
+            vb_error(d, VB_EXIT_INPUT, "%s: /issuer/term: a term is two years, \"2020-2025\"; got \"%s\"", where, own);
+            return false;
+        }
+        e->term = own ? own : term;
+        if (!e->term) {
+            vb_error(d, VB_EXIT_INPUT, "%s: /issuer/term: %s numbers by term (series = %s); give the committee's "
+                     "term in the record (\"issuer\": {\"term\": \"2020-2025\"}) or to the register "
+                     "(vanban register FILE term 2020-2025)", where, st->path, st->reg_series_text);
+            return false;
+        }
+    }
+    vb_buf k = {0};
+    vb_buf_printf(&k, "%s|%s", e->convention, e->issuer);
+    if (st->reg_series & VB_SERIES_TYPE) vb_buf_printf(&k, "|%s", t->name);
+    if (st->reg_series & VB_SERIES_YEAR) vb_buf_printf(&k, "|%d", y);
+    if (st->reg_series & VB_SERIES_TERM) vb_buf_printf(&k, "|%s", e->term);
+    e->series = vb_strdup(a, vb_buf_cstr(&k));
+    vb_buf_free(&k);
+    /* type and summary: the part's subject, else the meeting's title */
+    const char *subj = part ? str_at(part, "subject") : NULL;
+    if (!subj) subj = str_at(root, "meeting.title");
+    e->summary = subj ? subj : "";
+    /* the signer: one signature block, or the columns of the minutes */
+    const char *pos = part ? str_at(part, "signature.position") : NULL, *name = part ? str_at(part, "signature.name") : NULL;
+    vb_buf b = {0};
+    if (name) vb_buf_printf(&b, "%s%s%s", pos ? pos : "", pos ? " " : "", name);
+    const vb_value *sigs = part ? vb_value_get(part, "signatures") : NULL;
+    for (size_t i = 0; sigs && sigs->kind == VB_LIST && i < sigs->n; i++) {
+        const char *nm = str_at(sigs->items[i], "name");
+        if (!nm) continue;
+        if (b.len) vb_buf_puts(&b, "; ");
+        vb_buf_puts(&b, nm);
+    }
+    e->signer = vb_strdup(a, vb_buf_cstr(&b));
+    vb_buf_free(&b);
+    /* recipients: one copy a line; the file copy's line ("Lưu: VT, …",
+     * "Lưu Văn phòng …") is the keeper column */
+    const vb_value *rc = part ? vb_value_get(part, "recipients") : NULL;
+    const char *keeper = "";
+    for (size_t i = 0; rc && rc->kind == VB_LIST && i < rc->n; i++) {
+        if (rc->items[i]->kind != VB_STR) continue;
+        const char *line = recipient_text(a, rc->items[i]->s);
+        e->copies++;
+        if (!strncmp(line, "Lưu", strlen("Lưu"))) { keeper = line; continue; }
+        if (b.len) vb_buf_puts(&b, "; ");
+        vb_buf_puts(&b, line);
+    }
+    e->recipients = vb_strdup(a, vb_buf_cstr(&b));
+    e->keeper = keeper;
+    vb_buf_free(&b);
+    return true;
+}
+
+/* "Số: 07/NQ-HĐND" -> "07/NQ-HĐND" through the one formatter of number lines. */
+static const char *numsym_of(vb_arena *a, const vb_record *rec, const vb_doctype *t, int64_t n)
+{
+    const char *code = str_at(rec->root, "issuer.code");
+    const char *s = vb_docnum(a, rec->convention, n, *t->abbr ? t->abbr : NULL, code ? code : "");
+    const char *canon = s;
+    vb_diag tmp;
+    vb_diag_init(&tmp);
+    int64_t num;
+    if (!vb_reg_parse_numsym(a, "number", s, &num, &canon, &tmp)) canon = s;
+    vb_diag_free(&tmp);
+    return canon;
+}
+
+static void bind_entry(sqlite3_stmt *st, const vb_reg_entry *e)
+{
+    const char *txt[] = { e->series, e->numsym, e->date, e->convention, e->issuer, e->term, e->type, e->type_title,
+                          e->summary, e->signer, e->recipients, e->keeper, e->sent, e->received, e->notes,
+                          e->record, e->source, e->outputs, e->status };
+    for (int i = 0; i < 19; i++) sqlite3_bind_text(st, i + 1, txt[i], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 20, e->number);
+    sqlite3_bind_int(st, 21, e->year);
+    sqlite3_bind_int(st, 22, e->copies);
+}
+
+static void read_entry(vb_arena *a, sqlite3_stmt *st, vb_reg_entry *e)
+{
+    e->seq = sqlite3_column_int64(st, 0);
+    e->series = col(a, st, 1);
+    e->number = sqlite3_column_int64(st, 2);
+    e->numsym = col(a, st, 3);
+    e->date = col(a, st, 4);
+    e->convention = col(a, st, 5);
+    e->issuer = col(a, st, 6);
+    e->year = sqlite3_column_int(st, 7);
+    e->term = col(a, st, 8);
+    e->type = col(a, st, 9);
+    e->type_title = col(a, st, 10);
+    e->summary = col(a, st, 11);
+    e->signer = col(a, st, 12);
+    e->recipients = col(a, st, 13);
+    e->keeper = col(a, st, 14);
+    e->copies = sqlite3_column_int(st, 15);
+    e->sent = col(a, st, 16);
+    e->received = col(a, st, 17);
+    e->notes = col(a, st, 18);
+    e->record = col(a, st, 19);
+    e->source = col(a, st, 20);
+    e->outputs = col(a, st, 21);
+    e->status = col(a, st, 22);
+}
+
+/* The line of (series, number), or of this record and type in the series
+ * (not withdrawn): true when found. */
+static bool lookup(vb_register *r, vb_arena *a, const char *sql, const vb_reg_entry *key, vb_reg_entry *out, int *rcp)
+{
+    sqlite3_stmt *st;
+    *rcp = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+    if (*rcp != SQLITE_OK) return false;
+    sqlite3_bind_text(st, 1, key->series, -1, SQLITE_STATIC);
+    if (strstr(sql, "?3")) {
+        sqlite3_bind_text(st, 2, key->record, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, key->type, -1, SQLITE_STATIC);
+    } else sqlite3_bind_int64(st, 2, key->number);
+    int rc = sqlite3_step(st);
+    bool found = rc == SQLITE_ROW;
+    if (found) read_entry(a, st, out);
+    *rcp = found || rc == SQLITE_DONE ? SQLITE_OK : rc;
+    sqlite3_finalize(st);
+    return found;
+}
+
+bool vb_reg_prepare(vb_register *r, vb_arena *a, const vb_style *sty, const vb_doctype *t, const vb_record *rec,
+                    vb_reg_ticket *tk, vb_diag *d)
+{
+    memset(tk, 0, sizeof *tk);
+    if (!vb_reg_describe(a, sty, t, rec, vb_reg_term(r, a), &tk->e, d)) return false;
+    vb_reg_entry *e = &tk->e;
+    vb_value *part = vb_value_get(rec->root, t->part);
+    const vb_value *given = part ? vb_value_get(part, "number") : NULL;
+    int rc;
+    if (!exec(r, "BEGIN IMMEDIATE", d)) return false;
+    tk->open = true;
+    vb_reg_entry old;
+    if (given && given->kind == VB_INT && given->i > 0) {
+        /* a number the record gives: free in its series, or this very document's */
+        tk->given = true;
+        e->number = given->i;
+        e->numsym = numsym_of(a, rec, t, e->number);
+        if (lookup(r, a, "SELECT " DOC_COLS " FROM docs WHERE series=?1 AND number=?2", e, &old, &rc)) {
+            bool same = !strcmp(old.record, e->record) && !strcmp(old.type, e->type);
+            if (!same || !strcmp(old.status, "withdrawn")) {
+                vb_error(d, VB_EXIT_INPUT, "%s: /%s/number: %s is already in the register %s: %s of record \"%s\" "
+                         "(%s, %s)%s; a number is given once in its series", e->source, t->part, e->numsym, r->path,
+                         old.type, old.record, old.source, old.status,
+                         same ? ", withdrawn: a withdrawn number is never given again" : "");
+                rollback(r);
+                tk->open = false;
+                return false;
+            }
+            tk->again = true;
+            tk->was_issued = !strcmp(old.status, "issued");
+            e->seq = old.seq;
+        }
+    } else if (lookup(r, a, "SELECT " DOC_COLS " FROM docs WHERE series=?1 AND record=?2 AND type=?3 "
+                      "AND status!='withdrawn' ORDER BY seq DESC LIMIT 1", e, &old, &rc)) {
+        /* issued (or reserved) before: the same number again, so that a
+         * batch run twice or resumed numbers nothing twice */
+        tk->again = true;
+        tk->was_issued = !strcmp(old.status, "issued");
+        e->seq = old.seq;
+        e->number = old.number;
+    } else if (rc == SQLITE_OK) {
+        sqlite3_stmt *st;
+        if (!prep(r, "SELECT last FROM series WHERE key=?1", &st, d)) { rollback(r); tk->open = false; return false; }
+        sqlite3_bind_text(st, 1, e->series, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        int64_t last = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW || rc == SQLITE_DONE) rc = SQLITE_OK;
+        if (last >= VB_MAX_NUMBER) {
+            vb_error(d, VB_EXIT_INPUT, "%s: the series %s is full (%d numbers)", r->path, e->series, VB_MAX_NUMBER);
+            rollback(r);
+            tk->open = false;
+            return false;
+        }
+        e->number = last + 1;
+    }
+    if (rc != SQLITE_OK) { db_fail(r, d, rc, "reading"); rollback(r); tk->open = false; return false; }
+    e->numsym = numsym_of(a, rec, t, e->number);
+    if (!part || part->kind != VB_MAP) {
+        part = vb_value_new(a, VB_MAP);
+        vb_value_set(a, rec->root, t->part, part);
+    }
+    vb_value_set(a, part, "number", vb_value_int(a, e->number));
+    return true;
+}
+
+bool vb_reg_finish(vb_register *r, vb_reg_ticket *tk, bool ok, const char *outputs, const char *status, vb_diag *d)
+{
+    if (!tk->open) return false;
+    tk->open = false;
+    if (!ok) { rollback(r); return true; }
+    vb_reg_entry *e = &tk->e;
+    e->outputs = outputs ? outputs : "";
+    e->status = status ? status : "issued";
+    if (tk->was_issued) e->status = "issued";     /* reserving an issued document keeps it issued */
+    sqlite3_stmt *st;
+    /* the time it was entered: SOURCE_DATE_EPOCH makes it reproducible */
+    int64_t now;
+    if (!vb_source_date(&now)) now = (int64_t)time(NULL);
+    time_t tt = (time_t)now;
+    struct tm tmv;
+    char when[32];
+    gmtime_r(&tt, &tmv);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    const char *sql = tk->again
+        ? "UPDATE docs SET series=?1, numsym=?2, date=?3, convention=?4, issuer=?5, term=?6, type=?7, type_title=?8,"
+          " summary=?9, signer=?10, recipients=?11, keeper=?12, record=?16, source=?17, outputs=?18, status=?19,"
+          " number=?20, year=?21, copies=?22 WHERE seq=?23"
+        : "INSERT INTO docs(series, numsym, date, convention, issuer, term, type, type_title, summary, signer,"
+          " recipients, keeper, sent, received, notes, record, source, outputs, status, number, year, copies,"
+          " registered) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?24)";
+    int rc = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind_entry(st, e);
+        if (tk->again) sqlite3_bind_int64(st, 23, e->seq);
+        else sqlite3_bind_text(st, 24, when, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(r->db, "INSERT INTO series VALUES(?1, ?2) ON CONFLICT(key) "
+                                                 "DO UPDATE SET last=max(last, excluded.last)", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, e->series, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, e->number);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        db_fail(r, d, rc, "recording the document");
+        rollback(r);
+        return false;
+    }
+    return true;
+}
+
+/* ---- reading and changing lines ---- */
+bool vb_reg_list(vb_register *r, vb_arena *a, int year, vb_reg_entry **out, size_t *n, vb_diag *d)
+{
+    sqlite3_stmt *st;
+    /* a printed register runs by series (one an issuer and year, or type
+     * and term), then by number */
+    if (!prep(r, "SELECT " DOC_COLS " FROM docs WHERE ?1 = 0 OR year = ?1 ORDER BY convention, issuer, year, "
+              "series, number", &st, d))
+        return false;
+    sqlite3_bind_int(st, 1, year);
+    size_t cap = 16, k = 0;
+    vb_reg_entry *v = vb_alloc(a, cap * sizeof *v);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            vb_reg_entry *nv = vb_alloc(a, cap * 2 * sizeof *nv);
+            memcpy(nv, v, cap * sizeof *v);
+            v = nv;
+            cap *= 2;
+        }
+        read_entry(a, st, &v[k++]);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return db_fail(r, d, rc, "reading");
+    *out = v;
+    *n = k;
+    return true;
+}
+
+/* The lines written numsym (in year, when year > 0): how many, the first. */
+static bool by_numsym(vb_register *r, vb_arena *a, const char *numsym, int year, vb_reg_entry *first, size_t *count,
+                      vb_buf *years, vb_diag *d)
+{
+    vb_arena *tmp = a;
+    int64_t num;
+    const char *canon;
+    if (!vb_reg_parse_numsym(tmp, "number and symbol", numsym, &num, &canon, d)) return false;
+    sqlite3_stmt *st;
+    if (!prep(r, "SELECT " DOC_COLS " FROM docs WHERE numsym=?1 AND (?2 = 0 OR year = ?2) ORDER BY seq", &st, d))
+        return false;
+    sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, year);
+    *count = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        vb_reg_entry e;
+        read_entry(a, st, &e);
+        if (!*count) *first = e;
+        if (years) vb_buf_printf(years, "%s%d (%s)", *count ? ", " : "", e.year, e.record);
+        (*count)++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return db_fail(r, d, rc, "reading");
+    return true;
+}
+
+bool vb_reg_find(vb_register *r, vb_arena *a, const char *numsym, int year, vb_reg_entry *found, bool *ok,
+                 vb_diag *d)
+{
+    size_t n;
+    *ok = false;
+    vb_buf years = {0};
+    bool good = by_numsym(r, a, numsym, year, found, &n, &years, d);
+    if (good && n > 1) {
+        vb_error(d, VB_EXIT_INPUT, "%s: %s is in the register %zu times: %s; say which with --year", r->path, numsym, n,
+                 vb_buf_cstr(&years));
+        good = false;
+    }
+    vb_buf_free(&years);
+    *ok = good && n == 1;
+    return good;
+}
+
+bool vb_reg_withdraw(vb_register *r, const char *numsym, int year, const char *why, vb_diag *d)
+{
+    vb_arena *a = vb_arena_new();
+    bool ok = false;
+    vb_buf years = {0};
+    if (!exec(r, "BEGIN IMMEDIATE", d)) goto done;
+    vb_reg_entry e;
+    size_t n;
+    if (!by_numsym(r, a, numsym, year, &e, &n, &years, d)) goto done;
+    if (n == 0) {
+        vb_error(d, VB_EXIT_INPUT, "%s: %s is not in the register%s", r->path, numsym,
+                 year ? vb_sprintf(a, " for %d", year) : "");
+        goto done;
+    }
+    if (n > 1) {
+        vb_error(d, VB_EXIT_INPUT, "%s: %s is in the register %zu times: %s; say which with --year", r->path, numsym,
+                 n, vb_buf_cstr(&years));
+        goto done;
+    }
+    if (!strcmp(e.status, "withdrawn")) {
+        vb_error(d, VB_EXIT_INPUT, "%s: %s (record \"%s\") is withdrawn already", r->path, e.numsym, e.record);
+        goto done;
+    }
+    sqlite3_stmt *st;
+    if (!prep(r, "UPDATE docs SET status='withdrawn', notes=?1 WHERE seq=?2", &st, d)) goto done;
+    const char *note = vb_sprintf(a, "%s%sĐã thu hồi%s%s", e.notes, *e.notes ? "; " : "", why && *why ? ": " : "",
+                                  why && *why ? why : "");
+    sqlite3_bind_text(st, 1, note, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, e.seq);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) { db_fail(r, d, rc, "writing"); goto done; }
+    ok = exec(r, "COMMIT", d);
+done:
+    if (!ok) rollback(r);
+    vb_buf_free(&years);
+    vb_arena_free(a);
+    return ok;
+}
+
+bool vb_reg_confirm(vb_register *r, const char *record, const char *type, const char *numsym, size_t *changed,
+                    vb_diag *d)
+{
+    sqlite3_stmt *st;
+    *changed = 0;
+    if (!exec(r, "BEGIN IMMEDIATE", d)) return false;
+    if (!prep(r, "UPDATE docs SET status='issued' WHERE record=?1 AND type=?2 AND numsym=?3 AND status!='withdrawn'",
+              &st, d)) { rollback(r); return false; }
+    sqlite3_bind_text(st, 1, record, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, numsym, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) { db_fail(r, d, rc, "writing"); rollback(r); return false; }
+    *changed = (size_t)sqlite3_changes(r->db);
+    if (!exec(r, "COMMIT", d)) { rollback(r); return false; }
+    return true;
+}
+
+/* ---- plans ---- */
+typedef struct plan_line { const char *record, *type; int64_t number; int line; } plan_line;
+struct vb_reg_plan {
+    vb_arena *a;
+    const char *path;
+    plan_line *v;
+    size_t n;
+};
+
+static void plan_field(vb_buf *b, const char *s)
+{
+    for (; *s; s++) vb_buf_putc(b, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+void vb_reg_plan_line(const vb_reg_ticket *tk, vb_buf *out)
+{
+    const vb_reg_entry *e = &tk->e;
+    plan_field(out, e->record);
+    vb_buf_putc(out, '\t');
+    plan_field(out, e->type);
+    vb_buf_printf(out, "\t%lld\t", (long long)e->number);
+    plan_field(out, e->numsym);
+    vb_buf_putc(out, '\t');
+    plan_field(out, e->source);
+    vb_buf_putc(out, '\n');
+}
+
+static int plan_cmp(const void *x, const void *y)
+{
+    const plan_line *p = x, *q = y;
+    int c = strcmp(p->record, q->record);
+    return c ? c : strcmp(p->type, q->type);
+}
+
+bool vb_reg_plan_load(const char *path, vb_reg_plan **out, vb_diag *d)
+{
+    char *data;
+    size_t len;
+    if (!vb_read_file(path, 256u << 20, &data, &len, d)) return false;
+    vb_reg_plan *p = vb_xcalloc(1, sizeof *p);
+    p->a = vb_arena_new();
+    p->path = vb_strdup(p->a, path);
+    size_t cap = 64;
+    p->v = vb_xmalloc(cap * sizeof *p->v);
+    bool ok = true;
+    int line = 0;
+    for (char *s = data, *nl; s && *s; s = nl ? nl + 1 : NULL) {
+        nl = strchr(s, '\n');
+        if (nl) *nl = 0;
+        line++;
+        if (!*s || *s == '#') continue;
+        char *f[3];
+        int k = 0;
+        for (char *q = s; k < 3 && q; k++) {
+            f[k] = q;
+            char *t = strchr(q, '\t');
+            if (t) *t = 0;
+            q = t ? t + 1 : NULL;
+        }
+        char *end = NULL;
+        long long n = k == 3 ? strtoll(f[2], &end, 10) : 0;
+        if (k < 3 || !*f[0] || !*f[1] || !end || *end || n < 1 || n > VB_MAX_NUMBER) {
+            vb_error(d, VB_EXIT_INPUT, "%s:%d: expected record, type, number, number and symbol, source, "
+                     "tab-separated (a plan of vanban batch --reserve)", path, line);
+            ok = false;
+            continue;
+        }
+        if (p->n == cap) { cap *= 2; p->v = vb_xrealloc(p->v, cap * sizeof *p->v); }
+        p->v[p->n++] = (plan_line){ vb_strdup(p->a, f[0]), vb_strdup(p->a, f[1]), n, line };
+    }
+    free(data);
+    qsort(p->v, p->n, sizeof *p->v, plan_cmp);
+    for (size_t i = 1; ok && i < p->n; i++)
+        if (!plan_cmp(&p->v[i - 1], &p->v[i])) {
+            vb_error(d, VB_EXIT_INPUT, "%s:%d: record \"%s\" (%s) is in the plan twice (first at line %d)", path,
+                     p->v[i].line > p->v[i - 1].line ? p->v[i].line : p->v[i - 1].line, p->v[i].record, p->v[i].type,
+                     p->v[i].line < p->v[i - 1].line ? p->v[i].line : p->v[i - 1].line);
+            ok = false;
+        }
+    if (!ok) { vb_reg_plan_free(p); return false; }
+    *out = p;
+    return true;
+}
+
+void vb_reg_plan_free(vb_reg_plan *p)
+{
+    if (!p) return;
+    free(p->v);
+    vb_arena_free(p->a);
+    free(p);
+}
+
+bool vb_reg_plan_apply(const vb_reg_plan *p, vb_arena *a, const vb_doctype *t, const vb_record *rec, vb_diag *d)
+{
+    plan_line key = { rec->id, t->name, 0, 0 };
+    const plan_line *hit = bsearch(&key, p->v, p->n, sizeof *p->v, plan_cmp);
+    const char *where = rec->line ? vb_sprintf(a, "%s:%d", rec->file, rec->line) : rec->file;
+    vb_value *part = vb_value_get(rec->root, t->part);
+    const vb_value *given = part ? vb_value_get(part, "number") : NULL;
+    bool has = given && given->kind == VB_INT && given->i > 0;
+    if (!hit) {
+        if (has) return true;     /* numbered in the record: nothing to take */
+        vb_error(d, VB_EXIT_INPUT, "%s: record \"%s\" (%s) has no number and is not in the plan %s "
+                 "(reserve again: vanban batch ... --register FILE --reserve PLAN)", where, rec->id, t->name, p->path);
+        return false;
+    }
+    if (has && given->i != hit->number) {
+        vb_error(d, VB_EXIT_INPUT, "%s: /%s/number: %lld, but the plan %s:%d gives %lld", where, t->part,
+                 (long long)given->i, p->path, hit->line, (long long)hit->number);
+        return false;
+    }
+    if (!part || part->kind != VB_MAP) {
+        part = vb_value_new(a, VB_MAP);
+        vb_value_set(a, rec->root, t->part, part);
+    }
+    vb_value_set(a, part, "number", vb_value_int(a, hit->number));
+    return true;
+}
+
+/* ---- numbers and symbols as typed ---- */
+/* What the user typed, for a message: control characters as \u00XX, so
+ * that none reaches the terminal (fuzz_numsym found a raw 0x1A). */
+static const char *shown(vb_arena *a, const char *s)
+{
+    vb_buf b = {0};
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) vb_buf_printf(&b, "\\u%04X", *p);
+        else vb_buf_putc(&b, (char)*p);
+    }
+    const char *r = vb_strdup(a, vb_buf_cstr(&b));
+    vb_buf_free(&b);
+    return r;
+}
+
+bool vb_reg_parse_numsym(vb_arena *a, const char *what, const char *s, int64_t *number, const char **canon,
+                         vb_diag *d)
+{
+    size_t bad;
+    if (!s || !vb_utf8_valid(s, strlen(s), &bad)) {
+        vb_error(d, VB_EXIT_INPUT, "%s: invalid UTF-8 at byte %zu", what, s ? bad : 0);
+        return false;
+    }
+    const char *orig = s;
+    s = vb_nfc(a, s);
+    while (*s == ' ') s++;
+    static const char so[] = "S\xE1\xBB\x91";     /* "Số" */
+    if (!strncmp(s, so, sizeof so - 1)) {
+        s += sizeof so - 1;
+        if (*s == ':') s++;
+        /* the blank and ordinary spaces a number line has after "Số" */
+        for (;;) {
+            if (*s == ' ') s++;
+            else if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) s += 2;
+            else break;
+        }
+    }
+    int64_t n = 0;
+    int digits = 0;
+    while (*s >= '0' && *s <= '9') {
+        if (digits < 10) n = n * 10 + (*s - '0');
+        digits++;
+        s++;
+    }
+    while (*s == ' ') s++;
+    char sep = *s;
+    if (!digits || digits > 9 || n < 1 || (sep != '/' && sep != '-')) {
+        vb_error(d, VB_EXIT_INPUT, "%s: \"%s\" is not a number and symbol such as 07/NQ-HĐND (state) or "
+                 "15-NQ/ĐUK (Party)", what, shown(a, orig));
+        return false;
+    }
+    s++;
+    while (*s == ' ') s++;
+    size_t len = strlen(s);
+    while (len && s[len - 1] == ' ') len--;
+    bool ok = len > 0;
+    for (const char *p = s; ok && p < s + len;) {
+        int32_t cp;
+        int k = vb_utf8_next(p, &cp);
+        if (k <= 0 || cp <= 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0xA0) ok = false;
+        p += k > 0 ? k : 1;
+    }
+    if (!ok) {
+        vb_error(d, VB_EXIT_INPUT, "%s: \"%s\": the symbol after the number is %s", what, shown(a, orig),
+                 len ? "written without spaces (07/NQ-HĐND)" : "missing (07/NQ-HĐND)");
+        return false;
+    }
+    *number = n;
+    *canon = vb_sprintf(a, "%02lld%c%.*s", (long long)n, sep, (int)len, s);
+    return true;
+}
+
+/* ---- CSV ---- */
+static const char *const col_titles[] = {
+    "Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký",
+    "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú"
+};
+
+static void csv_cell(vb_buf *b, const char *s, bool last)
+{
+    vb_buf_putc(b, '"');
+    for (; *s; s++) { if (*s == '"') vb_buf_putc(b, '"'); vb_buf_putc(b, *s); }
+    vb_buf_putc(b, '"');
+    vb_buf_puts(b, last ? "\r\n" : ",");
+}
+
+/* "Nghị quyết về …": the type's title in sentence case, then the summary. */
+static const char *type_and_summary(vb_arena *a, const vb_reg_entry *e)
+{
+    const char *t = vb_capfirst(a, vb_lower(a, e->type_title));
+    return *e->summary ? vb_sprintf(a, "%s %s", t, e->summary) : t;
+}
+
+void vb_reg_csv(const vb_reg_entry *e, size_t n, vb_buf *out)
+{
+    for (int k = 0; k < 10; k++) csv_cell(out, col_titles[k], false);
+    const char *extra[] = { "record", "type", "series", "source", "outputs", "status" };
+    for (int k = 0; k < 6; k++) csv_cell(out, extra[k], k == 5);
+    vb_arena *a = vb_arena_new();
+    for (size_t i = 0; i < n; i++) {
+        const vb_reg_entry *x = &e[i];
+        const char *cells[] = { x->numsym, x->date, type_and_summary(a, x), x->signer, x->recipients, x->keeper,
+                                vb_sprintf(a, "%d", x->copies), x->sent, x->received, x->notes,
+                                x->record, x->type, x->series, x->source, x->outputs, x->status };
+        for (int k = 0; k < 16; k++) csv_cell(out, cells[k], k == 15);
+    }
+    vb_arena_free(a);
+}
+
+/* ---- the printed register ---- */
+static const char *date_vn(vb_arena *a, const char *iso)
+{
+    int y, m, d;
+    return iso && vb_parse_date(iso, &y, &m, &d) ? vb_sprintf(a, "%02d/%02d/%04d", d, m, y) : iso;
+}
+
+bool vb_reg_print(const vb_style *st, const vb_reg_entry *e, size_t n, int year, vb_doc **out, vb_diag *d)
+{
+    const char *zn[] = { "type_name", "summary", "table_header", "table_cell" };
+    const vb_zone *z[4];
+    for (int i = 0; i < 4; i++) {
+        z[i] = vb_style_zone(st, zn[i]);
+        if (!z[i]) {
+            vb_error(d, VB_EXIT_INPUT, "%s: the printed register needs a [zone %s]", st->path, zn[i]);
+            return false;
+        }
+    }
+    vb_doc *doc = vb_doc_new(st);
+    vb_arena *a = doc->arena;
+    /* landscape: the same rules, the page turned (ten columns need the width) */
+    vb_style *land = vb_alloc(a, sizeof *land);
+    *land = *st;
+    if (land->page_h > land->page_w) { land->page_w = st->page_h; land->page_h = st->page_w; }
+    doc->style = land;
+    doc->type = "register";
+    doc->title = year ? vb_sprintf(a, "Sổ đăng ký văn bản đi năm %d", year) : "Sổ đăng ký văn bản đi";
+    doc->author = n ? e[0].issuer : "";
+    doc->subject = doc->title;
+    doc->keywords = "";
+    /* the time written into the file: SOURCE_DATE_EPOCH, else the day of
+     * the last document, so the same register prints the same bytes */
+    int64_t when = 0;
+    if (!vb_source_date(&when)) {
+        const char *last = "";
+        for (size_t i = 0; i < n; i++) if (strcmp(e[i].date, last) > 0) last = e[i].date;
+        int y, m, dd;
+        if (vb_parse_date(last, &y, &m, &dd)) {
+            struct tm tmv = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = dd };
+            when = (int64_t)timegm(&tmv);
+        }
+    }
+    doc->date = when;
+    vb_para_text(doc, vb_doc_para(doc, z[0]), "Sổ đăng ký văn bản đi", 0);
+    vb_buf sub = {0};
+    if (n && *e[0].issuer) vb_buf_puts(&sub, e[0].issuer);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(e[i].issuer, e[i - 1].issuer)) { vb_buf_printf(&sub, ", %s", e[i].issuer); }
+    if (year) vb_buf_printf(&sub, "%sNăm %d", sub.len ? " — " : "", year);
+    if (sub.len) vb_para_text(doc, vb_doc_para(doc, z[1]), vb_buf_cstr(&sub), 0);
+    vb_buf_free(&sub);
+    vb_table *t = vb_doc_table(doc, 10, "register");
+    vb_table_col(t, 6, VB_ALIGN_CENTER, true);
+    vb_table_col(t, 1, VB_ALIGN_CENTER, false);
+    vb_trow *h = vb_table_row(doc, t, VB_TROW_HEADER, z[2]);
+    vb_trow *hn = vb_table_row(doc, t, VB_TROW_HEADER, z[2]);
+    for (int k = 0; k < 10; k++) {
+        vb_para_text(doc, h->cell[k], col_titles[k], 0);
+        vb_para_text(doc, hn->cell[k], vb_sprintf(a, "(%d)", k + 1), 0);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const vb_reg_entry *x = &e[i];
+        const char *notes = x->notes;
+        if (!strcmp(x->status, "reserved"))
+            notes = vb_sprintf(a, "%s%sSố đã giữ, chưa ban hành", notes, *notes ? "; " : "");
+        const char *cells[] = { x->numsym, date_vn(a, x->date), type_and_summary(a, x), x->signer, x->recipients,
+                                x->keeper, x->copies ? vb_sprintf(a, "%d", x->copies) : "", date_vn(a, x->sent),
+                                x->received, notes };
+        vb_trow *row = vb_table_row(doc, t, VB_TROW_BODY, z[3]);
+        for (int k = 0; k < 10; k++)
+            if (*cells[k]) vb_para_value(doc, row->cell[k], cells[k], 0, vb_sprintf(a, "%s: %s", x->numsym, col_titles[k]));
+    }
+    *out = doc;
+    return true;
+}
