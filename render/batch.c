@@ -32,6 +32,7 @@
 #include "engine.h"
 #include "layout.h"
 #include "record.h"
+#include "sign.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -74,6 +75,8 @@ static struct {
     int jobs;
     bool skip_done;
     unsigned long shard_i, shard_n;     /* 1-based; 0 = no sharding */
+    bool sign;                          /* --sign: every PDF signed as written */
+    vb_sign_cli sc;
 } opt;
 
 static in_file *files; static size_t nfiles, capfiles;
@@ -117,7 +120,7 @@ static void usage(FILE *f)
 {
     fputs("usage: vanban batch INPUT... -o DIR [-t TYPE,...] [-f pdf,docx] [-j N]\n"
           "                    [--report FILE.json] [--skip-done] [--shard I/N]\n"
-          "                    [--data DIR] [--fonts DIR]\n"
+          "                    [--data DIR] [--fonts DIR] [--sign --key KEY ...]\n"
           "Render every record of the inputs into DIR/<id>.<type>.<format> (docs/batch.md).\n"
           "INPUT is a .json record, a .jsonl file (one record a line) or a folder of them.\n"
           "  -o, --output DIR      the output folder (made if missing)\n"
@@ -129,9 +132,12 @@ static void usage(FILE *f)
           "      --shard I/N       only the records whose index is I-1 modulo N\n"
           "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
           "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
+          "      --sign            sign every PDF (the key is loaded once a worker)\n"
           "  --                    every later argument is an input\n"
-          "  -h, --help            this help\n"
-          "Exit status: 0 ok, 1 a record failed, 2 usage, 3 output or system error.\n", f);
+          "  -h, --help            this help\n", f);
+    fputs(vb_sign_usage, f);
+    fputs("Exit status: 0 ok, 1 a record failed, 2 usage, 3 output or system error,\n"
+          "4 key or certificate, 5 time-stamping authority.\n", f);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -481,6 +487,7 @@ static void gate_leave(void)
 typedef struct worker {
     pthread_t th;
     vb_engine *e;
+    vb_signer *signer;          /* --sign: this worker's key, loaded once */
     bool started;
     char loaded[2 * MAX_TYPES][48];     /* (convention, type) built before */
     size_t nloaded;
@@ -668,7 +675,19 @@ static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
         if (!interrupted && wrote) {
             if (!gate_enter()) interrupted = true;
             else {
-                wrote = vb_write_atomic(r->output, o->bytes.data, o->bytes.len, &r->msgs);
+                vb_buf sb = { 0 };
+                const vb_buf *final = &o->bytes;
+                if (opt.sign && w->signer && !strcmp(fmts[i]->name, "pdf")) {
+                    vb_sign_opts so = opt.sc.sig;
+                    if (o->has_sigbox && !so.have_box)
+                        so.have_box = true, so.box = (vb_sign_box){ o->sig_page, o->sig_box[0], o->sig_box[1], o->sig_box[2], o->sig_box[3] };
+                    if (!so.organisation && o->author[0]) so.organisation = o->author;
+                    so.fonts = vb_engine_fonts(w->e);
+                    wrote = vb_sign_pdf(w->signer, &so, r->output, (const unsigned char *)o->bytes.data, o->bytes.len, &sb, &r->msgs);
+                    final = &sb;
+                }
+                if (wrote) wrote = vb_write_atomic(r->output, final->data, final->len, &r->msgs);
+                vb_buf_free(&sb);
                 gate_leave();
             }
         }
@@ -771,6 +790,20 @@ static void *worker_main(void *arg)
         }
         vb_diag_free(&d);
     }
+    if (opt.sign && !w->signer) {
+        vb_diag d;
+        vb_diag_init(&d);
+        if (!vb_signer_load(&opt.sc.key, &w->signer, &d)) {
+            print_diag(&d);
+            pthread_mutex_lock(&stat_mu);
+            worse(&st.exit_code, d.exit_code ? d.exit_code : VB_EXIT_SYSTEM);
+            pthread_mutex_unlock(&stat_mu);
+            vb_diag_free(&d);
+            __atomic_add_fetch(&workers_done, 1, __ATOMIC_ACQ_REL);
+            return NULL;
+        }
+        vb_diag_free(&d);
+    }
     for (;;) {
         pthread_mutex_lock(&gate_mu);
         bool stop = stopping;
@@ -829,7 +862,8 @@ int vb_batch_main(int argc, char **argv)
     const char **inputs = vb_xcalloc((size_t)argc + 1, sizeof *inputs);
     size_t ninputs = 0;
     const char *types_arg = NULL, *formats_arg = NULL, *jobs_arg = NULL, *shard_arg = NULL;
-    bool only_inputs = false;
+    bool only_inputs = false, sign_opts = false;
+    vb_sign_cli_init(&opt.sc);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
@@ -837,6 +871,15 @@ int vb_batch_main(int argc, char **argv)
         if (!strcmp(a, "--")) { only_inputs = true; continue; }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); free(inputs); return 0; }
         if (!strcmp(a, "--skip-done")) { opt.skip_done = true; continue; }
+        if (!strcmp(a, "--sign")) { opt.sign = true; continue; }
+        {
+            vb_diag od;
+            vb_diag_init(&od);
+            int t = vb_sign_cli_option(&opt.sc, argc, argv, &i, &od);
+            if (t < 0) { fprintf(stderr, "vanban batch: %s\n", od.items[0].msg); vb_diag_free(&od); free(inputs); return VB_EXIT_USAGE; }
+            vb_diag_free(&od);
+            if (t > 0) { sign_opts = true; continue; }
+        }
         if (!strncmp(a, "-j", 2) && a[2]) { jobs_arg = a + 2; continue; }
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &opt.outdir;
         else if (!strcmp(a, "-t") || !strcmp(a, "--type")) dst = &types_arg;
@@ -891,14 +934,24 @@ int vb_batch_main(int argc, char **argv)
         opt.shard_n = sn;
     }
 
+    if (sign_opts && !opt.sign) { free(inputs); return usage_error("signing options need --sign%s", ""); }
     /* one engine now: it checks the data and the types, then serves worker 0 */
     vb_diag d;
     vb_diag_init(&d);
     worker *ws = vb_xcalloc((size_t)opt.jobs, sizeof *ws);
+    /* the key and images are checked before any record: worker 0 keeps the key */
+    if (opt.sign && !(vb_sign_cli_finish(&opt.sc, &d) && vb_signer_load(&opt.sc.key, &ws[0].signer, &d))) {
+        vb_diag_print(&d, stderr);
+        rc = d.exit_code ? d.exit_code : VB_EXIT_USAGE;
+        vb_diag_free(&d);
+        free(ws); free(inputs);
+        return rc;
+    }
     if (!vb_engine_open(opt.data, opt.fonts, &ws[0].e, &d)) {
         vb_diag_print(&d, stderr);
         rc = d.exit_code ? d.exit_code : VB_EXIT_SYSTEM;
         vb_diag_free(&d);
+        vb_signer_free(ws[0].signer);
         free(ws); free(inputs);
         return rc;
     }
@@ -916,6 +969,7 @@ int vb_batch_main(int argc, char **argv)
         fprintf(stderr, "vanban batch: unknown document type \"%s\" (have: %s)\n", opt.types[i], vb_buf_cstr(&have));
         vb_buf_free(&have);
         vb_engine_close(ws[0].e);
+        vb_signer_free(ws[0].signer);
         free(ws); free(inputs);
         return VB_EXIT_USAGE;
     }
@@ -939,6 +993,7 @@ int vb_batch_main(int argc, char **argv)
     if (!mkdirs(opt.outdir)) {
         fprintf(stderr, "vanban batch: %s: cannot create the output folder: %s\n", opt.outdir, strerror(errno));
         vb_engine_close(ws[0].e);
+        vb_signer_free(ws[0].signer);
         free(ws);
         return VB_EXIT_SYSTEM;
     }
@@ -1009,7 +1064,7 @@ int vb_batch_main(int argc, char **argv)
     }
     summary(secs);
 
-    for (int i = 0; i < opt.jobs; i++) vb_engine_close(ws[i].e);
+    for (int i = 0; i < opt.jobs; i++) { vb_engine_close(ws[i].e); vb_signer_free(ws[i].signer); }
     free(ws);
     if (report_parts) for (size_t i = 0; i < nunits; i++) free(report_parts[i]);
     free(report_parts);
