@@ -822,7 +822,7 @@ bool vb_sign_pdf(const vb_signer *s, const vb_sign_opts *o, const char *name,
     u.next = vb_pdfr_size(r);
 
     /* ---- the appearance: rect in PDF user space, ap its content ---- */
-    double rect[4] = { 0, 0, 0, 0 };
+    double rect[4] = { 0, 0, 0, 0 }, base0 = 0;
     uint32_t apnum = 0, im1 = 0, font = 0;
     const char *lines[3];
     int nl = 0;
@@ -880,10 +880,12 @@ bool vb_sign_pdf(const vb_signer *s, const vb_sign_opts *o, const char *name,
             }
             if (w / 1000.0 > wmax) wmax = w / 1000.0;
         }
-        /* top right corner of page 1 (ô 14): 15 mm from the right edge, the
-         * first baseline 12 mm from the top, 12 pt apart */
-        double right = mb[2] - 15 * 72 / 25.4, top = mb[3] - 12 * 72 / 25.4 + 10;
-        rect[0] = right - wmax - 2; rect[2] = right + 2; rect[3] = top + 2; rect[1] = top - 12.0 * nl - 2;
+        /* top right corner of page 1 (ô 14), above the text area (whose top
+         * margin is 20 mm and more): 15 mm from the right edge, the first
+         * baseline 7 mm from the top, 12 pt apart */
+        double right = mb[2] - 15 * 72 / 25.4;
+        base0 = mb[3] - 7 * 72 / 25.4;
+        rect[0] = right - wmax - 2; rect[2] = right + 2; rect[3] = base0 + 9; rect[1] = base0 - 12.0 * (nl - 1) - 4;
     }
     double rw = rect[2] - rect[0], rh = rect[3] - rect[1];
     if (rw > 0 && rh > 0) {
@@ -897,7 +899,7 @@ bool vb_sign_pdf(const vb_signer *s, const vb_sign_opts *o, const char *name,
             for (int i = 0; i < nl; i++) {
                 int32_t w, miss;
                 vb_font_measure(o->fonts, VB_FACE_REGULAR, 10 * VB_PT, lines[i], strlen(lines[i]), &w, &miss);
-                vb_buf_printf(&ap, "1 0 0 1 %.3f %.3f Tm ", rw - 2 - w / 1000.0, rh - 2 - 10 - 12.0 * i + 2.4);
+                vb_buf_printf(&ap, "1 0 0 1 %.3f %.3f Tm ", rw - 2 - w / 1000.0, base0 - 12.0 * i - rect[1]);
                 put_glyphs(&ap, &tf, lines[i]);
                 vb_buf_puts(&ap, " Tj\n");
             }
