@@ -661,15 +661,20 @@ static bool timestamp(const char *url, int timeout, const unsigned char *sig, si
         goto out;
     }
     resp = OSSL_HTTP_transfer(NULL, host, port, path, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL,
-                              "application/timestamp-query", rb, "application/timestamp-reply", 0, 1u << 20, timeout, 0);
+                              "application/timestamp-query", rb, "application/timestamp-reply", 1 /* read the whole DER */, 1u << 20, timeout, 0);
     OPENSSL_free(host); OPENSSL_free(port); OPENSSL_free(path);
     if (!resp) {
         vb_error(d, VB_EXIT_TSA, "%s: the time-stamping authority did not answer within %d s (%s)", url, timeout, ssl_err(eb, sizeof eb));
         goto out;
     }
     tr = d2i_TS_RESP_bio(resp, NULL);
-    if (!tr || ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(tr))) > 1 || !TS_RESP_get_token(tr)) {
-        vb_error(d, VB_EXIT_TSA, "%s: the time-stamping authority refused or sent no token", url);
+    if (!tr) {
+        vb_error(d, VB_EXIT_TSA, "%s: the answer is not an RFC 3161 time-stamp response: %s", url, ssl_err(eb, sizeof eb));
+        goto out;
+    }
+    long status = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(tr)));
+    if (status > 1 || !TS_RESP_get_token(tr)) {
+        vb_error(d, VB_EXIT_TSA, "%s: the time-stamping authority refused (status %ld) or sent no token", url, status);
         goto out;
     }
     /* the token must be over what we sent */
@@ -725,7 +730,7 @@ static bool make_cms(const vb_signer *s, const unsigned char digest[32], const v
     if (alen <= 0) goto ssl;
     mc = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pc = NULL;
-    if (EVP_DigestSignInit(mc, &pc, EVP_sha256(), s->engine, s->key) <= 0) goto ssl;
+    if (EVP_DigestSignInit(mc, &pc, EVP_sha256(), NULL, s->key) <= 0) goto ssl;
     if (s->pss && (EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PSS_PADDING) <= 0 ||
                    EVP_PKEY_CTX_set_rsa_pss_saltlen(pc, 32) <= 0 || EVP_PKEY_CTX_set_rsa_mgf1_md(pc, EVP_sha256()) <= 0))
         goto ssl;
