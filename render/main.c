@@ -59,7 +59,7 @@ static const char usage_sign[] =
     "                   [--as person|organisation|annex|copy] [--signature-image PNG]\n"
     "                   [--seal-image PNG --seal-size 36mm] [--at PAGE,X,Y] [--tsa URL] ...\n"
     "Sign a PDF as an incremental update (PAdES B-B, B-T with --tsa), written atomically.\n"
-    "The images go where IN.pdf.vbsig (render --sidecar) says, or --at.\n"
+    "The images go where IN.pdf.vbsig says (written by vanban render; see its help), or --at.\n"
     "  -o, --output FILE     where to write (may not be IN.pdf)\n"
     "      --data DIR        the folder holding fonts/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
