@@ -18,7 +18,7 @@ set -u
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 secs=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-record template text render schema}
+targets=${FUZZ_TARGETS:-record template text render schema pdf}
 cc=${FUZZ_CC:-clang}
 out=fuzz/build
 
@@ -80,6 +80,7 @@ opts() {
     template) echo "-max_len=8192 -timeout=10" ;;
     text)     echo "-max_len=1024 -timeout=5" ;;
     render)   echo "-max_len=8192 -timeout=30" ;;
+    pdf)      echo "-max_len=65536 -timeout=20" ;;
   esac
 }
 export VANBAN_DATA="$repo"

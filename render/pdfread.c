@@ -174,10 +174,10 @@ static void pvlist_move(vb_pdfr *r, pvlist *L, vb_pv *v, bool keys)
 {
     v->len = L->n;
     v->items = vb_alloc(r->a, (L->n ? L->n : 1) * sizeof *v->items);
-    memcpy(v->items, L->v, L->n * sizeof *v->items);
+    if (L->n) memcpy(v->items, L->v, L->n * sizeof *v->items);
     if (keys) {
         v->keys = vb_alloc(r->a, (L->n ? L->n : 1) * sizeof *v->keys);
-        memcpy(v->keys, L->k, L->n * sizeof *v->keys);
+        if (L->n) memcpy(v->keys, L->k, L->n * sizeof *v->keys);
     }
     free(L->v);
     free(L->k);
@@ -722,7 +722,7 @@ bool vb_pdfr_page(vb_pdfr *r, int index, uint32_t *num, const vb_pv **page, int 
         const vb_pv *next = NULL;
         for (size_t k = 0; k < kids->len; k++) {
             const vb_pv *kid = vb_pdfr_resolve(r, kids->items[k], d);
-            if (!kid || kid->kind != VB_PV_DICT) return false;
+            if (!kid || kid->kind != VB_PV_DICT) { next = NULL; break; }
             int n = 1;
             if (!is_name(vb_pv_get(kid, "Type"), "Page")) {
                 const vb_pv *c = vb_pdfr_resolve(r, vb_pv_get(kid, "Count"), d);
