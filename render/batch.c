@@ -672,6 +672,7 @@ static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
         vb_output *o = &outs[i];
         diag_append(&r->msgs, &o->msgs);
         bool wrote = o->ok;
+        size_t signed_len = 0;
         if (!interrupted && wrote) {
             if (!gate_enter()) interrupted = true;
             else {
@@ -687,12 +688,13 @@ static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
                     final = &sb;
                 }
                 if (wrote) wrote = vb_write_atomic(r->output, final->data, final->len, &r->msgs);
+                if (final == &sb) signed_len = sb.len;
                 vb_buf_free(&sb);
                 gate_leave();
             }
         }
         r->ok = wrote && !interrupted;
-        if (r->ok) { r->pages = o->pages; r->bytes = (long long)o->bytes.len; }
+        if (r->ok) { r->pages = o->pages; r->bytes = (long long)(signed_len ? signed_len : o->bytes.len); }
         vb_buf_free(&o->bytes);
         vb_diag_free(&o->msgs);
     }

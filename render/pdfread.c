@@ -618,8 +618,9 @@ size_t vb_pdfr_startxref(const vb_pdfr *r) { return r->startxref; }
 bool vb_pdfr_xref_is_stream(const vb_pdfr *r) { return r->xref_stream; }
 uint32_t vb_pdfr_size(const vb_pdfr *r)
 {
-    const vb_pv *s = vb_pv_get(r->trailer, "Size");
-    return (uint32_t)s->num;
+    /* every section's /Size and entries counted: a file whose newest /Size
+     * is too small must not make us reuse a number an older section has */
+    return r->nx;
 }
 
 static const vb_pv NULL_PV = { .kind = VB_PV_NULL };

@@ -50,7 +50,7 @@ void vb_pdfr_free(vb_pdfr *r);
 const vb_pv *vb_pdfr_trailer(const vb_pdfr *r);   /* the newest trailer dictionary */
 size_t vb_pdfr_startxref(const vb_pdfr *r);       /* offset of the newest section */
 bool vb_pdfr_xref_is_stream(const vb_pdfr *r);    /* newest section is a stream */
-uint32_t vb_pdfr_size(const vb_pdfr *r);          /* trailer /Size */
+uint32_t vb_pdfr_size(const vb_pdfr *r);          /* the first unused object number */
 
 /* Object num, parsed (NULL, with a diagnostic, when it cannot be read;
  * a free or absent object is the null value, as the standard says). */

@@ -61,6 +61,16 @@ ASN1_ITEM_TEMPLATE(VB_ATTRS) =
     ASN1_EX_TEMPLATE_TYPE(ASN1_TFLG_SET_ORDER, 0, VB_ATTRS, X509_ATTRIBUTE)
 ASN1_ITEM_TEMPLATE_END(VB_ATTRS)
 
+typedef struct img {
+    uint32_t w, h;
+    unsigned char *rgb, *alpha;
+    bool has_alpha;
+    char *path;                    /* cached: the file, and its samples deflated */
+    unsigned char *zrgb, *zalpha;
+    size_t lrgb, lalpha;
+} img;
+static void img_free(img *im);
+
 struct vb_signer {
     EVP_PKEY *key;
     X509 *cert;
@@ -68,6 +78,10 @@ struct vb_signer {
     ENGINE *engine;
     bool pss;
     char cn[256];
+    /* the images of the last documents, decoded and deflated once: a batch
+     * worker signs every document with the same ones (a signer is one
+     * worker's, never shared between threads) */
+    img cache[2];
 };
 
 /* the last OpenSSL error, as text, for a message */
@@ -283,6 +297,8 @@ void vb_signer_free(vb_signer *s)
     X509_free(s->cert);
     sk_X509_pop_free(s->chain, X509_free);
     if (s->engine) { ENGINE_finish(s->engine); ENGINE_free(s->engine); }
+    img_free(&s->cache[0]);
+    img_free(&s->cache[1]);
     free(s);
 }
 
@@ -290,7 +306,6 @@ const char *vb_signer_name(const vb_signer *s) { return s->cn; }
 
 /* ---- images ---- */
 
-typedef struct img { uint32_t w, h; unsigned char *rgb, *alpha; bool has_alpha; } img;
 
 static bool png_load(const char *path, img *im, vb_diag *d)
 {
@@ -335,7 +350,37 @@ out:
     return ok;
 }
 
-static void img_free(img *im) { free(im->rgb); free(im->alpha); }
+static void img_free(img *im)
+{
+    free(im->rgb); free(im->alpha); free(im->path); free(im->zrgb); free(im->zalpha);
+    memset(im, 0, sizeof *im);
+}
+
+static unsigned char *deflate_all(const unsigned char *p, size_t n, size_t *out)
+{
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(6);
+    if (!z) vb_oom();
+    size_t cap = libdeflate_zlib_compress_bound(z, n);
+    unsigned char *b = vb_xmalloc(cap);
+    *out = libdeflate_zlib_compress(z, p, n, b, cap);
+    libdeflate_free_compressor(z);
+    return b;
+}
+
+/* The image at path, decoded and deflated, from the signer's cache slot. */
+static const img *cached_image(vb_signer *s, int slot, const char *path, vb_diag *d)
+{
+    img *c = &s->cache[slot];
+    if (c->path && !strcmp(c->path, path)) return c;
+    img_free(c);
+    if (!png_load(path, c, d)) return NULL;
+    c->path = vb_xstrdup(path);
+    c->zrgb = deflate_all(c->rgb, (size_t)c->w * c->h * 3, &c->lrgb);
+    if (c->has_alpha) c->zalpha = deflate_all(c->alpha, (size_t)c->w * c->h, &c->lalpha);
+    free(c->rgb); free(c->alpha);
+    c->rgb = c->alpha = NULL;
+    return c;
+}
 
 bool vb_sign_check_image(const char *path, vb_diag *d)
 {
@@ -390,6 +435,16 @@ static void upd_stream(upd *u, uint32_t num, const char *entries, const void *da
     upd_end(u);
 }
 
+/* a stream whose data is deflated already */
+static void upd_zstream(upd *u, uint32_t num, const char *entries, const unsigned char *z, size_t zl)
+{
+    vb_buf *b = upd_begin(u, num);
+    vb_buf_printf(b, "<< %s /Filter /FlateDecode /Length %zu >>\nstream\n", entries, zl);
+    vb_buf_add(b, z, zl);
+    vb_buf_puts(b, "\nendstream");
+    upd_end(u);
+}
+
 /* an image XObject with its soft mask: the object number of the image */
 static uint32_t put_image(upd *u, const img *im)
 {
@@ -399,13 +454,13 @@ static uint32_t put_image(upd *u, const img *im)
         smask = upd_new(u);
         snprintf(e, sizeof e, "/Type /XObject /Subtype /Image /Width %u /Height %u /ColorSpace /DeviceGray /BitsPerComponent 8",
                  (unsigned)im->w, (unsigned)im->h);
-        upd_stream(u, smask, e, im->alpha, (size_t)im->w * im->h, true);
+        upd_zstream(u, smask, e, im->zalpha, im->lalpha);
     }
     num = upd_new(u);
     int n = snprintf(e, sizeof e, "/Type /XObject /Subtype /Image /Width %u /Height %u /ColorSpace /DeviceRGB /BitsPerComponent 8",
                      (unsigned)im->w, (unsigned)im->h);
     if (smask) snprintf(e + n, sizeof e - (size_t)n, " /SMask %u 0 R", (unsigned)smask);
-    upd_stream(u, num, e, im->rgb, (size_t)im->w * im->h * 3, true);
+    upd_zstream(u, num, e, im->zrgb, im->lrgb);
     return num;
 }
 
@@ -792,8 +847,10 @@ bool vb_sign_pdf(const vb_signer *s, const vb_sign_opts *o, const char *name,
     vb_pdfr *r = NULL;
     vb_arena *a = vb_arena_new();
     upd u = { .out = out };
-    img sigimg = { 0 }, sealimg = { 0 };
+    img none = { 0 };
+    const img *sigp = &none, *sealp = &none;
     tfont tf = { 0 };
+    vb_signer *sm = (vb_signer *)s;    /* its image cache only */
     vb_buf ap = { 0 }, tmp = { 0 };
     unsigned char *der = NULL;
     bool ok = false;
@@ -815,8 +872,9 @@ bool vb_sign_pdf(const vb_signer *s, const vb_sign_opts *o, const char *name,
     double mb[4];
     if (!media_box(r, page, mb, d)) { vb_error(d, VB_EXIT_INPUT, "%s: page %d has no valid /MediaBox", name, pageix + 1); goto done; }
     double pw = mb[2] - mb[0], ph = mb[3] - mb[1];
-    if (o->as == VB_SIGN_PERSON && o->signature_image && !png_load(o->signature_image, &sigimg, d)) goto done;
-    if (o->as == VB_SIGN_ORGANISATION && o->seal_image && !png_load(o->seal_image, &sealimg, d)) goto done;
+    if (o->as == VB_SIGN_PERSON && o->signature_image && !(sigp = cached_image(sm, 0, o->signature_image, d))) goto done;
+    if (o->as == VB_SIGN_ORGANISATION && o->seal_image && !(sealp = cached_image(sm, 1, o->seal_image, d))) goto done;
+    const img sigimg = *sigp, sealimg = *sealp;
     const vb_pv *acro_ref = vb_pv_get(cat, "AcroForm");
     const vb_pv *acro = vb_pdfr_resolve(r, acro_ref, d);
     int nfields = count_fields(r, acro, d);
@@ -1045,8 +1103,6 @@ bool vb_sign_pdf(const vb_signer *s, const vb_sign_opts *o, const char *name,
 done:
     if (!ok) out->len = 0;
     OPENSSL_free(der);
-    img_free(&sigimg);
-    img_free(&sealimg);
     tfont_free(&tf);
     vb_buf_free(&ap);
     vb_buf_free(&tmp);
