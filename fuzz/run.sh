@@ -3,7 +3,7 @@
 # (`make fuzz`).  See fuzz/README.md.
 #
 #   FUZZ_SECONDS=60          seconds per target (default 60)
-#   FUZZ_TARGETS="record template text render schema"   which targets, in order
+#   FUZZ_TARGETS="record template text render schema pdf"   which targets, in order
 #   FUZZ_BUILD_ONLY=1        build and stop
 #   FUZZ_CC=clang            the compiler (needs libFuzzer: libclang-rt-dev)
 #

@@ -8,9 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PKGS="build-essential pkg-config libzip-dev libdeflate-dev libfreetype-dev libfontconfig-dev
-  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev fonts-liberation2"
+  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev fonts-liberation2 libssl-dev libpng-dev"
 TEST_PKGS="qpdf poppler-utils mupdf-tools ghostscript jing libxml2-utils unzip zip python3 python3-docx
-  valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc"
+  valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc libnss3-tools softhsm2
+  libengine-pkcs11-openssl openssl"
 # libclang-rt-dev (libFuzzer and the sanitizer runtimes for fuzz/) follows
 # the release's default clang, like the clang package itself: 14 on Debian
 # 12, 19 on Debian 13.  A release without that metapackage gets the
