@@ -524,9 +524,10 @@ static bool read_xref_stream(vb_pdfr *r, uint64_t off, const vb_pv **trailer, vb
 /* the offset after the last "startxref" in the last 1,024 bytes */
 static bool find_startxref(vb_pdfr *r, uint64_t *off)
 {
+    if (r->len < 9) return false;
     size_t from = r->len > 1024 ? r->len - 1024 : 0;
-    for (size_t i = r->len >= 9 ? r->len - 9 : 0; i + 1 > from; i--) {
-        if (!memcmp(r->p + i, "startxref", 9) && i + 9 <= r->len) {
+    for (size_t i = r->len - 9; i + 1 > from; i--) {
+        if (!memcmp(r->p + i, "startxref", 9)) {
             lex l = { r, i + 9, r->len };
             skip_ws(&l);
             return peek_uint(&l, &l.i, off);
