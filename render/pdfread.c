@@ -479,7 +479,12 @@ static bool read_table(vb_pdfr *r, lex *l, const vb_pv **trailer)
 static bool read_xref_stream(vb_pdfr *r, uint64_t off, const vb_pv **trailer, vb_diag *d)
 {
     const vb_pv *s;
-    if (!parse_indirect(r, off, 0, &s, d)) return false;
+    /* not an object there: the caller says the cross-reference is bad */
+    vb_diag quiet;
+    vb_diag_init(&quiet);
+    bool got = parse_indirect(r, off, 0, &s, &quiet);
+    vb_diag_free(&quiet);
+    if (!got) return false;
     const vb_pv *type = vb_pv_get(s, "Type");
     if (s->kind != VB_PV_STREAM || !type || type->kind != VB_PV_NAME || strcmp(type->s, "XRef")) return false;
     const vb_pv *w = vb_pv_get(s, "W"), *idx = vb_pv_get(s, "Index"), *size = vb_pv_get(s, "Size");
