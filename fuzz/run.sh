@@ -3,7 +3,7 @@
 # (`make fuzz`).  See fuzz/README.md.
 #
 #   FUZZ_SECONDS=60          seconds per target (default 60)
-#   FUZZ_TARGETS="record template text render schema pdfa serve numsym"   which targets, in order
+#   FUZZ_TARGETS="record template text render schema pdfa serve numsym pdf"   which targets, in order
 #   FUZZ_BUILD_ONLY=1        build and stop
 #   FUZZ_CC=clang            the compiler (needs libFuzzer: libclang-rt-dev)
 #
@@ -18,7 +18,7 @@ set -u
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 secs=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-record template text render schema pdfa serve numsym}
+targets=${FUZZ_TARGETS:-record template text render schema pdfa serve numsym pdf}
 cc=${FUZZ_CC:-clang}
 out=fuzz/build
 
@@ -83,6 +83,7 @@ opts() {
     render)   echo "-max_len=8192 -timeout=30" ;;
     pdfa)     echo "-max_len=8192 -timeout=10" ;;
     serve)    echo "-max_len=16384 -timeout=30" ;;
+    pdf)      echo "-max_len=65536 -timeout=20" ;;
   esac
 }
 export VANBAN_DATA="$repo"

@@ -42,6 +42,7 @@
 #include "layout.h"
 #include "record.h"
 #include "register.h"
+#include "sign.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -88,6 +89,8 @@ static struct {
     vb_register *reg;                   /* used under the turn only */
     const char *icc;                    /* --icc */
     vb_render_opts render;              /* --pdfa: every worker's engine gets it */
+    bool sign;                          /* --sign: every PDF signed as written */
+    vb_sign_cli sc;
 } opt;
 static vb_buf icc_profile;              /* read once, shared read-only by the workers */
 
@@ -151,7 +154,7 @@ static void usage(FILE *f)
 {
     fputs("usage: vanban batch INPUT... -o DIR [-t TYPE,...] [-f pdf,docx] [-j N]\n"
           "                    [--report FILE.json] [--skip-done] [--shard I/N]\n"
-          "                    [--pdfa [--icc FILE]] [--data DIR] [--fonts DIR]\n"
+          "                    [--pdfa [--icc FILE]] [--data DIR] [--fonts DIR] [--sign --key KEY ...]\n"
           "                    [--register FILE [--reserve PLAN]] [--numbers PLAN]\n"
           "Render every record of the inputs into DIR/<id>.<type>.<format> (docs/batch.md).\n"
           "INPUT is a .json record, a .jsonl file (one record a line) or a folder of them.\n"
@@ -170,10 +173,13 @@ static void usage(FILE *f)
           "                        check the numbers records give (docs/register.md)\n"
           "      --reserve PLAN    with --register: only take the numbers, into PLAN, for --numbers\n"
           "      --numbers PLAN    the numbers of a plan (a sharded batch: no shared register)\n"
+          "      --sign            sign every PDF (the key is loaded once a worker)\n"
           "  --                    every later argument is an input\n"
-          "  -h, --help            this help\n"
-          "Exit status: 0 ok, 1 a record failed (or an --icc file is not an RGB profile),\n"
-          "2 usage, 3 output or system error (also a profile that cannot be read).\n", f);
+          "  -h, --help            this help\n", f);
+    fputs(vb_sign_usage, f);
+    fputs("Exit status: 0 ok, 1 a record failed (or an --icc file is not an RGB profile),\n"
+          "2 usage, 3 output or system error (also a profile that cannot be read),\n"
+          "4 key or certificate, 5 time-stamping authority.\n", f);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -523,6 +529,7 @@ static void gate_leave(void)
 typedef struct worker {
     pthread_t th;
     vb_engine *e;
+    vb_signer *signer;          /* --sign: this worker's key, loaded once */
     bool started;
     char loaded[2 * MAX_TYPES][48];     /* (convention, type) built before */
     size_t nloaded;
@@ -777,6 +784,22 @@ static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
         doc_result *r = &res[idx[i]];
         vb_output *o = &outs[i];
         diag_append(&r->msgs, &o->msgs);
+        if (o->ok && opt.sign && w->signer && !strcmp(fmts[i]->name, "pdf")) {
+            /* signed here, in the worker (CPU), before the writers get it */
+            vb_sign_opts so = opt.sc.sig;
+            if (o->has_sigbox && !so.have_box)
+                so.have_box = true, so.box = (vb_sign_box){ o->sig_page, o->sig_box[0], o->sig_box[1], o->sig_box[2], o->sig_box[3] };
+            if (!so.organisation && o->author[0]) so.organisation = o->author;
+            so.fonts = vb_engine_fonts(w->e);
+            vb_buf sb = { 0 };
+            if (vb_sign_pdf(w->signer, &so, r->output, (const unsigned char *)o->bytes.data, o->bytes.len, &sb, &r->msgs)) {
+                vb_buf_free(&o->bytes);
+                o->bytes = sb;
+            } else {
+                vb_buf_free(&sb);
+                o->ok = false;
+            }
+        }
         vb_diag_free(&o->msgs);
         if (o->ok) {
             /* written by a writer thread (writer_main); ok once it is */
@@ -1018,6 +1041,20 @@ static void *worker_main(void *arg)
         vb_diag_free(&d);
         vb_engine_set_render_opts(w->e, &opt.render);
     }
+    if (opt.sign && !w->signer) {
+        vb_diag d;
+        vb_diag_init(&d);
+        if (!vb_signer_load(&opt.sc.key, &w->signer, &d)) {
+            print_diag(&d);
+            pthread_mutex_lock(&stat_mu);
+            worse(&st.exit_code, d.exit_code ? d.exit_code : VB_EXIT_SYSTEM);
+            pthread_mutex_unlock(&stat_mu);
+            vb_diag_free(&d);
+            __atomic_add_fetch(&workers_done, 1, __ATOMIC_ACQ_REL);
+            return NULL;
+        }
+        vb_diag_free(&d);
+    }
     for (;;) {
         pthread_mutex_lock(&gate_mu);
         bool stop = stopping;
@@ -1074,7 +1111,8 @@ int vb_batch_main(int argc, char **argv)
     const char **inputs = vb_xcalloc((size_t)argc + 1, sizeof *inputs);
     size_t ninputs = 0;
     const char *types_arg = NULL, *formats_arg = NULL, *jobs_arg = NULL, *shard_arg = NULL;
-    bool only_inputs = false;
+    bool only_inputs = false, sign_opts = false;
+    vb_sign_cli_init(&opt.sc);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
@@ -1083,6 +1121,15 @@ int vb_batch_main(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); free(inputs); return 0; }
         if (!strcmp(a, "--skip-done")) { opt.skip_done = true; continue; }
         if (!strcmp(a, "--pdfa")) { opt.render.pdfa = true; continue; }
+        if (!strcmp(a, "--sign")) { opt.sign = true; continue; }
+        {
+            vb_diag od;
+            vb_diag_init(&od);
+            int t = vb_sign_cli_option(&opt.sc, argc, argv, &i, &od);
+            if (t < 0) { fprintf(stderr, "vanban batch: %s\n", od.items[0].msg); vb_diag_free(&od); free(inputs); return VB_EXIT_USAGE; }
+            vb_diag_free(&od);
+            if (t > 0) { sign_opts = true; continue; }
+        }
         if (!strncmp(a, "-j", 2) && a[2]) { jobs_arg = a + 2; continue; }
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &opt.outdir;
         else if (!strcmp(a, "-t") || !strcmp(a, "--type")) dst = &types_arg;
@@ -1152,14 +1199,24 @@ int vb_batch_main(int argc, char **argv)
         opt.shard_n = sn;
     }
 
+    if (sign_opts && !opt.sign) { free(inputs); return usage_error("signing options need --sign%s", ""); }
     /* one engine now: it checks the data and the types, then serves worker 0 */
     vb_diag d;
     vb_diag_init(&d);
     worker *ws = vb_xcalloc((size_t)opt.jobs, sizeof *ws);
+    /* the key and images are checked before any record: worker 0 keeps the key */
+    if (opt.sign && !(vb_sign_cli_finish(&opt.sc, &d) && vb_signer_load(&opt.sc.key, &ws[0].signer, &d))) {
+        vb_diag_print(&d, stderr);
+        rc = d.exit_code ? d.exit_code : VB_EXIT_USAGE;
+        vb_diag_free(&d);
+        free(ws); free(inputs);
+        return rc;
+    }
     if (!vb_engine_open(opt.data, opt.fonts, &ws[0].e, &d)) {
         vb_diag_print(&d, stderr);
         rc = d.exit_code ? d.exit_code : VB_EXIT_SYSTEM;
         vb_diag_free(&d);
+        vb_signer_free(ws[0].signer);
         free(ws); free(inputs);
         return rc;
     }
@@ -1203,6 +1260,7 @@ int vb_batch_main(int argc, char **argv)
         fprintf(stderr, "vanban batch: unknown document type \"%s\" (have: %s)\n", opt.types[i], vb_buf_cstr(&have));
         vb_buf_free(&have);
         vb_engine_close(ws[0].e);
+        vb_signer_free(ws[0].signer);
         free(ws); free(inputs);
         return VB_EXIT_USAGE;
     }
@@ -1226,6 +1284,7 @@ int vb_batch_main(int argc, char **argv)
     if (!mkdirs(opt.outdir)) {
         fprintf(stderr, "vanban batch: %s: cannot create the output folder: %s\n", opt.outdir, strerror(errno));
         vb_engine_close(ws[0].e);
+        vb_signer_free(ws[0].signer);
         free(ws);
         return VB_EXIT_SYSTEM;
     }
@@ -1332,7 +1391,7 @@ int vb_batch_main(int argc, char **argv)
     vb_reg_close(opt.reg);
     vb_reg_plan_free(plan);
 
-    for (int i = 0; i < opt.jobs; i++) vb_engine_close(ws[i].e);
+    for (int i = 0; i < opt.jobs; i++) { vb_engine_close(ws[i].e); vb_signer_free(ws[i].signer); }
     vb_buf_free(&icc_profile);
     free(ws);
     if (report_parts) for (size_t i = 0; i < nunits; i++) free(report_parts[i]);

@@ -236,6 +236,8 @@ bool vb_engine_render(vb_engine *e, const vb_record *r, const char *type, const 
             o->ok = b->write(doc, e->fonts, &o->bytes, &o->msgs);
         }
         if (o->ok) o->pages = pages;
+        if (o->ok && l) o->has_sigbox = vb_layout_signature_box(doc, l, e->fonts, &o->sig_page, o->sig_box);
+        if (doc->author) snprintf(o->author, sizeof o->author, "%s", doc->author);
         all &= o->ok;
     }
     vb_diag_free(&ld);

@@ -52,6 +52,12 @@ typedef struct vb_output {
     vb_diag msgs;
     long pages;
     bool ok;
+    /* where the layout reserved room for the signature (vb_layout_signature_box),
+     * for signing right after rendering and for the sidecar */
+    bool has_sigbox;
+    int sig_page;
+    int32_t sig_box[4];
+    char author[256];          /* the issuing body, for the sidecar */
 } vb_output;
 bool vb_engine_render(vb_engine *e, const vb_record *r, const char *type, const vb_backend *const *formats,
                       size_t nformats, bool want_pages, vb_output *outs, vb_diag *d);

@@ -1788,3 +1788,42 @@ bool vb_header_fits(const vb_doc *doc, const vb_fonts *fonts, vb_diag *d)
     vb_arena_free(a);
     return c.ok;
 }
+
+bool vb_layout_signature_box(const vb_doc *doc, const vb_layout *l, const vb_fonts *fonts,
+                             int *page, int32_t box[4])
+{
+    const vb_style *st = doc->style;
+    int idx = 0, sig = -1;
+    for (const vb_block *b = doc->first; b; b = b->next, idx++)
+        if (b->kind == VB_BLOCK_ROW && b->row->kind == VB_ROW_SIGNATURE && b->row->cell[1]) sig = idx;
+    if (sig < 0) return false;
+    int32_t W = st->page_w - st->margin_left - st->margin_right;
+    int32_t left = st->margin_left + (int32_t)((int64_t)W * st->signature_left / 1000);
+    int32_t right = st->page_w - st->margin_right;
+    for (size_t pg = 0; pg < l->npages; pg++) {
+        const vb_page *p = &l->pages[pg];
+        /* the baselines of the right cell, with the largest gap between two */
+        int32_t best = 0, top = 0, bottom = 0, prev_y = 0, prev_size = 0;
+        bool any = false;
+        for (size_t k = 0; k < p->nfrags; k++) {
+            const vb_frag *f = &p->frags[k];
+            if (f->block != sig || f->x < left) continue;
+            if (any && f->y > prev_y && f->y - prev_y > best) {
+                best = f->y - prev_y;
+                top = prev_y - vb_font_descent(fonts, f->face, prev_size);
+                bottom = f->y - vb_font_ascent(fonts, f->face, f->size);
+            }
+            if (!any || f->y != prev_y) { prev_y = f->y; prev_size = f->size; }
+            any = true;
+        }
+        if (best > 0 && bottom > top) {
+            *page = (int)pg;
+            box[0] = left;
+            box[1] = top;
+            box[2] = right - left;
+            box[3] = bottom - top;
+            return true;
+        }
+    }
+    return false;
+}

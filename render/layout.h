@@ -95,4 +95,14 @@ void vb_row_columns(const vb_doc *doc, const vb_row *row, const vb_fonts *fonts,
  * nothing itself. */
 bool vb_header_fits(const vb_doc *doc, const vb_fonts *fonts, vb_diag *d);
 
+/* The space the layout reserved for the signature and the seal (Decree
+ * 30 Appendix I, ô 7c and 8): in the right cell of the last signature
+ * row, between the signer's position line (its descender) and name line
+ * (its ascender) -- the largest gap between two lines of that cell, which
+ * the sig_name zone's space_before makes.  *page is 0-based; box is x, y
+ * (top), w, h in mpt from the top left corner of the page.  False when the
+ * document has no signature row with two lines in its right cell. */
+bool vb_layout_signature_box(const vb_doc *doc, const vb_layout *l, const vb_fonts *fonts,
+                             int *page, int32_t box[4]);
+
 #endif

@@ -6,6 +6,7 @@
 #include "layout.h"
 #include "record.h"
 #include "register.h"
+#include "sign.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -29,19 +30,22 @@ static const char usage_top[] =
     "  batch    many records into a folder, in parallel\n"
     "  serve    the web app for clerks: forms, live preview, downloads, batches\n"
     "  register the outgoing register: init, list, withdraw, export-csv, print\n"
+    "  sign     sign a PDF (PAdES), with the signature or seal image where the rules put it\n"
+    "  verify   check every signature of a PDF\n"
     "  fonts    the font files used\n"
     "  types    the document types of each convention\n"
     "  help     the usage of a command: vanban help COMMAND, or vanban COMMAND --help\n"
     "Options:\n"
     "  -h, --help      this help\n"
     "      --version   the version\n"
-    "Exit status: 0 ok, 1 bad input, 2 usage, 3 output or system error.\n"
+    "Exit status: 0 ok, 1 bad input, 2 usage, 3 output or system error,\n"
+    "4 key or certificate (sign), 5 time-stamping authority (sign).\n"
     "See vanban(1) for files and environment (VANBAN_DATA, SOURCE_DATE_EPOCH).\n";
 
 static const char usage_render[] =
     "usage: vanban render RECORD.json -t TYPE [-o OUT.pdf|OUT.docx] [-f pdf|docx]\n"
     "                     [--pdfa [--icc FILE]] [--dump model|layout] [--register FILE]\n"
-    "                     [--data DIR] [--fonts DIR]\n"
+    "                     [--data DIR] [--fonts DIR] [--sidecar] [--sign --key KEY ...]\n"
     "Render one record as one document, written atomically.\n"
     "  -t, --type TYPE       the document: resolution, minutes, ... (vanban types)\n"
     "  -o, --output FILE     where to write; .pdf or .docx gives the format\n"
@@ -52,9 +56,38 @@ static const char usage_render[] =
     "      --register FILE   number it in this register (docs/register.md) when the record has no number\n"
     "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
+    "      --sidecar         also write OUT.pdf.vbsig: where the signature block is, for vanban sign\n"
+    "      --sign            sign the PDF as it is written, with the options below\n"
     "  -h, --help            this help\n"
+    "%s"
     "Exit status: 0 ok, 1 bad input (also an --icc file that is not an RGB profile),\n"
-    "2 usage, 3 output or system error (also a profile that cannot be read).\n";
+    "2 usage, 3 output or system error (also a profile that cannot be read),\n"
+    "4 key or certificate, 5 time-stamping authority.\n";
+
+static const char usage_sign[] =
+    "usage: vanban sign IN.pdf -o OUT.pdf --key KEY [--cert CERT] [--chain FILE]\n"
+    "                   [--as person|organisation|annex|copy] [--signature-image PNG]\n"
+    "                   [--seal-image PNG --seal-size 36mm] [--at PAGE,X,Y] [--tsa URL] ...\n"
+    "Sign a PDF as an incremental update (PAdES B-B, B-T with --tsa), written atomically.\n"
+    "The images go where IN.pdf.vbsig says (written by vanban render; see its help), or --at.\n"
+    "  -o, --output FILE     where to write (may not be IN.pdf)\n"
+    "      --data DIR        the folder holding fonts/ (default: $VANBAN_DATA)\n"
+    "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
+    "  -h, --help            this help\n"
+    "%s"
+    "Exit status: 0 ok, 1 bad input (not a PDF, encrypted, not a PNG), 2 usage,\n"
+    "3 output or system error, 4 key or certificate (wrong passphrase, key and\n"
+    "certificate differ, expired or not yet valid, token missing), 5 the\n"
+    "time-stamping authority did not answer.\n";
+
+static const char usage_verify[] =
+    "usage: vanban verify FILE.pdf [--ca ROOTS.pem]\n"
+    "List every signature: signer, time, algorithm, whether it covers the whole\n"
+    "file and whether its bytes are intact.\n"
+    "      --ca FILE         also verify each signer's chain to these PEM roots\n"
+    "  -h, --help            this help\n"
+    "Exit status: 0 every signature intact (and chained to --ca), 1 a signature\n"
+    "not intact, no signature, or not a PDF, 2 usage, 3 the file cannot be read.\n";
 
 static const char usage_check[] =
     "usage: vanban check RECORD.json... [--data DIR] [--fonts DIR]\n"
@@ -91,7 +124,7 @@ static int usage_error(const char *cmd, const char *usage, const char *fmt, cons
     fprintf(stderr, "vanban %s: ", cmd);
     fprintf(stderr, fmt, arg);
     fputc('\n', stderr);
-    fputs(usage, stderr);
+    fprintf(stderr, usage, vb_sign_usage);   /* the usages with signing options have one %s */
     return VB_EXIT_USAGE;
 }
 
@@ -143,11 +176,22 @@ static int cmd_render(int argc, char **argv)
                *regfile = NULL;
     const char *icc = NULL;
     bool pdfa = false;
+    bool sidecar = false, sign = false, sign_opts = false;
+    vb_sign_cli sc;
+    vb_sign_cli_init(&sc);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
-        if (is_help(a)) { fputs(usage_render, stdout); return 0; }
+        if (is_help(a)) { printf(usage_render, vb_sign_usage); return 0; }
         if (!strcmp(a, "--pdfa")) { pdfa = true; continue; }
+        if (!strcmp(a, "--sidecar")) { sidecar = true; continue; }
+        if (!strcmp(a, "--sign")) { sign = true; continue; }
+        vb_diag od;
+        vb_diag_init(&od);
+        int t = vb_sign_cli_option(&sc, argc, argv, &i, &od);
+        if (t < 0) { fprintf(stderr, "vanban render: %s\n", od.items[0].msg); vb_diag_free(&od); return VB_EXIT_USAGE; }
+        vb_diag_free(&od);
+        if (t > 0) { sign_opts = true; continue; }
         if (!strcmp(a, "--icc")) dst = &icc;
         else if (!strcmp(a, "-t") || !strcmp(a, "--type")) dst = &type;
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &outp;
@@ -168,6 +212,7 @@ static int cmd_render(int argc, char **argv)
     if (dump && strcmp(dump, "model") && strcmp(dump, "layout")) { fprintf(stderr, "vanban render: --dump takes model or layout\n"); return VB_EXIT_USAGE; }
     if (!outp && !dump) { fprintf(stderr, "vanban render: say where to write with -o FILE.pdf or FILE.docx\n"); return VB_EXIT_USAGE; }
     if (regfile && (dump || !outp)) { fprintf(stderr, "vanban render: --register numbers a document written with -o, not a --dump\n"); return VB_EXIT_USAGE; }
+    if (sign_opts && !sign) { fprintf(stderr, "vanban render: signing options need --sign\n"); return VB_EXIT_USAGE; }
     const vb_backend *be = NULL;
     if (fmt) {
         be = vb_backend_find(fmt);
@@ -192,6 +237,15 @@ static int cmd_render(int argc, char **argv)
     vb_diag_init(&o.msgs);
     vb_register *reg = NULL;
     vb_reg_ticket tk = { .open = false };
+    vb_signer *signer = NULL;
+    vb_buf signed_pdf = { 0 };
+    if ((sign || sidecar) && be && strcmp(be->name, "pdf")) {
+        fprintf(stderr, "vanban render: --sign and --sidecar are for PDF output\n");
+        code = VB_EXIT_USAGE;
+        goto done;
+    }
+    /* the key and images are checked before anything is rendered */
+    if (sign && !(vb_sign_cli_finish(&sc, &d) && vb_signer_load(&sc.key, &signer, &d))) goto done;
     /* the record is read before the fonts are opened: its mistakes come first */
     if (!vb_schema_load(a, data ? data : vb_find_datadir(), &schema, &d)) goto done;
     if (!vb_record_load(&schema, a, in, &r, &d)) goto done;
@@ -232,7 +286,18 @@ static int cmd_render(int argc, char **argv)
             else vb_warn(&d, "%s", o.msgs.items[i].msg);
         }
         if (!ok) goto done;
-        if (!vb_write_atomic(outp, o.bytes.data, o.bytes.len, &d)) goto done;
+        vb_buf *final = &o.bytes;
+        if (sign) {
+            if (o.has_sigbox && !sc.sig.have_box) {
+                sc.sig.have_box = true;
+                sc.sig.box = (vb_sign_box){ o.sig_page, o.sig_box[0], o.sig_box[1], o.sig_box[2], o.sig_box[3] };
+            }
+            if (!sc.sig.organisation && o.author[0]) sc.sig.organisation = o.author;
+            sc.sig.fonts = vb_engine_fonts(e);
+            if (!vb_sign_pdf(signer, &sc.sig, outp, (const unsigned char *)o.bytes.data, o.bytes.len, &signed_pdf, &d)) goto done;
+            final = &signed_pdf;
+        }
+        if (!vb_write_atomic(outp, final->data, final->len, &d)) goto done;
         if (reg) {
             if (!vb_reg_finish(reg, &tk, true, outp, "issued", &d)) {
                 unlink(outp);       /* no file may carry a number the register does not hold */
@@ -240,14 +305,21 @@ static int cmd_render(int argc, char **argv)
             }
             printf("%s: %s\n", outp, tk.e.numsym);
         }
+        if (sidecar) {
+            vb_sign_box box = { o.sig_page, o.sig_box[0], o.sig_box[1], o.sig_box[2], o.sig_box[3] };
+            if (!o.has_sigbox) vb_warn(&d, "%s: the document has no signature block; no sidecar written", outp);
+            else if (!vb_sidecar_write(outp, &box, NULL, o.author[0] ? o.author : NULL, &d)) goto done;
+        }
     }
 done:
     if (reg && tk.open) vb_reg_finish(reg, &tk, false, NULL, NULL, &d);     /* failed: the number stays free */
     vb_reg_close(reg);
     vb_buf_free(&profile);
+    vb_signer_free(signer);
+    vb_buf_free(&signed_pdf);
     vb_buf_free(&o.bytes);
     vb_diag_free(&o.msgs);
-    code = d.errors ? (d.exit_code ? d.exit_code : VB_EXIT_INPUT) : 0;
+    if (!code) code = d.errors ? (d.exit_code ? d.exit_code : VB_EXIT_INPUT) : 0;
     vb_buf_free(&out);
     vb_doc_free(doc);
     vb_engine_close(e);
@@ -373,6 +445,101 @@ static int cmd_types(int argc, char **argv)
     return finish(&d, 0);
 }
 
+/* vanban sign IN.pdf -o OUT.pdf --key KEY ... */
+static int cmd_sign(int argc, char **argv)
+{
+    const char *in = NULL, *outp = NULL, *data = NULL, *fonts_dir = NULL;
+    vb_sign_cli sc;
+    vb_sign_cli_init(&sc);
+    vb_diag d;
+    vb_diag_init(&d);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) { printf(usage_sign, vb_sign_usage); vb_diag_free(&d); return 0; }
+        int t = vb_sign_cli_option(&sc, argc, argv, &i, &d);
+        if (t < 0) { fprintf(stderr, "vanban sign: %s\n", d.items[0].msg); vb_diag_free(&d); return VB_EXIT_USAGE; }
+        if (t > 0) continue;
+        const char **dst = !strcmp(a, "-o") || !strcmp(a, "--output") ? &outp : !strcmp(a, "--data") ? &data
+                         : !strcmp(a, "--fonts") ? &fonts_dir : NULL;
+        if (dst) {
+            if (i + 1 >= argc) { vb_diag_free(&d); return usage_error("sign", usage_sign, "%s needs a value", a); }
+            *dst = argv[++i];
+        } else if (a[0] == '-' && a[1]) { vb_diag_free(&d); return usage_error("sign", usage_sign, "unknown option %s", a); }
+        else if (!in) in = a;
+        else { vb_diag_free(&d); return usage_error("sign", usage_sign, "one PDF at a time, got \"%s\" too", a); }
+    }
+    if (!in) { vb_diag_free(&d); return usage_error("sign", usage_sign, "no PDF given%s", ""); }
+    if (!outp) { vb_diag_free(&d); return usage_error("sign", usage_sign, "say where to write with -o OUT.pdf%s", ""); }
+    if (!strcmp(in, outp)) { vb_diag_free(&d); return usage_error("sign", usage_sign, "-o must differ from the input (%s): the input is kept as it was", in); }
+    vb_signer *signer = NULL;
+    vb_fonts *fonts = NULL;
+    char *pdf = NULL, *number = NULL, *org = NULL;
+    size_t len = 0;
+    vb_buf out = { 0 };
+    bool present = false;
+    int code = 0;
+    if (!vb_sign_cli_finish(&sc, &d)) goto done;
+    if (!vb_read_file(in, (size_t)1 << 30, &pdf, &len, &d)) goto done;
+    /* where the signature block is: --at, else the sidecar of a PDF we rendered */
+    if (!sc.sig.have_box) {
+        vb_sign_box box;
+        if (vb_sidecar_read(in, &box, &number, &org, &present, &d)) { sc.sig.have_box = true; sc.sig.box = box; }
+        else if (present) goto done;
+        if (!sc.sig.number) sc.sig.number = number;
+        if (!sc.sig.organisation) sc.sig.organisation = org;
+    }
+    if (sc.sig.as == VB_SIGN_ANNEX || sc.sig.as == VB_SIGN_COPY) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/fonts", data ? data : vb_find_datadir());
+        if (!vb_fonts_open(fonts_dir ? fonts_dir : dir, "Times New Roman", &fonts, &d)) goto done;
+        sc.sig.fonts = fonts;
+    }
+    if (!vb_signer_load(&sc.key, &signer, &d)) goto done;
+    if (!vb_sign_pdf(signer, &sc.sig, in, (const unsigned char *)pdf, len, &out, &d)) goto done;
+    if (!vb_write_atomic(outp, out.data, out.len, &d)) goto done;
+    /* the sidecar follows the file, so the organisation can sign after the person */
+    if (present && sc.sig.have_box && !sc.at) vb_sidecar_write(outp, &sc.sig.box, number, org, &d);
+done:
+    if (d.errors) code = d.exit_code ? d.exit_code : VB_EXIT_INPUT;
+    vb_signer_free(signer);
+    vb_fonts_close(fonts);
+    free(pdf);
+    free(number);
+    free(org);
+    vb_buf_free(&out);
+    return finish(&d, code);
+}
+
+/* vanban verify FILE.pdf [--ca ROOTS.pem] */
+static int cmd_verify(int argc, char **argv)
+{
+    const char *in = NULL, *ca = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) { fputs(usage_verify, stdout); return 0; }
+        if (!strcmp(a, "--ca")) {
+            if (i + 1 >= argc) return usage_error("verify", usage_verify, "%s needs a value", a);
+            ca = argv[++i];
+        } else if (a[0] == '-' && a[1]) return usage_error("verify", usage_verify, "unknown option %s", a);
+        else if (!in) in = a;
+        else return usage_error("verify", usage_verify, "one PDF at a time, got \"%s\" too", a);
+    }
+    if (!in) return usage_error("verify", usage_verify, "no PDF given%s", "");
+    vb_diag d;
+    vb_diag_init(&d);
+    char *pdf = NULL;
+    size_t len;
+    bool intact = false;
+    int n = 0, code = 0;
+    if (!vb_read_file(in, (size_t)1 << 30, &pdf, &len, &d)) goto done;
+    if (!vb_verify_pdf(in, (const unsigned char *)pdf, len, ca, stdout, &intact, &n, &d)) goto done;
+    if (!intact) code = VB_EXIT_INPUT;
+done:
+    free(pdf);
+    if (!code && d.errors) code = d.exit_code ? d.exit_code : VB_EXIT_INPUT;
+    return finish(&d, code);
+}
+
 /* Run command cmd with its arguments (argv[0] is the command's name). */
 static int run(const char *cmd, int argc, char **argv)
 {
@@ -382,6 +549,8 @@ static int run(const char *cmd, int argc, char **argv)
     if (!strcmp(cmd, "serve")) return vb_serve_main(argc, argv);
     if (!strcmp(cmd, "register")) return vb_register_main(argc, argv);
     if (!strcmp(cmd, "fonts")) return cmd_fonts(argc, argv);
+    if (!strcmp(cmd, "sign")) return cmd_sign(argc, argv);
+    if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv);
     if (!strcmp(cmd, "types")) return cmd_types(argc, argv);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) { printf("vanban %s\n", VB_VERSION); return 0; }
     if (is_help(cmd)) { fputs(usage_top, stdout); return 0; }

@@ -14,7 +14,7 @@
 t_init cli
 
 MAN=docs/vanban.1
-COMMANDS="render check batch serve register fonts types"
+COMMANDS="render check batch serve register sign verify fonts types"
 
 # ---- --help and -h ---------------------------------------------------------
 # With VANBAN_DATA on a missing folder: help needs no data.

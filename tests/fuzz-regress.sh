@@ -65,7 +65,7 @@ else
         san=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
         export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
     fi
-    for t in record template text render schema pdfa serve numsym; do
+    for t in record template text render schema pdfa serve numsym pdf; do
         drv=$T_TMP/replay-$t
         # shellcheck disable=SC2086
         if ! "$CC" -std=c11 -D_GNU_SOURCE -O1 -g "${san[@]}" -DVB_FUZZ_REPO="\"$T_ROOT\"" \

@@ -131,6 +131,28 @@ run pdf1 "$T/corpus" -o "$T/out-pdf1" -f pdf -j 1
 echo "PDF with -j 1: $(awk -v d="$S_DOCS" -v s="$S_SECS" 'BEGIN { printf "%.1f documents/s, %.2f s", d / s, s }'), peak RSS $((RSS_KB / 1024)) MiB"
 echo
 
+# signing (docs/signing.md): the same -j 1 batch with --sign, an RSA-2048
+# key from a PEM file and a signature image; the difference in CPU time per
+# document is what signing costs (target: under 2 ms)
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/sign.key" -out "$T/sign.pem" -days 30 \
+    -subj "/CN=vanban bench" 2>/dev/null || die "openssl could not make the bench key"
+python3 - "$T/sig.png" <<'EOF'
+import struct, sys, zlib
+w, h = 300, 100
+rows = b''.join(b'\0' + b''.join(bytes((25, 45, 190, 255 if abs(y - 50 - (x % 40 - 20)) < 3 else 0)) for x in range(w)) for y in range(h))
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 6, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
+EOF
+cpu0=$S_CPU docs0=$S_DOCS
+run sign1 "$T/corpus" -o "$T/out-sign1" -f pdf -j 1 --sign --key "$T/sign.key" --cert "$T/sign.pem" --signature-image "$T/sig.png"
+echo "PDF with -j 1 and --sign (RSA-2048 PKCS#1 v1.5 from a PEM file, a 300x100 signature image):"
+awk -v c0="$cpu0" -v c1="$S_CPU" -v d="$S_DOCS" -v d0="$docs0" -v s="$S_SECS" 'BEGIN {
+    printf "  %.1f documents/s, %.2f s; CPU %.2f s against %.2f s unsigned\n", d / s, s, c1, c0
+    printf "  signing costs %.2f ms of CPU per document\n", (d > 0 && d == d0 ? (c1 - c0) * 1000 / d : -1) }'
+openssl speed -seconds 1 rsa2048 2>/dev/null | awk '/^rsa 2048/ { printf "  (openssl speed: one RSA-2048 signature %.2f ms)\n", $4 * 1000 }'
+rm -rf "$T/out-sign1"
+echo
+
 # the seed resolution
 "$VANBAN" render samples/haiphong-2021-12-28.json -t resolution -o "$T/seed.pdf" || die "render of the seed failed"
 seed_pages=$(python3 -c 'import re,sys; d=open(sys.argv[1],"rb").read(); print(len(re.findall(rb"/Type /Page[^s]", d)))' "$T/seed.pdf")

@@ -8,9 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PKGS="build-essential pkg-config libzip-dev libdeflate-dev libfreetype-dev libfontconfig-dev
-  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev libmicrohttpd-dev libsqlite3-dev fonts-liberation2 icc-profiles-free"
+  libutf8proc-dev libjansson-dev libharfbuzz-dev libicu-dev libmicrohttpd-dev libsqlite3-dev fonts-liberation2
+  icc-profiles-free libssl-dev libpng-dev"
 TEST_PKGS="qpdf poppler-utils mupdf-tools ghostscript jing libxml2-utils unzip zip python3 python3-docx
-  python3-fonttools valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc curl chromium"
+  python3-fonttools valgrind clang libclang-rt-dev libreoffice-writer-nogui time mandoc curl chromium
+  libnss3-tools softhsm2 libengine-pkcs11-openssl openssl"
 # icc-profiles-free: /usr/share/color/icc/sRGB.icc, the profile of --pdfa
 # (the same package and path on Debian 12 and 13); python3-fonttools:
 # tests/pdfa.py compares /W with the embedded fonts' widths.

@@ -82,5 +82,25 @@ else
   echo "skip: curl not installed: vanban serve is not run under valgrind"
   [ "${CI:-}" = true ] && fail=$((fail+1))
 fi
+# signing (tests/sign.sh has the full checks): a key made here, the person
+# with a signature image, the organisation's seal after it, a copy line,
+# verify, and a key that does not match its certificate
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/k.pem" -out "$tmp/c.pem" -days 30 -subj "/CN=vg" 2>/dev/null
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/k2.pem" -out "$tmp/c2.pem" -days 30 -subj "/CN=vg2" 2>/dev/null
+  python3 - "$tmp/s.png" <<'EOF'
+import struct, sys, zlib
+rows = b''.join(b'\0' + b''.join(bytes((200, 0, 0, 255 if (x + y) % 7 == 0 else 0)) for x in range(60)) for y in range(20))
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 60, 20, 8, 6, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
+EOF
+  run "render --sidecar" 0 "" "$bin" render samples/haiphong-2021-12-28.json -t resolution -o "$tmp/u.pdf" --sidecar
+  run "sign --as person" 0 "" "$bin" sign "$tmp/u.pdf" -o "$tmp/p.pdf" --key "$tmp/k.pem" --cert "$tmp/c.pem" --signature-image "$tmp/s.png"
+  run "sign --as organisation" 0 "" "$bin" sign "$tmp/p.pdf" -o "$tmp/po.pdf" --key "$tmp/k2.pem" --cert "$tmp/c2.pem" --as organisation --seal-image "$tmp/s.png"
+  run "sign --as copy" 0 "" "$bin" sign "$tmp/u.pdf" -o "$tmp/cp.pdf" --key "$tmp/k2.pem" --cert "$tmp/c2.pem" --as copy --copy-form "SAO Y" --organisation "Văn phòng"
+  run "verify" 0 "all intact" "$bin" verify "$tmp/po.pdf"
+  run "sign with a key that is not the certificate's" 4 "does not match" "$bin" sign "$tmp/u.pdf" -o "$tmp/x.pdf" --key "$tmp/k.pem" --cert "$tmp/c2.pem" --signature-image "$tmp/s.png"
+  run "render --sign" 0 "" "$bin" render samples/haiphong-2021-12-28.json -t resolution -o "$tmp/rs.pdf" --sign --key "$tmp/k.pem" --cert "$tmp/c.pem" --signature-image "$tmp/s.png"
+fi
 echo "valgrind: $pass passed, $fail failed"
 [ $fail = 0 ]
