@@ -754,7 +754,7 @@ static void hook_block(ctx *c, int fi, json_t *j, vb_value *map)
     }
     char found[128] = "", keys[128] = "";
     for (int k = 0; k < count; k++) {
-        if (k) strcat(found, k == count - 1 ? " and " : ", ");
+        if (k) strcat(found, k == count - 1 ? _(" and ") : ", ");
         strcat(found, "\"");
         strcat(found, seen[k]);
         strcat(found, "\"");

@@ -55,8 +55,7 @@ if have xgettext msgmerge msgattrib msgfmt; then
         'void vb_i18n_selftest(vb_diag *d) { vb_error(d, 1, "%s: a message nobody translated", "x"); }' \
         >>"$T_TMP/src/render/vb.c"
     out=$("$T_TMP/src/tools/po-update.sh" --check 2>&1)
-    if [ $? = 1 ] && printf '%s' "$out" | grep -qF 'untranslated: msgid "%s: a message nobody translated"' &&
-       printf '%s' "$out" | grep -q '1 untranslated'; then
+    if [ $? = 1 ] && printf '%s' "$out" | grep -qF 'untranslated: msgid "%s: a message nobody translated"'; then
         pass "self-test: a message added without a translation fails the check and is named"
     else fail "self-test: a message added without a translation fails the check and is named" "$out"; fi
     # …and a translation that loses a conversion fails msgfmt --check
