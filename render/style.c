@@ -277,9 +277,10 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
         else if (!strcmp(k, "space_after")) dst = &s->table_space_after;
         if (!dst) { serr(c, "unknown [table] key %s", k); return; }
         /* a border wider than 3pt is no longer a thin rule, and would eat the padding */
-        if (!parse_len(v, dst) || *dst < 0 || *dst > max)
+        if (!parse_len(v, dst) || *dst < 0 || *dst > max) {
             if (max == VB_MM(20)) serr(c, "expected a length from 0 to 20mm, got %s", v);
             else serr(c, "expected a length from 0 to 3pt, got %s", v);
+        }
     } else if (!strcmp(sect, "")) {
         if (!strcmp(k, "name")) s->name = vb_strdup(c->a, v);
         else if (!strcmp(k, "font")) s->font_family = vb_strdup(c->a, v);
