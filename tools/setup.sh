@@ -47,14 +47,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   done
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# vi_VN.UTF-8 for `LANG=vi_VN.UTF-8 vanban …`.  Debian's /etc/locale.gen
-# (12 and 13) lists it only as "# vi_VN UTF-8", which locale-gen would make
-# as "vi_VN": add the line under the name users set, then generate.
-if ! locale -a 2>/dev/null | grep -qix 'vi_VN\.utf-\?8'; then
+# vi_VN.UTF-8 for `LANG=vi_VN.UTF-8 vanban …`.  Debian 12's /etc/locale.gen
+# lists it only as "# vi_VN UTF-8", which locale-gen would make as "vi_VN":
+# add the line under the name users set (whatever the release lists), then
+# generate (locale-gen of the locales package, on 12 and 13).
+if ! locale -a 2>/dev/null | grep -ix 'vi_VN\.utf-\?8' >/dev/null; then
   [ -f /etc/locale.gen ] || $SUDO touch /etc/locale.gen
   grep -qx 'vi_VN.UTF-8 UTF-8' /etc/locale.gen || echo 'vi_VN.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
   $SUDO locale-gen >/dev/null
-  locale -a | grep -qix 'vi_VN\.utf-\?8' || { echo "setup: could not generate the vi_VN.UTF-8 locale" >&2; exit 1; }
+  locale -a | grep -ix 'vi_VN\.utf-\?8' >/dev/null || { echo "setup: could not generate the vi_VN.UTF-8 locale" >&2; exit 1; }
 fi
 [ "${1:-}" = "--deps" ] && exit 0
 
