@@ -169,8 +169,8 @@ for rec in samples/haiphong-2021-12-28.json samples/anbinh-hdnd-2024-12-20.json;
     if [ -s "$T_TMP/out" ] && cmp -s "$T_TMP/out" "$T_TMP/$b.c.layout"; then pass "$b: the layout dump is the same under $VI"
     else fail "$b: the layout dump is the same under $VI" "$(diff "$T_TMP/$b.c.layout" "$T_TMP/out" | head -5)"; fi
 done
-env -u LC_ALL LANG=C.UTF-8 "$VANBAN" batch samples/ -o "$T_TMP/batch.c" -j 2 >/dev/null 2>&1
-env LC_ALL=$VI "$VANBAN" batch samples/ -o "$T_TMP/batch.vi" -j 2 >/dev/null 2>"$T_TMP/batch.err"
+env -u LC_ALL LANG=C.UTF-8 "$VANBAN" batch samples/ -f pdf,docx -o "$T_TMP/batch.c" -j 2 >/dev/null 2>&1
+env LC_ALL=$VI "$VANBAN" batch samples/ -f pdf,docx -o "$T_TMP/batch.vi" -j 2 >/dev/null 2>"$T_TMP/batch.err"
 if [ -n "$(ls "$T_TMP/batch.c" 2>/dev/null)" ] && diff -r "$T_TMP/batch.c" "$T_TMP/batch.vi" >/dev/null; then
     pass "batch: every output byte-identical under $VI ($(ls "$T_TMP/batch.c" | wc -l) files)"
 else fail "batch: every output byte-identical under $VI" "$(diff -rq "$T_TMP/batch.c" "$T_TMP/batch.vi" 2>&1 | head -5)"; fi
