@@ -9,7 +9,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-function-declaration
-CPPFLAGS += -DVB_DATADIR='"$(PREFIX)/share/vanban"' $(PKG_CFLAGS)
+CPPFLAGS += -DVB_DATADIR='"$(PREFIX)/share/vanban"' -DVB_LOCALEDIR='"$(PREFIX)/share/vanban/locale"' $(PKG_CFLAGS)
 override LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 # B is the build folder and BIN the binary: `make check` builds a second,
@@ -19,8 +19,12 @@ BIN   ?= vanban
 SRC   := $(filter-out render/main.c,$(wildcard render/*.c))
 OBJ   := $(SRC:render/%.c=$(B)/%.o)
 UNIT  := $(wildcard tests/unit/*.c)
+# The translations (po/, docs/i18n.md): compiled into $(B)/locale, where
+# the binary finds them beside itself or as build/locale.
+LINGUAS := vi
+MO    := $(LINGUAS:%=$(B)/locale/%/LC_MESSAGES/vanban.mo)
 
-.PHONY: all test check bench bench-serve install uninstall clean samples fuzz units FORCE
+.PHONY: all test check bench bench-serve install uninstall clean samples fuzz units po-update FORCE
 all: $(BIN)
 
 $(B)/%.o: render/%.c $(wildcard render/*.h) | $(B)
@@ -39,8 +43,18 @@ FORCE:
 $(B)/libvanban.a: $(OBJ)
 	rm -f $@; ar rcs $@ $^
 
-$(BIN): $(B)/main.o $(B)/libvanban.a
+# the messages are built with the binary (order-only: a new translation
+# does not relink it); --check refuses a translation whose printf
+# conversions differ from the English
+$(BIN): $(B)/main.o $(B)/libvanban.a | $(MO)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/locale/%/LC_MESSAGES/vanban.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@.tmp $< && mv $@.tmp $@
+
+# re-extract the messages of render/*.c into po/vi.po and count what is left
+po-update:
+	tools/po-update.sh
 
 $(B)/unit-%: tests/unit/%.c $(B)/libvanban.a $(wildcard render/*.h) tests/unit/check.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Irender -Itests/unit -o $@ $< $(B)/libvanban.a $(LDFLAGS) $(LDLIBS)
@@ -82,6 +96,10 @@ install: vanban
 	install -m 755 vanban $(DESTDIR)$(PREFIX)/bin/vanban
 	cp -r templates fonts $(DESTDIR)$(PREFIX)/share/vanban/
 	install -m 644 docs/vanban.1 $(DESTDIR)$(MANDIR)/man1/vanban.1
+	for l in $(LINGUAS); do \
+	  install -d $(DESTDIR)$(PREFIX)/share/vanban/locale/$$l/LC_MESSAGES && \
+	  install -m 644 $(B)/locale/$$l/LC_MESSAGES/vanban.mo $(DESTDIR)$(PREFIX)/share/vanban/locale/$$l/LC_MESSAGES/vanban.mo || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vanban $(DESTDIR)$(MANDIR)/man1/vanban.1

@@ -152,7 +152,7 @@ static bool stopping;
  * too (tests/cli.sh compares them). */
 static void usage(FILE *f)
 {
-    fputs("usage: vanban batch INPUT... -o DIR [-t TYPE,...] [-f pdf,docx] [-j N]\n"
+    fprintf(f, _("usage: vanban batch INPUT... -o DIR [-t TYPE,...] [-f pdf,docx] [-j N]\n"
           "                    [--report FILE.json] [--skip-done] [--shard I/N]\n"
           "                    [--pdfa [--icc FILE]] [--data DIR] [--fonts DIR] [--sign --key KEY ...]\n"
           "                    [--register FILE [--reserve PLAN]] [--numbers PLAN]\n"
@@ -166,7 +166,7 @@ static void usage(FILE *f)
           "      --skip-done       keep outputs already there, render the rest\n"
           "      --shard I/N       only the records whose index is I-1 modulo N\n"
           "      --pdfa            PDF files are PDF/A-2b, for archiving (docs/pdfa.md)\n"
-          "      --icc FILE        the sRGB ICC profile of --pdfa (default: " VB_SRGB_ICC ")\n"
+          "      --icc FILE        the sRGB ICC profile of --pdfa (default: %s)\n"
           "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
           "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
           "      --register FILE   number every document without one in this register (SQLite),\n"
@@ -175,17 +175,17 @@ static void usage(FILE *f)
           "      --numbers PLAN    the numbers of a plan (a sharded batch: no shared register)\n"
           "      --sign            sign every PDF (the key is loaded once a worker)\n"
           "  --                    every later argument is an input\n"
-          "  -h, --help            this help\n", f);
-    fputs(vb_sign_usage, f);
-    fputs("Exit status: 0 ok, 1 a record failed (or an --icc file is not an RGB profile),\n"
+          "  -h, --help            this help\n"
+          "%s"
+          "Exit status: 0 ok, 1 a record failed (or an --icc file is not an RGB profile),\n"
           "2 usage, 3 output or system error (also a profile that cannot be read),\n"
-          "4 key or certificate, 5 time-stamping authority.\n", f);
+          "4 key or certificate, 5 time-stamping authority.\n"), VB_SRGB_ICC, gettext(vb_sign_usage));
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int bad_usage(const char *fmt, const char *arg)
 {
     fputs("vanban batch: ", stderr);
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, gettext(fmt), arg);
     fputc('\n', stderr);
     usage(stderr);
     return VB_EXIT_USAGE;
@@ -310,7 +310,7 @@ static bool seen_before(const struct stat *sb)
 static void input_error(int code, const char *fmt, const char *a, const char *b)
 {
     fputs("vanban batch: ", stderr);
-    fprintf(stderr, fmt, a, b);
+    fprintf(stderr, gettext(fmt), a, b);
     fputc('\n', stderr);
     worse(&st.exit_code, code);
 }
@@ -347,7 +347,7 @@ static void collect_path(const char *path, bool from_folder)
         return;
     }
     if (!S_ISREG(sb.st_mode)) {
-        input_error(VB_EXIT_SYSTEM, "%s: %s", path, "not a regular file or folder");
+        input_error(VB_EXIT_SYSTEM, "%s: not a regular file or folder%s", path, "");
         return;
     }
     if (seen_before(&sb)) return;
@@ -431,8 +431,8 @@ static void draw_bar(void)
     struct winsize ws;
     if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20) width = ws.ws_col;
     char text[200], fails[48] = "";
-    if (failed) snprintf(fails, sizeof fails, " (%zu failed)", failed);
-    int tl = snprintf(text, sizeof text, " %zu/%zu records, %zu docs%s, %.1f docs/s, ETA %s",
+    if (failed) snprintf(fails, sizeof fails, _(" (%zu failed)"), failed);
+    int tl = snprintf(text, sizeof text, _(" %zu/%zu records, %zu docs%s, %.1f docs/s, ETA %s"),
                       done, nunits, docs, fails, rate, eta);
     int barw = 24;                      /* a fixed width, or none when it does not fit */
     if (barw + 2 + tl > width - 1) barw = 0;
@@ -445,7 +445,11 @@ static void draw_bar(void)
         line[k++] = ']';
     }
     snprintf(line + k, sizeof line - (size_t)k, "%s", text);
-    if ((int)strlen(line) > width - 1) line[width - 1] = 0;
+    if ((int)strlen(line) > width - 1) {
+        int cut = width - 1;             /* not inside a UTF-8 character (translations) */
+        while (cut > 0 && ((unsigned char)line[cut] & 0xC0) == 0x80) cut--;
+        line[cut] = 0;
+    }
     pthread_mutex_lock(&out_mu);
     fprintf(stderr, "\r\033[K%s", line);
     fflush(stderr);
@@ -1096,13 +1100,13 @@ static void summary(double secs)
     double mb = st.bytes / 1048576.0;
     if (mb >= 1) snprintf(size, sizeof size, "%.1f MiB", mb);
     else snprintf(size, sizeof size, "%.1f KiB", st.bytes / 1024.0);
-    fprintf(stderr, "batch: %zu documents, %llu pages, %llu bytes (%s) in %.2f s (%.1f documents/s, %.1f pages/s); "
-            "%zu failed, %zu skipped, %zu bad records",
+    fprintf(stderr, _("batch: %zu documents, %llu pages, %llu bytes (%s) in %.2f s (%.1f documents/s, %.1f pages/s); "
+              "%zu failed, %zu skipped, %zu bad records"),
             st.docs_ok, (unsigned long long)st.pages, (unsigned long long)st.bytes, size, secs,
             secs > 0 ? st.docs_ok / secs : 0.0, secs > 0 ? st.pages / secs : 0.0,
             st.docs_failed, st.docs_skipped, st.records_bad);
-    if (st.records_empty) fprintf(stderr, ", %zu records without a requested document", st.records_empty);
-    if (opt.shard_n) fprintf(stderr, "; shard %lu/%lu: %zu of %zu records", opt.shard_i, opt.shard_n, nunits, records_total);
+    if (st.records_empty) fprintf(stderr, _(", %zu records without a requested document"), st.records_empty);
+    if (opt.shard_n) fprintf(stderr, _("; shard %lu/%lu: %zu of %zu records"), opt.shard_i, opt.shard_n, nunits, records_total);
     fputc('\n', stderr);
 }
 
@@ -1143,44 +1147,44 @@ int vb_batch_main(int argc, char **argv)
         else if (!strcmp(a, "--data")) dst = &opt.data;
         else if (!strcmp(a, "--fonts")) dst = &opt.fonts;
         else if (!strcmp(a, "--icc")) dst = &opt.icc;
-        else { free(inputs); return usage_error("unknown option %s", a); }
-        if (i + 1 >= argc) { free(inputs); return usage_error("%s needs a value", a); }
+        else { free(inputs); return bad_usage("unknown option %s", a); }
+        if (i + 1 >= argc) { free(inputs); return bad_usage("%s needs a value", a); }
         *dst = argv[++i];
     }
     int rc = VB_EXIT_USAGE;
-    if (!ninputs) { free(inputs); return usage_error("no input given%s", " (record files, .jsonl files or folders)"); }
-    if (opt.reserve && !opt.register_file) { free(inputs); return usage_error("--reserve needs --register FILE%s", ""); }
+    if (!ninputs) { free(inputs); return bad_usage("no input given (record files, .jsonl files or folders)%s", ""); }
+    if (opt.reserve && !opt.register_file) { free(inputs); return bad_usage("--reserve needs --register FILE%s", ""); }
     if (opt.numbers && opt.register_file) {
         free(inputs);
-        return usage_error("--numbers renders with a plan's numbers, without a register: not with --register%s", "");
+        return bad_usage("--numbers renders with a plan's numbers, without a register: not with --register%s", "");
     }
-    if (opt.reserve && shard_arg) { free(inputs); return usage_error("--reserve takes the numbers of every shard: not with --shard%s", ""); }
+    if (opt.reserve && shard_arg) { free(inputs); return bad_usage("--reserve takes the numbers of every shard: not with --shard%s", ""); }
     if (opt.reserve && !opt.outdir) opt.outdir = ".";     /* nothing is written there */
-    if (!opt.outdir || !*opt.outdir) { free(inputs); return usage_error("say where to write with -o DIR%s", ""); }
+    if (!opt.outdir || !*opt.outdir) { free(inputs); return bad_usage("say where to write with -o DIR%s", ""); }
     if (types_arg && !split_list(types_arg, opt.types, &opt.ntypes, MAX_TYPES, 0)) {
-        free(inputs); return usage_error("-t takes document types separated by commas, got \"%s\"", types_arg);
+        free(inputs); return bad_usage("-t takes document types separated by commas, got \"%s\"", types_arg);
     }
     const char *fnames[MAX_FORMATS];
     size_t nf = 0;
     if (!split_list(formats_arg ? formats_arg : "pdf", fnames, &nf, MAX_FORMATS, 1)) {
-        free(inputs); return usage_error("-f takes pdf, docx or pdf,docx, got \"%s\"", formats_arg);
+        free(inputs); return bad_usage("-f takes pdf, docx or pdf,docx, got \"%s\"", formats_arg);
     }
     for (size_t i = 0; i < nf; i++) {
         const vb_backend *b = vb_backend_find(fnames[i]);
-        if (!b) { free(inputs); return usage_error("unknown format \"%s\" (pdf or docx)", fnames[i]); }
+        if (!b) { free(inputs); return bad_usage("unknown format \"%s\" (pdf or docx)", fnames[i]); }
         opt.formats[opt.nformats++] = b;
     }
-    if (opt.icc && !opt.render.pdfa) { free(inputs); return usage_error("--icc is the profile of --pdfa; give --pdfa too%s", ""); }
+    if (opt.icc && !opt.render.pdfa) { free(inputs); return bad_usage("--icc is the profile of --pdfa; give --pdfa too%s", ""); }
     bool has_pdf = false;
     for (size_t i = 0; i < opt.nformats; i++) has_pdf |= !strcmp(opt.formats[i]->name, "pdf");
-    if (opt.render.pdfa && !has_pdf) { free(inputs); return usage_error("--pdfa is for PDF output; -f has no pdf%s", ""); }
+    if (opt.render.pdfa && !has_pdf) { free(inputs); return bad_usage("--pdfa is for PDF output; -f has no pdf%s", ""); }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     opt.jobs = ncpu > 0 ? (int)(ncpu < MAX_WORKERS ? ncpu : MAX_WORKERS) : 1;
     if (jobs_arg) {
         unsigned long j;
-        if (!parse_ulong(jobs_arg, &j) || j < 1) { free(inputs); return usage_error("-j takes a number of workers (1 or more), got \"%s\"", jobs_arg); }
+        if (!parse_ulong(jobs_arg, &j) || j < 1) { free(inputs); return bad_usage("-j takes a number of workers (1 or more), got \"%s\"", jobs_arg); }
         if (j > MAX_WORKERS) {
-            fprintf(stderr, "vanban batch: -j %lu: at most %d workers; using %d\n", j, MAX_WORKERS, MAX_WORKERS);
+            fprintf(stderr, _("vanban batch: -j %lu: at most %d workers; using %d\n"), j, MAX_WORKERS, MAX_WORKERS);
             j = MAX_WORKERS;
         }
         opt.jobs = (int)j;
@@ -1189,17 +1193,17 @@ int vb_batch_main(int argc, char **argv)
         const char *slash = strchr(shard_arg, '/');
         char ibuf[32];
         unsigned long si, sn;
-        if (!slash || (size_t)(slash - shard_arg) >= sizeof ibuf) { free(inputs); return usage_error("--shard takes I/N, e.g. 2/8, got \"%s\"", shard_arg); }
+        if (!slash || (size_t)(slash - shard_arg) >= sizeof ibuf) { free(inputs); return bad_usage("--shard takes I/N, e.g. 2/8, got \"%s\"", shard_arg); }
         memcpy(ibuf, shard_arg, (size_t)(slash - shard_arg));
         ibuf[slash - shard_arg] = 0;
         if (!parse_ulong(ibuf, &si) || !parse_ulong(slash + 1, &sn) || sn < 1 || si < 1 || si > sn) {
-            free(inputs); return usage_error("--shard takes I/N with 1 <= I <= N, e.g. 2/8, got \"%s\"", shard_arg);
+            free(inputs); return bad_usage("--shard takes I/N with 1 <= I <= N, e.g. 2/8, got \"%s\"", shard_arg);
         }
         opt.shard_i = si;
         opt.shard_n = sn;
     }
 
-    if (sign_opts && !opt.sign) { free(inputs); return usage_error("signing options need --sign%s", ""); }
+    if (sign_opts && !opt.sign) { free(inputs); return bad_usage("signing options need --sign%s", ""); }
     /* one engine now: it checks the data and the types, then serves worker 0 */
     vb_diag d;
     vb_diag_init(&d);
@@ -1257,7 +1261,7 @@ int vb_batch_main(int argc, char **argv)
             for (size_t k = 0; k < n; k++)
                 if (!strstr(vb_buf_cstr(&have), t[k])) vb_buf_printf(&have, "%s%s", have.len ? ", " : "", t[k]);
         }
-        fprintf(stderr, "vanban batch: unknown document type \"%s\" (have: %s)\n", opt.types[i], vb_buf_cstr(&have));
+        fprintf(stderr, _("vanban batch: unknown document type \"%s\" (have: %s)\n"), opt.types[i], vb_buf_cstr(&have));
         vb_buf_free(&have);
         vb_engine_close(ws[0].e);
         vb_signer_free(ws[0].signer);
@@ -1274,7 +1278,7 @@ int vb_batch_main(int argc, char **argv)
     collect_units();
     records_total = nunits;
     if (!records_total)
-        fprintf(stderr, "vanban batch: warning: no record in the inputs (.json files, .jsonl lines)\n");
+        fprintf(stderr, _("vanban batch: warning: no record in the inputs (.json files, .jsonl lines)\n"));
     if (opt.shard_n) {
         size_t k = 0;
         for (size_t i = 0; i < nunits; i++)
@@ -1282,7 +1286,7 @@ int vb_batch_main(int argc, char **argv)
         nunits = k;
     }
     if (!mkdirs(opt.outdir)) {
-        fprintf(stderr, "vanban batch: %s: cannot create the output folder: %s\n", opt.outdir, strerror(errno));
+        fprintf(stderr, _("vanban batch: %s: cannot create the output folder: %s\n"), opt.outdir, strerror(errno));
         vb_engine_close(ws[0].e);
         vb_signer_free(ws[0].signer);
         free(ws);
@@ -1313,7 +1317,7 @@ int vb_batch_main(int argc, char **argv)
     int started = 0;
     for (int i = 0; i < nw; i++) {
         if (pthread_create(&ws[i].th, NULL, worker_main, &ws[i]) != 0) {
-            fprintf(stderr, "vanban batch: cannot start worker %d: %s\n", i + 1, strerror(errno));
+            fprintf(stderr, _("vanban batch: cannot start worker %d: %s\n"), i + 1, strerror(errno));
             worse(&st.exit_code, VB_EXIT_SYSTEM);
             break;
         }
@@ -1335,8 +1339,8 @@ int vb_batch_main(int argc, char **argv)
             pthread_mutex_lock(&out_mu);
             clear_bar();
             pthread_mutex_lock(&stat_mu);
-            fprintf(stderr, "vanban batch: interrupted (%s) after %zu of %zu records; every output written is "
-                    "complete: rerun with --skip-done to go on\n", strsignal(sig), st.records_done, nunits);
+            fprintf(stderr, _("vanban batch: interrupted (%s) after %zu of %zu records; every output written is "
+                      "complete: rerun with --skip-done to go on\n"), strsignal(sig), st.records_done, nunits);
             pthread_mutex_unlock(&stat_mu);
             fflush(stderr);
             signal(sig, SIG_DFL);

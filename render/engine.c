@@ -8,6 +8,7 @@
 #include "layout.h"
 
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,9 @@
 
 #ifndef VB_DATADIR
 #define VB_DATADIR "/usr/local/share/vanban"
+#endif
+#ifndef VB_LOCALEDIR
+#define VB_LOCALEDIR VB_DATADIR "/locale"
 #endif
 
 typedef struct tpl_entry { vb_convention conv; const char *type; vb_template *t; } tpl_entry;
@@ -54,6 +58,48 @@ const char *vb_find_datadir(void)
         }
     }
     return VB_DATADIR;
+}
+
+/* Where the translations live (DIR/vi/LC_MESSAGES/vanban.mo), found like
+ * the data: $VANBAN_LOCALEDIR; else locale/ beside the executable (a
+ * build folder such as build-san/) or build/locale beside it (./vanban in
+ * the source tree, where make compiles po/vi.po); else DATA/locale of the
+ * data folder found by vb_find_datadir; else the installed VB_LOCALEDIR. */
+const char *vb_find_localedir(void)
+{
+    static char buf[PATH_MAX];
+    const char *env = getenv("VANBAN_LOCALEDIR");
+    if (env && *env) return env;
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 32);
+    if (n > 0) {
+        buf[n] = 0;
+        char *slash = strrchr(buf, '/');
+        if (slash) {
+            strcpy(slash, "/locale");
+            if (is_dir(buf)) return buf;
+            strcpy(slash, "/build/locale");
+            if (is_dir(buf)) return buf;
+        }
+    }
+    const char *data = vb_find_datadir();
+    if (strlen(data) < sizeof buf - 8) {
+        snprintf(buf, sizeof buf, "%s/locale", data);
+        if (is_dir(buf)) return buf;
+    }
+    return VB_LOCALEDIR;
+}
+
+void vb_i18n_init(void)
+{
+    /* LC_MESSAGES only, never LC_ALL: LC_NUMERIC would put decimal commas
+     * into PDF content streams and LC_CTYPE/LC_COLLATE could change what
+     * is written; the output must not depend on the user's locale. */
+    setlocale(LC_MESSAGES, "");
+    bindtextdomain("vanban", vb_find_localedir());
+    bind_textdomain_codeset("vanban", "UTF-8");   /* whatever LC_CTYPE is (C) */
+    /* strerror's texts too, else glibc writes them in ASCII with '?' */
+    bind_textdomain_codeset("libc", "UTF-8");
+    textdomain("vanban");
 }
 
 bool vb_engine_open(const char *datadir, const char *fonts_dir, vb_engine **out, vb_diag *d)

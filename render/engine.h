@@ -66,4 +66,10 @@ bool vb_engine_render(vb_engine *e, const vb_record *r, const char *type, const 
  * when it holds templates/ (a build tree), else the installed VB_DATADIR. */
 const char *vb_find_datadir(void);
 
+/* Messages in the user's language (gettext, domain "vanban"): sets
+ * LC_MESSAGES from the environment (LC_ALL, LC_MESSAGES, LANG) and nothing
+ * else, and binds the domain to vb_find_localedir().  Called once by main. */
+void vb_i18n_init(void);
+const char *vb_find_localedir(void);
+
 #endif

@@ -1382,9 +1382,15 @@ static void fit_header(lctx *c)
         /* a giant value is cut in the message, at a code point */
         size_t cut = 0;
         for (int k = 0; value[cut] && k < 80; k++) { int32_t cp; cut += (size_t)vb_utf8_next(value + cut, &cp); }
-        vb_error(c->d, VB_EXIT_INPUT, "%s: \"%.*s%s\": its %s line needs %.1f mm, the %s column can give at most %.1f mm",
-                 src, (int)cut, value, value[cut] ? "…" : "", culprit->p->zone->name, vb_to_mm(culprit->need[0]), side,
-                 vb_to_mm(most > 0 ? most : 0));
+        /* one sentence a side, so that each is translated whole */
+        if (!strcmp(side, "left"))
+            vb_error(c->d, VB_EXIT_INPUT, "%s: \"%.*s%s\": its %s line needs %.1f mm, the left column can give at most %.1f mm",
+                     src, (int)cut, value, value[cut] ? "…" : "", culprit->p->zone->name, vb_to_mm(culprit->need[0]),
+                     vb_to_mm(most > 0 ? most : 0));
+        else
+            vb_error(c->d, VB_EXIT_INPUT, "%s: \"%.*s%s\": its %s line needs %.1f mm, the right column can give at most %.1f mm",
+                     src, (int)cut, value, value[cut] ? "…" : "", culprit->p->zone->name, vb_to_mm(culprit->need[0]),
+                     vb_to_mm(most > 0 ? most : 0));
     } else {
         vb_error(c->d, VB_EXIT_INPUT, "the header does not fit: its left column needs %.1f mm and its right %.1f mm, "
                  "%.1f mm apart, in a text width of %.1f mm", vb_to_mm(Lfloor), vb_to_mm(rh), vb_to_mm(gap), vb_to_mm(W));

@@ -21,8 +21,8 @@ int vb_register_main(int argc, char **argv);
 /* Each command's usage, printed by "vanban COMMAND --help" (stdout, exit 0)
  * and after a usage error (stderr, exit 2).  Every option listed here must
  * be in docs/vanban.1 too: tests/cli.sh compares them. */
-static const char usage_top[] =
-    "usage: vanban COMMAND [OPTION]... [ARG]...\n"
+static const char *const usage_top =
+    N_("usage: vanban COMMAND [OPTION]... [ARG]...\n"
     "Formal Vietnamese documents (Decree 30/2020/ND-CP, Guide 36-HD/VPTW) from JSON records.\n"
     "Commands:\n"
     "  render   one record into one PDF or DOCX document\n"
@@ -40,10 +40,11 @@ static const char usage_top[] =
     "      --version   the version\n"
     "Exit status: 0 ok, 1 bad input, 2 usage, 3 output or system error,\n"
     "4 key or certificate (sign), 5 time-stamping authority (sign).\n"
-    "See vanban(1) for files and environment (VANBAN_DATA, SOURCE_DATE_EPOCH).\n";
+    "Messages are in Vietnamese when LANG (or LC_ALL, LC_MESSAGES) is vi_VN.UTF-8.\n"
+    "See vanban(1) for files and environment (VANBAN_DATA, SOURCE_DATE_EPOCH, LANG).\n");
 
-static const char usage_render[] =
-    "usage: vanban render RECORD.json -t TYPE [-o OUT.pdf|OUT.docx] [-f pdf|docx]\n"
+static const char *const usage_render =
+    N_("usage: vanban render RECORD.json -t TYPE [-o OUT.pdf|OUT.docx] [-f pdf|docx]\n"
     "                     [--pdfa [--icc FILE]] [--dump model|layout] [--register FILE]\n"
     "                     [--data DIR] [--fonts DIR] [--sidecar] [--sign --key KEY ...]\n"
     "Render one record as one document, written atomically.\n"
@@ -51,7 +52,7 @@ static const char usage_render[] =
     "  -o, --output FILE     where to write; .pdf or .docx gives the format\n"
     "  -f, --format FORMAT   pdf or docx, whatever the extension\n"
     "      --pdfa            write PDF/A-2b, for archiving (docs/pdfa.md)\n"
-    "      --icc FILE        the sRGB ICC profile of --pdfa (default: " VB_SRGB_ICC ")\n"
+    "      --icc FILE        the sRGB ICC profile of --pdfa (default: %s)\n"
     "      --dump WHAT       print the document model or the layout to stdout (model, layout)\n"
     "      --register FILE   number it in this register (docs/register.md) when the record has no number\n"
     "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
@@ -62,10 +63,12 @@ static const char usage_render[] =
     "%s"
     "Exit status: 0 ok, 1 bad input (also an --icc file that is not an RGB profile),\n"
     "2 usage, 3 output or system error (also a profile that cannot be read),\n"
-    "4 key or certificate, 5 time-stamping authority.\n";
+    "4 key or certificate, 5 time-stamping authority.\n");
 
-static const char usage_sign[] =
-    "usage: vanban sign IN.pdf -o OUT.pdf --key KEY [--cert CERT] [--chain FILE]\n"
+/* put_usage gives every usage the ICC path and the signing options, in
+ * that order: this one shows only the second ("%1$.0s" prints nothing) */
+static const char *const usage_sign =
+    N_("usage: vanban sign IN.pdf -o OUT.pdf --key KEY [--cert CERT] [--chain FILE]\n"
     "                   [--as person|organisation|annex|copy] [--signature-image PNG]\n"
     "                   [--seal-image PNG --seal-size 36mm] [--at PAGE,X,Y] [--tsa URL] ...\n"
     "Sign a PDF as an incremental update (PAdES B-B, B-T with --tsa), written atomically.\n"
@@ -74,57 +77,63 @@ static const char usage_sign[] =
     "      --data DIR        the folder holding fonts/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
     "  -h, --help            this help\n"
-    "%s"
+    "%1$.0s%2$s"
     "Exit status: 0 ok, 1 bad input (not a PDF, encrypted, not a PNG), 2 usage,\n"
     "3 output or system error, 4 key or certificate (wrong passphrase, key and\n"
     "certificate differ, expired or not yet valid, token missing), 5 the\n"
-    "time-stamping authority did not answer.\n";
+    "time-stamping authority did not answer.\n");
 
-static const char usage_verify[] =
-    "usage: vanban verify FILE.pdf [--ca ROOTS.pem]\n"
+static const char *const usage_verify =
+    N_("usage: vanban verify FILE.pdf [--ca ROOTS.pem]\n"
     "List every signature: signer, time, algorithm, whether it covers the whole\n"
     "file and whether its bytes are intact.\n"
     "      --ca FILE         also verify each signer's chain to these PEM roots\n"
     "  -h, --help            this help\n"
     "Exit status: 0 every signature intact (and chained to --ca), 1 a signature\n"
-    "not intact, no signature, or not a PDF, 2 usage, 3 the file cannot be read.\n";
+    "not intact, no signature, or not a PDF, 2 usage, 3 the file cannot be read.\n");
 
-static const char usage_check[] =
-    "usage: vanban check RECORD.json... [--data DIR] [--fonts DIR]\n"
+static const char *const usage_check =
+    N_("usage: vanban check RECORD.json... [--data DIR] [--fonts DIR]\n"
     "Validate each record and build and lay out every document it holds, writing nothing;\n"
     "prints \"RECORD: ok (TYPES)\" for each good one.\n"
     "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
     "  -h, --help            this help\n"
-    "Exit status: 0 all good, 1 a bad record, 2 usage, 3 a file that cannot be read.\n";
+    "Exit status: 0 all good, 1 a bad record, 2 usage, 3 a file that cannot be read.\n");
 
-static const char usage_fonts[] =
-    "usage: vanban fonts [--data DIR] [--fonts DIR]\n"
+static const char *const usage_fonts =
+    N_("usage: vanban fonts [--data DIR] [--fonts DIR]\n"
     "Print the font file used for each face (regular, bold, italic, bold italic).\n"
     "      --data DIR        the folder holding templates/ and fonts/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
     "  -h, --help            this help\n"
-    "Exit status: 0 ok, 2 usage, 3 a face not found.\n";
+    "Exit status: 0 ok, 2 usage, 3 a face not found.\n");
 
-static const char usage_types[] =
-    "usage: vanban types [--data DIR]\n"
+static const char *const usage_types =
+    N_("usage: vanban types [--data DIR]\n"
     "Print the document types of each convention (party, state): a line of their\n"
     "names, then one line a type: its title as printed, the abbreviation of its\n"
     "number line and the field a record must have to hold it.\n"
     "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
     "  -h, --help            this help\n"
     "Exit status: 0 ok, 1 a mistake in a type or fields file, 2 usage,\n"
-    "3 no templates folder.\n";
+    "3 no templates folder.\n");
 
 static bool is_help(const char *a) { return !strcmp(a, "-h") || !strcmp(a, "--help"); }
+
+/* A usage, translated; the one %s some of them hold is the default profile. */
+static void put_usage(const char *usage, FILE *f)
+{
+    fprintf(f, gettext(usage), VB_SRGB_ICC, gettext(vb_sign_usage));
+}
 
 /* A usage error: the message, then the command's usage, on stderr. */
 static int usage_error(const char *cmd, const char *usage, const char *fmt, const char *arg)
 {
     fprintf(stderr, "vanban %s: ", cmd);
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, gettext(fmt), arg);
     fputc('\n', stderr);
-    fprintf(stderr, usage, vb_sign_usage);   /* the usages with signing options have one %s */
+    put_usage(usage, stderr);
     return VB_EXIT_USAGE;
 }
 
@@ -135,7 +144,7 @@ static int data_options(int argc, char **argv, const char *cmd, const char *usag
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (is_help(a)) { fputs(usage, stdout); return 0; }
+        if (is_help(a)) { put_usage(usage, stdout); return 0; }
         const char **dst = !strcmp(a, "--data") ? data : fonts_ok && !strcmp(a, "--fonts") ? fonts : NULL;
         if (!dst && a[0] == '-' && a[1]) return usage_error(cmd, usage, "unknown option %s", a);
         if (!dst) return usage_error(cmd, usage, "takes no arguments, got \"%s\"", a);
@@ -182,7 +191,7 @@ static int cmd_render(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
-        if (is_help(a)) { printf(usage_render, vb_sign_usage); return 0; }
+        if (is_help(a)) { put_usage(usage_render, stdout); return 0; }
         if (!strcmp(a, "--pdfa")) { pdfa = true; continue; }
         if (!strcmp(a, "--sidecar")) { sidecar = true; continue; }
         if (!strcmp(a, "--sign")) { sign = true; continue; }
@@ -202,26 +211,26 @@ static int cmd_render(int argc, char **argv)
         else if (!strcmp(a, "--fonts")) dst = &fonts;
         else if (a[0] == '-' && a[1]) return usage_error("render", usage_render, "unknown option %s", a);
         else if (!in) { in = a; continue; }
-        else { fprintf(stderr, "vanban render: one record at a time (use vanban batch for many)\n"); return VB_EXIT_USAGE; }
-        if (i + 1 >= argc) { fprintf(stderr, "vanban render: %s needs a value\n", a); return VB_EXIT_USAGE; }
+        else { fprintf(stderr, _("vanban render: one record at a time (use vanban batch for many)\n")); return VB_EXIT_USAGE; }
+        if (i + 1 >= argc) { fprintf(stderr, _("vanban render: %s needs a value\n"), a); return VB_EXIT_USAGE; }
         *dst = argv[++i];
     }
-    if (icc && !pdfa) { fprintf(stderr, "vanban render: --icc is the profile of --pdfa; give --pdfa too\n"); return VB_EXIT_USAGE; }
+    if (icc && !pdfa) { fprintf(stderr, _("vanban render: --icc is the profile of --pdfa; give --pdfa too\n")); return VB_EXIT_USAGE; }
     if (!in) return usage_error("render", usage_render, "no record given%s", "");
-    if (!type) { fprintf(stderr, "vanban render: say which document with -t (resolution, minutes, …)\n"); return VB_EXIT_USAGE; }
-    if (dump && strcmp(dump, "model") && strcmp(dump, "layout")) { fprintf(stderr, "vanban render: --dump takes model or layout\n"); return VB_EXIT_USAGE; }
-    if (!outp && !dump) { fprintf(stderr, "vanban render: say where to write with -o FILE.pdf or FILE.docx\n"); return VB_EXIT_USAGE; }
-    if (regfile && (dump || !outp)) { fprintf(stderr, "vanban render: --register numbers a document written with -o, not a --dump\n"); return VB_EXIT_USAGE; }
-    if (sign_opts && !sign) { fprintf(stderr, "vanban render: signing options need --sign\n"); return VB_EXIT_USAGE; }
+    if (!type) { fprintf(stderr, _("vanban render: say which document with -t (resolution, minutes, …)\n")); return VB_EXIT_USAGE; }
+    if (dump && strcmp(dump, "model") && strcmp(dump, "layout")) { fprintf(stderr, _("vanban render: --dump takes model or layout\n")); return VB_EXIT_USAGE; }
+    if (!outp && !dump) { fprintf(stderr, _("vanban render: say where to write with -o FILE.pdf or FILE.docx\n")); return VB_EXIT_USAGE; }
+    if (regfile && (dump || !outp)) { fprintf(stderr, _("vanban render: --register numbers a document written with -o, not a --dump\n")); return VB_EXIT_USAGE; }
+    if (sign_opts && !sign) { fprintf(stderr, _("vanban render: signing options need --sign\n")); return VB_EXIT_USAGE; }
     const vb_backend *be = NULL;
     if (fmt) {
         be = vb_backend_find(fmt);
-        if (!be) { fprintf(stderr, "vanban render: unknown format \"%s\" (pdf or docx)\n", fmt); return VB_EXIT_USAGE; }
+        if (!be) { fprintf(stderr, _("vanban render: unknown format \"%s\" (pdf or docx)\n"), fmt); return VB_EXIT_USAGE; }
     } else if (outp) {
         be = vb_backend_for_path(outp);
-        if (!be) { fprintf(stderr, "vanban render: %s: cannot tell the format from the extension; use .pdf, .docx or -f\n", outp); return VB_EXIT_USAGE; }
+        if (!be) { fprintf(stderr, _("vanban render: %s: cannot tell the format from the extension; use .pdf, .docx or -f\n"), outp); return VB_EXIT_USAGE; }
     }
-    if (pdfa && (!be || strcmp(be->name, "pdf"))) { fprintf(stderr, "vanban render: --pdfa is for PDF output\n"); return VB_EXIT_USAGE; }
+    if (pdfa && (!be || strcmp(be->name, "pdf"))) { fprintf(stderr, _("vanban render: --pdfa is for PDF output\n")); return VB_EXIT_USAGE; }
 
     vb_diag d;
     vb_diag_init(&d);
@@ -335,7 +344,7 @@ static int cmd_check(int argc, char **argv)
     const char *data = NULL, *fonts = NULL;
     int nfiles = 0;
     for (int i = 1; i < argc; i++) {
-        if (is_help(argv[i])) { fputs(usage_check, stdout); return 0; }
+        if (is_help(argv[i])) { put_usage(usage_check, stdout); return 0; }
         if (!strcmp(argv[i], "--data") || !strcmp(argv[i], "--fonts")) {
             if (i + 1 >= argc) return usage_error("check", usage_check, "%s needs a value", argv[i]);
             if (argv[i][2] == 'd') data = argv[++i]; else fonts = argv[++i];
@@ -379,7 +388,7 @@ static int cmd_check(int argc, char **argv)
             }
         }
         vb_diag_print(&d, stderr);
-        if (ok) printf("%s: ok (%s)\n", argv[i], held.len ? held.data : "no document");
+        if (ok) printf("%s: ok (%s)\n", argv[i], held.len ? held.data : "no document")  /* read by scripts: not translated */;
         else if ((d.exit_code ? d.exit_code : VB_EXIT_INPUT) > code) code = d.exit_code ? d.exit_code : VB_EXIT_INPUT;
         vb_buf_free(&held);
         vb_diag_free(&d);
@@ -401,7 +410,7 @@ static int cmd_fonts(int argc, char **argv)
     if (!vb_engine_open(data, fonts, &e, &d)) return finish(&d, d.exit_code);
     static const char *names[] = { "regular", "bold", "italic", "bold italic" };
     vb_fonts *f = vb_engine_fonts(e);
-    printf("font for \"%s\":\n", vb_fonts_docx_family(f));
+    printf(_("font for \"%s\":\n"), vb_fonts_docx_family(f));
     for (int i = 0; i < VB_FACE_COUNT; i++)
         printf("  %-12s %s (%s %s)\n", names[i], vb_fonts_file(f, (vb_face)i), vb_fonts_family(f, (vb_face)i),
                vb_fonts_style(f, (vb_face)i));
@@ -438,7 +447,7 @@ static int cmd_types(int argc, char **argv)
             printf("  %-12s ", dt->name);
             put_padded(dt->title, 14);
             put_padded(*dt->abbr ? dt->abbr : "-", 6);
-            printf("when the record has %s\n", dt->holds);
+            printf(_("when the record has %s\n"), dt->holds);
         }
     }
     vb_engine_close(e);
@@ -455,7 +464,7 @@ static int cmd_sign(int argc, char **argv)
     vb_diag_init(&d);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (is_help(a)) { printf(usage_sign, vb_sign_usage); vb_diag_free(&d); return 0; }
+        if (is_help(a)) { put_usage(usage_sign, stdout); vb_diag_free(&d); return 0; }
         int t = vb_sign_cli_option(&sc, argc, argv, &i, &d);
         if (t < 0) { fprintf(stderr, "vanban sign: %s\n", d.items[0].msg); vb_diag_free(&d); return VB_EXIT_USAGE; }
         if (t > 0) continue;
@@ -516,7 +525,7 @@ static int cmd_verify(int argc, char **argv)
     const char *in = NULL, *ca = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (is_help(a)) { fputs(usage_verify, stdout); return 0; }
+        if (is_help(a)) { put_usage(usage_verify, stdout); return 0; }
         if (!strcmp(a, "--ca")) {
             if (i + 1 >= argc) return usage_error("verify", usage_verify, "%s needs a value", a);
             ca = argv[++i];
@@ -553,18 +562,19 @@ static int run(const char *cmd, int argc, char **argv)
     if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv);
     if (!strcmp(cmd, "types")) return cmd_types(argc, argv);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) { printf("vanban %s\n", VB_VERSION); return 0; }
-    if (is_help(cmd)) { fputs(usage_top, stdout); return 0; }
-    fprintf(stderr, "vanban: unknown command \"%s\"\n", cmd);
-    fputs(usage_top, stderr);
+    if (is_help(cmd)) { put_usage(usage_top, stdout); return 0; }
+    fprintf(stderr, _("vanban: unknown command \"%s\"\n"), cmd);
+    put_usage(usage_top, stderr);
     return VB_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
 {
+    vb_i18n_init();
     vb_install_signals();
-    if (argc < 2) { fputs(usage_top, stderr); return VB_EXIT_USAGE; }
+    if (argc < 2) { put_usage(usage_top, stderr); return VB_EXIT_USAGE; }
     if (!strcmp(argv[1], "help")) {
-        if (argc == 2) { fputs(usage_top, stdout); return 0; }
+        if (argc == 2) { put_usage(usage_top, stdout); return 0; }
         if (argc > 3) return usage_error("help", usage_top, "takes one command, got \"%s\" too", argv[3]);
         /* "vanban help render" is "vanban render --help" */
         char help[] = "--help";

@@ -154,7 +154,7 @@ static void vreport(ctx *c, bool err, const char *sub, const char *fmt, va_list 
     if (!c->ptr.len && !sub) vb_buf_putc(&m, '/');
     vb_buf_puts(&m, ": ");
     char *text;
-    if (vasprintf(&text, fmt, ap) < 0) vb_oom();
+    if (vasprintf(&text, gettext(fmt), ap) < 0) vb_oom();
     vb_buf_puts(&m, text);
     free(text);
     emit(c, err, &m);
@@ -164,6 +164,12 @@ __attribute__((format(printf, 3, 4)))
 static void error_at(ctx *c, const char *sub, const char *fmt, ...)
 {
     va_list ap; va_start(ap, fmt); vreport(c, true, sub, fmt, ap); va_end(ap);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void vreport_got(ctx *c, const char *fmt, ...)
+{
+    va_list ap; va_start(ap, fmt); vreport(c, true, NULL, fmt, ap); va_end(ap);
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -209,7 +215,7 @@ static char *describe(ctx *c, json_t *j, bool show_number)
         break;
     case JSON_INTEGER:
         if (show_number) vb_buf_printf(&b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
-        else vb_buf_puts(&b, "a number");
+        else vb_buf_puts(&b, _("a number"));
         break;
     case JSON_REAL:
         if (show_number) {
@@ -217,22 +223,24 @@ static char *describe(ctx *c, json_t *j, bool show_number)
             snprintf(num, sizeof num, "%.15g", json_real_value(j));
             if (!strpbrk(num, ".eEn")) strcat(num, ".0");
             vb_buf_puts(&b, num);
-        } else vb_buf_puts(&b, "a number");
+        } else vb_buf_puts(&b, _("a number"));
         break;
     case JSON_TRUE: vb_buf_puts(&b, "true"); break;
     case JSON_FALSE: vb_buf_puts(&b, "false"); break;
     case JSON_NULL: vb_buf_puts(&b, "null"); break;
-    case JSON_ARRAY: vb_buf_puts(&b, "a list"); break;
-    case JSON_OBJECT: vb_buf_puts(&b, "an object"); break;
+    case JSON_ARRAY: vb_buf_puts(&b, _("a list")); break;
+    case JSON_OBJECT: vb_buf_puts(&b, _("an object")); break;
     }
     char *r = vb_strdup(c->a, vb_buf_cstr(&b));
     vb_buf_free(&b);
     return r;
 }
 
-static void expected(ctx *c, const char *what, json_t *j, bool show_number)
+/* fmt is a whole sentence "expected …, got %s" (so that a translator sees
+ * all of it); the %s is what the value is. */
+static void expected(ctx *c, const char *fmt, json_t *j, bool show_number)
 {
-    error_at(c, NULL, "expected %s, got %s", what, describe(c, j, show_number));
+    vreport_got(c, fmt, describe(c, j, show_number));
 }
 
 /* ---------------------------------------------------------------------
@@ -259,7 +267,7 @@ static bool blank(const char *s)
 static bool check_text(ctx *c, json_t *j, bool required, vb_value **out)
 {
     *out = NULL;
-    if (!json_is_string(j)) { expected(c, "text", j, false); return false; }
+    if (!json_is_string(j)) { expected(c, N_("expected text, got %s"), j, false); return false; }
     const char *s = json_string_value(j);
     size_t n = json_string_length(j);
     int32_t cp;
@@ -290,9 +298,8 @@ static bool check_int(ctx *c, const field *f, json_t *j, vb_value **out)
 {
     *out = NULL;
     if (!json_is_integer(j) || json_integer_value(j) < f->min || json_integer_value(j) > f->max) {
-        char what[80];
-        snprintf(what, sizeof what, "a whole number %" PRId64 "..%" PRId64, f->min, f->max);
-        expected(c, what, j, true);
+        error_at(c, NULL, "expected a whole number %" PRId64 "..%" PRId64 ", got %s", f->min, f->max,
+                 describe(c, j, true));
         return false;
     }
     *out = vb_value_int(c->a, json_integer_value(j));
@@ -311,11 +318,11 @@ static bool check_date(ctx *c, json_t *j, vb_value **out)
 {
     *out = NULL;
     int y, m, d;
-    if (!json_is_string(j)) { expected(c, "YYYY-MM-DD", j, false); return false; }
+    if (!json_is_string(j)) { expected(c, N_("expected YYYY-MM-DD, got %s"), j, false); return false; }
     const char *s = json_string_value(j);
     if (!vb_parse_date(s, &y, &m, &d)) {
-        error_at(c, NULL, "expected YYYY-MM-DD, got %s%s", describe(c, j, false),
-                 date_shape(s) ? " (no such date)" : "");
+        if (date_shape(s)) error_at(c, NULL, "expected YYYY-MM-DD, got %s (no such date)", describe(c, j, false));
+        else error_at(c, NULL, "expected YYYY-MM-DD, got %s", describe(c, j, false));
         return false;
     }
     *out = vb_value_str(c->a, s);
@@ -327,7 +334,7 @@ static bool check_time(ctx *c, json_t *j, vb_value **out)
     *out = NULL;
     int h, m;
     if (!json_is_string(j) || !vb_parse_time(json_string_value(j), &h, &m)) {
-        expected(c, "HH:MM (00:00 to 23:59)", j, false);
+        expected(c, N_("expected HH:MM (00:00 to 23:59), got %s"), j, false);
         return false;
     }
     *out = vb_value_str(c->a, json_string_value(j));
@@ -350,8 +357,8 @@ static bool check_id(ctx *c, json_t *j, vb_value **out)
 {
     *out = NULL;
     if (!json_is_string(j) || !valid_id(json_string_value(j), json_string_length(j))) {
-        expected(c, "a file name of 1 to 100 characters A-Z a-z 0-9 . _ - "
-                    "(not starting with \".\", no \"..\")", j, false);
+        expected(c, N_("expected a file name of 1 to 100 characters A-Z a-z 0-9 . _ - "
+                       "(not starting with \".\", no \"..\"), got %s"), j, false);
         return false;
     }
     *out = vb_value_str(c->a, json_string_value(j));
@@ -362,7 +369,7 @@ static bool check_list(ctx *c, int fi, json_t *j, vb_value **out)
 {
     *out = NULL;
     const field *f = &c->s->fields[fi];
-    if (!json_is_array(j)) { expected(c, "a list", j, false); return false; }
+    if (!json_is_array(j)) { expected(c, N_("expected a list, got %s"), j, false); return false; }
     size_t n = json_array_size(j);
     if (n > VB_MAX_LIST_ITEMS) {
         error_at(c, NULL, "expected at most %d items, got %zu", VB_MAX_LIST_ITEMS, n);
@@ -391,7 +398,7 @@ static bool check_texts(ctx *c, int fi, json_t *j, vb_value **out)
     if (json_is_string(j)) return check_text(c, j, true, out);
     if (json_is_array(j)) return check_list(c, fi, j, out);
     *out = NULL;
-    expected(c, "text or a list of text", j, false);
+    expected(c, N_("expected text or a list of text, got %s"), j, false);
     return false;
 }
 
@@ -411,7 +418,7 @@ static bool field_required(ctx *c, int fi)
 static bool check_object(ctx *c, int fi, json_t *j, vb_value **out)
 {
     *out = NULL;
-    if (!json_is_object(j)) { expected(c, "an object", j, false); return false; }
+    if (!json_is_object(j)) { expected(c, N_("expected an object, got %s"), j, false); return false; }
     size_t errors0 = c->errors;
     vb_value *map = vb_value_new(c->a, VB_MAP);
     const char *key;
@@ -466,7 +473,7 @@ static bool check_value(ctx *c, int fi, json_t *j, bool required, vb_value **out
         }
         if (json_is_number(j)) { *out = vb_value_str(c->a, ""); return true; }
         *out = NULL;
-        expected(c, "text or a number", j, false);
+        expected(c, N_("expected text or a number, got %s"), j, false);
         return false;
     case T_BOOL:
         *out = NULL;
@@ -481,7 +488,7 @@ static bool check_value(ctx *c, int fi, json_t *j, bool required, vb_value **out
             *out = vb_value_str(c->a, json_string_value(j));
             return true;
         }
-        expected(c, "\"party\" or \"state\"", j, false);
+        expected(c, N_("expected \"party\" or \"state\", got %s"), j, false);
         return false;
     }
     *out = NULL;
@@ -633,7 +640,10 @@ static void table_rows(ctx *c, const char *key, json_t *jrows, vb_value *rows, j
         char sub[96];
         if (row->n > (size_t)ncols) {
             snprintf(sub, sizeof sub, "%s/%zu", key, r);
-            error_at(c, sub, "%zu cells, but the table has %d column%s", row->n, ncols, ncols == 1 ? "" : "s");
+            {
+                if (ncols == 1) error_at(c, sub, "%zu cells, but the table has 1 column", row->n);
+                else error_at(c, sub, "%zu cells, but the table has %d columns", row->n, ncols);
+            }
             continue;
         }
         for (size_t k = 0; k < row->n; k++) {
@@ -744,21 +754,22 @@ static void hook_block(ctx *c, int fi, json_t *j, vb_value *map)
     }
     char found[128] = "", keys[128] = "";
     for (int k = 0; k < count; k++) {
-        if (k) strcat(found, k == count - 1 ? " and " : ", ");
+        if (k) strcat(found, k == count - 1 ? _(" and ") : ", ");
         strcat(found, "\"");
         strcat(found, seen[k]);
         strcat(found, "\"");
     }
     /* "heading", "paragraph", "items" or "article" */
     for (int k = 0; k < nkinds; k++) {
-        if (k) strcat(keys, k == nkinds - 1 ? " or " : ", ");
+        if (k) strcat(keys, k == nkinds - 1 ? _(" or ") : ", ");
         strcat(keys, "\"");
         strcat(keys, block_keys[k]);
         strcat(keys, "\"");
     }
     bool tables = nkinds == NBLOCK_KINDS;
     if (count == 0) {
-        error_at(c, NULL, "a block needs one of %s%s", keys, tables ? " (a table)" : "");
+        if (tables) error_at(c, NULL, "a block needs one of %s (a table)", keys);
+        else error_at(c, NULL, "a block needs one of %s", keys);
         return;
     }
     if (count > 1) {
@@ -949,7 +960,7 @@ static void file_error(ctx *c, int line, int col, const char *fmt, ...)
     char *text;
     va_list ap;
     va_start(ap, fmt);
-    if (vasprintf(&text, fmt, ap) < 0) vb_oom();
+    if (vasprintf(&text, gettext(fmt), ap) < 0) vb_oom();
     va_end(ap);
     vb_buf_puts(&m, text);
     free(text);
@@ -1120,7 +1131,7 @@ bool vb_record_parse(const vb_schema *s, vb_arena *a, const char *file, int line
     if (!precheck(&c, data, len) || !(j = parse_json(&c, data, len))) goto done;
     c.root = j;
     if (!json_is_object(j)) {
-        expected(&c, "an object", j, false);
+        expected(&c, N_("expected an object, got %s"), j, false);
         goto done;
     }
     vb_value *root;

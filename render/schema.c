@@ -30,7 +30,7 @@ static void lerr(lctx *c, const char *file, int line, const char *fmt, ...)
     char *text;
     va_list ap;
     va_start(ap, fmt);
-    if (vasprintf(&text, fmt, ap) < 0) vb_oom();
+    if (vasprintf(&text, gettext(fmt), ap) < 0) vb_oom();
     va_end(ap);
     /* the text quotes the file, which may hold anything: controls,
      * invisible characters and bytes that are not UTF-8 are written as

@@ -1330,8 +1330,8 @@ bool vb_sidecar_read(const char *pdf_path, vb_sign_box *box, char **number, char
 
 /* ---- command-line options ---- */
 
-const char vb_sign_usage[] =
-    "  Signing (docs/signing.md):\n"
+const char *const vb_sign_usage =
+    N_("  Signing (docs/signing.md):\n"
     "      --key KEY             PEM or PKCS#12 key file, or pkcs11:token=...;object=... URI\n"
     "      --cert FILE           the signer's certificate (PEM or DER)\n"
     "      --chain FILE          intermediate (and root) certificates, PEM\n"
@@ -1351,7 +1351,7 @@ const char vb_sign_usage[] =
     "      --reason TEXT         the reason written into the signature\n"
     "      --location TEXT       the place written into the signature\n"
     "      --tsa URL             an RFC 3161 time-stamping authority (http://): PAdES B-T\n"
-    "      --tsa-timeout SECONDS how long to wait for it (default 20)\n";
+    "      --tsa-timeout SECONDS how long to wait for it (default 20)\n");
 
 void vb_sign_cli_init(vb_sign_cli *c)
 {

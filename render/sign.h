@@ -113,7 +113,7 @@ typedef struct vb_sign_cli {
     const char *seal_size;
 } vb_sign_cli;
 /* The usage lines of these options, for --help. */
-extern const char vb_sign_usage[];
+extern const char *const vb_sign_usage;   /* N_(): print through gettext */
 void vb_sign_cli_init(vb_sign_cli *c);
 /* The option at argv[*i]: 1 taken (and *i moved past its value), 0 not a
  * signing option, -1 a usage error (its message in d, VB_EXIT_USAGE). */

@@ -23,9 +23,16 @@ typedef struct sctx {
     int *page_line;            /* per [page NAME]: its line, for the room check */
 } sctx;
 
-static void serr(sctx *c, const char *fmt, const char *arg)
+__attribute__((format(printf, 2, 3)))
+static void serr(sctx *c, const char *fmt, ...)
 {
-    vb_error(c->d, VB_EXIT_INPUT, "%s:%d: %s%s", c->path, c->line, fmt, arg ? arg : "");
+    char *text;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&text, gettext(fmt), ap) < 0) vb_oom();
+    va_end(ap);
+    vb_error(c->d, VB_EXIT_INPUT, "%s:%d: %s", c->path, c->line, text);
+    free(text);
     c->ok = false;
 }
 
@@ -97,7 +104,7 @@ static void parse_phrases(sctx *c, const char *key, const char *v, const char **
 {
     size_t bad;
     if (!vb_utf8_valid(v, strlen(v), &bad)) {
-        serr(c, vb_sprintf(c->a, "%s: invalid UTF-8 at byte %zu of the value", key, bad), NULL);
+        serr(c, "%s: invalid UTF-8 at byte %zu of the value", key, bad);
         return;
     }
     size_t cap = 1;
@@ -116,12 +123,12 @@ static void parse_phrases(sctx *c, const char *key, const char *v, const char **
         }
         if (b.len && b.data[b.len - 1] == ' ') b.len--;
         if (!b.len) {
-            serr(c, vb_sprintf(c->a, "%s: phrase %zu is empty (phrases are separated by |)", key, item), NULL);
+            serr(c, "%s: phrase %zu is empty (phrases are separated by |)", key, item);
         } else {
             const char *ph = vb_upper(c->a, vb_buf_cstr(&b));
             bool twice = false;
             for (size_t k = 0; k < cnt; k++) if (!strcmp(list[k], ph)) twice = true;
-            if (twice) serr(c, vb_sprintf(c->a, "%s names \"%s\" twice", key, ph), NULL);
+            if (twice) serr(c, "%s names \"%s\" twice", key, ph);
             else list[cnt++] = ph;
         }
         vb_buf_free(&b);
@@ -149,7 +156,7 @@ static void zone_key(sctx *c, vb_zone *z, const char *k, char *v)
         z->docx_style = vb_strdup(c->a, v);
         if (!z->docx_name) z->docx_name = z->docx_style;
     } else if (!strcmp(k, "size")) {
-        if (!parse_len(v, &z->size) || z->size < 4 * VB_PT || z->size > 72 * VB_PT) serr(c, "size must be a length from 4pt to 72pt, got ", v);
+        if (!parse_len(v, &z->size) || z->size < 4 * VB_PT || z->size > 72 * VB_PT) serr(c, "size must be a length from 4pt to 72pt, got %s", v);
     } else if (!strcmp(k, "style")) {
         z->flags = 0;
         char *save = NULL;   /* strtok_r: batch workers load styles in parallel */
@@ -157,24 +164,24 @@ static void zone_key(sctx *c, vb_zone *z, const char *k, char *v)
             if (!strcmp(t, "bold")) z->flags |= VB_BOLD;
             else if (!strcmp(t, "italic")) z->flags |= VB_ITALIC;
             else if (!strcmp(t, "underline")) z->flags |= VB_UNDERLINE;
-            else if (strcmp(t, "regular")) serr(c, "style takes regular, bold, italic, underline; got ", t);
+            else if (strcmp(t, "regular")) serr(c, "style takes regular, bold, italic, underline; got %s", t);
         }
     } else if (!strcmp(k, "align")) {
         if (!strcmp(v, "left")) z->align = VB_ALIGN_LEFT;
         else if (!strcmp(v, "center") || !strcmp(v, "centre")) z->align = VB_ALIGN_CENTER;
         else if (!strcmp(v, "right")) z->align = VB_ALIGN_RIGHT;
         else if (!strcmp(v, "justify")) z->align = VB_ALIGN_JUSTIFY;
-        else serr(c, "align takes left, center, right or justify; got ", v);
+        else serr(c, "align takes left, center, right or justify; got %s", v);
     } else if (!strcmp(k, "upper")) {
-        if (!parse_bool(v, &z->upper)) serr(c, "upper takes yes or no; got ", v);
+        if (!parse_bool(v, &z->upper)) serr(c, "upper takes yes or no; got %s", v);
     } else if (!strcmp(k, "keep_next")) {
-        if (!parse_bool(v, &z->keep_next)) serr(c, "keep_next takes yes or no; got ", v);
+        if (!parse_bool(v, &z->keep_next)) serr(c, "keep_next takes yes or no; got %s", v);
     } else if (!strcmp(k, "nowrap")) {
-        if (!parse_bool(v, &z->nowrap)) serr(c, "nowrap takes yes or no; got ", v);
+        if (!parse_bool(v, &z->nowrap)) serr(c, "nowrap takes yes or no; got %s", v);
     } else if (!strcmp(k, "name_breaks")) {
-        if (!parse_bool(v, &z->name_breaks)) serr(c, "name_breaks takes yes or no; got ", v);
+        if (!parse_bool(v, &z->name_breaks)) serr(c, "name_breaks takes yes or no; got %s", v);
     } else if (!strcmp(k, "keep_lines")) {
-        if (!parse_bool(v, &z->keep_lines)) serr(c, "keep_lines takes yes or no; got ", v);
+        if (!parse_bool(v, &z->keep_lines)) serr(c, "keep_lines takes yes or no; got %s", v);
     } else if (!strcmp(k, "rule")) {
         int32_t x;
         if (!strcmp(v, "none")) z->rule = VB_RULE_NONE;
@@ -182,7 +189,7 @@ static void zone_key(sctx *c, vb_zone *z, const char *k, char *v)
         else if (!strcmp(v, "full")) z->rule = VB_RULE_FULL;
         else if (parse_frac(v, &x)) { z->rule = VB_RULE_FRACTION; z->rule_frac = x; }
         else if (parse_len(v, &x) && x > 0) { z->rule = VB_RULE_FIXED; z->rule_len = x; }
-        else serr(c, "rule takes none, text, full, a fraction (1/3, 40%) or a length; got ", v);
+        else serr(c, "rule takes none, text, full, a fraction (1/3, 40%%) or a length; got %s", v);
     } else {
         int32_t *dst = NULL;
         if (!strcmp(k, "indent_first")) dst = &z->indent_first;
@@ -193,8 +200,8 @@ static void zone_key(sctx *c, vb_zone *z, const char *k, char *v)
         else if (!strcmp(k, "line")) dst = &z->line;
         else if (!strcmp(k, "rule_gap")) dst = &z->rule_gap;
         else if (!strcmp(k, "rule_width")) dst = &z->rule_width;
-        if (!dst) { serr(c, "unknown zone key ", k); return; }
-        if (!parse_len(v, dst) || *dst < 0 || *dst > 200 * VB_MM_NUM / 25) serr(c, "expected a length such as 6pt or 10mm, got ", v);
+        if (!dst) { serr(c, "unknown zone key %s", k); return; }
+        if (!parse_len(v, dst) || *dst < 0 || *dst > 200 * VB_MM_NUM / 25) serr(c, "expected a length such as 6pt or 10mm, got %s", v);
     }
 }
 
@@ -218,18 +225,18 @@ static void named_page_key(sctx *c, vb_style *s, const char *k, const char *v)
     for (int i = 0; geom_keys[i]; i++) {
         if (strcmp(k, geom_keys[i])) continue;
         int32_t *dst = geom_field(g, i);
-        if (!parse_len(v, dst) || *dst < 0 || *dst > VB_MM(2000)) serr(c, "expected a length such as 20mm, got ", v);
+        if (!parse_len(v, dst) || *dst < 0 || *dst > VB_MM(2000)) serr(c, "expected a length such as 20mm, got %s", v);
         c->page_set[gi] |= 1u << i;
         return;
     }
-    serr(c, vb_sprintf(c->a, "unknown [page %s] key ", g->name), k);
+    serr(c, "unknown [page %s] key %s", g->name, k);
 }
 
 /* Start [page NAME]; a name given twice is an error. */
 static void named_page(sctx *c, vb_style *s, const char *name)
 {
     for (size_t i = 0; i < s->npages; i++)
-        if (!strcmp(s->pages[i].name, name)) { serr(c, "page section defined twice: ", name); return; }
+        if (!strcmp(s->pages[i].name, name)) { serr(c, "page section defined twice: %s", name); return; }
     vb_page_geom *np = vb_alloc(c->a, (s->npages + 1) * sizeof *np);
     if (s->npages) memcpy(np, s->pages, s->npages * sizeof *np);
     s->pages = np;
@@ -255,26 +262,26 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
         else if (!strcmp(k, "page_number_y")) dst = &s->page_number_y;
         else if (!strcmp(k, "page_number_from")) {
             char *end; long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > 1000) serr(c, "page_number_from takes a page number, got ", v);
+            if (*end || n < 1 || n > 1000) serr(c, "page_number_from takes a page number, got %s", v);
             else s->page_number_from = (int32_t)n;
             return;
         }
-        if (!dst) { serr(c, "unknown [page] key ", k); return; }
-        if (!parse_len(v, dst) || *dst < 0 || *dst > VB_MM(2000)) serr(c, "expected a length such as 20mm, got ", v);
+        if (!dst) { serr(c, "unknown [page] key %s", k); return; }
+        if (!parse_len(v, dst) || *dst < 0 || *dst > VB_MM(2000)) serr(c, "expected a length such as 20mm, got %s", v);
     } else if (!strcmp(sect, "columns")) {
         if (!strcmp(k, "header_left")) {
-            if (!parse_frac(v, &s->header_left)) serr(c, "expected a fraction such as 40%, got ", v);
+            if (!parse_frac(v, &s->header_left)) serr(c, "expected a fraction such as 40%%, got %s", v);
             else c->columns_line = c->line;
         }
-        else if (!strcmp(k, "signature_left")) { if (!parse_frac(v, &s->signature_left)) serr(c, "expected a fraction such as 45%, got ", v); }
+        else if (!strcmp(k, "signature_left")) { if (!parse_frac(v, &s->signature_left)) serr(c, "expected a fraction such as 45%%, got %s", v); }
         else if (!strcmp(k, "header_left_min") || !strcmp(k, "header_left_max")) {
-            if (!parse_frac(v, !strcmp(k, "header_left_min") ? &s->header_left_min : &s->header_left_max)) serr(c, "expected a fraction such as 20%, got ", v);
+            if (!parse_frac(v, !strcmp(k, "header_left_min") ? &s->header_left_min : &s->header_left_max)) serr(c, "expected a fraction such as 20%%, got %s", v);
             else c->columns_line = c->line;
         }
         else if (!strcmp(k, "header_min_gap")) {
-            if (!parse_len(v, &s->header_min_gap) || s->header_min_gap > VB_MM(50)) serr(c, "expected a length up to 50mm, got ", v);
+            if (!parse_len(v, &s->header_min_gap) || s->header_min_gap > VB_MM(50)) serr(c, "expected a length up to 50mm, got %s", v);
         }
-        else serr(c, "unknown [columns] key ", k);
+        else serr(c, "unknown [columns] key %s", k);
     } else if (!strcmp(sect, "numbering")) {
         const char *val = vb_strdup(c->a, v);
         if (!strcmp(k, "h1")) s->num_h1 = val;
@@ -283,32 +290,32 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
         else if (!strcmp(k, "article")) s->num_article = val;
         else if (!strcmp(k, "appendix")) s->num_appendix = val;
         else if (!strcmp(k, "appendix_single")) s->num_appendix_single = val;
-        else serr(c, "unknown [numbering] key ", k);
+        else serr(c, "unknown [numbering] key %s", k);
     } else if (!strcmp(sect, "text")) {
         if (!strcmp(k, "blank")) s->blank = vb_strdup(c->a, v);
         else if (!strcmp(k, "end_mark")) s->end_mark = vb_strdup(c->a, v);
         else if (!strcmp(k, "breaking")) {
             if (!strcmp(v, "total-fit")) s->breaking = VB_BREAK_TOTAL_FIT;
             else if (!strcmp(v, "greedy")) s->breaking = VB_BREAK_GREEDY;
-            else serr(c, "breaking takes total-fit or greedy; got ", v);
+            else serr(c, "breaking takes total-fit or greedy; got %s", v);
         } else if (!strcmp(k, "space_stretch")) {
             c->stretch_line = c->line;
             if (!parse_frac(v, &s->space_stretch) || s->space_stretch == 0)
-                serr(c, "space_stretch takes a share of the space from 0.1% to 100%, got ", v);
+                serr(c, "space_stretch takes a share of the space from 0.1%% to 100%%, got %s", v);
         } else if (!strcmp(k, "space_stretch_max")) {
             c->stretch_line = c->line;
             /* the limit of every line that can keep within it; a line
              * that cannot (one long word) still stretches further */
             if (!parse_frac(v, &s->space_stretch_max))
-                serr(c, "space_stretch_max takes a share of the space from 0% to 100%, got ", v);
+                serr(c, "space_stretch_max takes a share of the space from 0%% to 100%%, got %s", v);
         } else if (!strcmp(k, "space_shrink")) {
             /* words must never touch: a space keeps at least half its width */
             if (!parse_frac(v, &s->space_shrink) || s->space_shrink > 500)
-                serr(c, "space_shrink takes a share of the space from 0% to 50%, got ", v);
+                serr(c, "space_shrink takes a share of the space from 0%% to 50%%, got %s", v);
         }
         else if (!strcmp(k, "break_before")) parse_phrases(c, k, v, &s->break_before, &s->nbreak_before);
         else if (!strcmp(k, "keep_together")) parse_phrases(c, k, v, &s->keep_together, &s->nkeep_together);
-        else serr(c, "unknown [text] key ", k);
+        else serr(c, "unknown [text] key %s", k);
     } else if (!strcmp(sect, "table")) {
         int32_t *dst = NULL, max = VB_MM(20);
         if (!strcmp(k, "border")) { dst = &s->table_border; max = 3 * VB_PT; }
@@ -316,12 +323,14 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
         else if (!strcmp(k, "cell_padding_v")) dst = &s->table_pad_y;
         else if (!strcmp(k, "space_before")) dst = &s->table_space_before;
         else if (!strcmp(k, "space_after")) dst = &s->table_space_after;
-        if (!dst) { serr(c, "unknown [table] key ", k); return; }
+        if (!dst) { serr(c, "unknown [table] key %s", k); return; }
         /* a border wider than 3pt is no longer a thin rule, and would eat the padding */
-        if (!parse_len(v, dst) || *dst < 0 || *dst > max)
-            serr(c, max == VB_MM(20) ? "expected a length from 0 to 20mm, got " : "expected a length from 0 to 3pt, got ", v);
+        if (!parse_len(v, dst) || *dst < 0 || *dst > max) {
+            if (max == VB_MM(20)) serr(c, "expected a length from 0 to 20mm, got %s", v);
+            else serr(c, "expected a length from 0 to 3pt, got %s", v);
+        }
     } else if (!strcmp(sect, "register")) {
-        if (strcmp(k, "series")) { serr(c, "unknown [register] key ", k); return; }
+        if (strcmp(k, "series")) { serr(c, "unknown [register] key %s", k); return; }
         /* components joined by "+"; the issuer always: a series never
          * spans two bodies; a year and a term would be two resets */
         static const char *names[] = { "issuer", "year", "type", "term" };
@@ -337,7 +346,7 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
         }
         if (bad || !(got & VB_SERIES_ISSUER) || ((got & VB_SERIES_YEAR) && (got & VB_SERIES_TERM)))
             serr(c, "series takes issuer joined by + with any of year, type, term (not both year and term), "
-                    "e.g. issuer+year; got ", v);
+                    "e.g. issuer+year; got %s", v);
         else { s->reg_series = got; s->reg_series_text = vb_strdup(c->a, v); }
     } else if (!strcmp(sect, "")) {
         if (!strcmp(k, "name")) s->name = vb_strdup(c->a, v);
@@ -345,8 +354,8 @@ static void page_key(sctx *c, vb_style *s, const char *sect, const char *k, char
         else if (!strcmp(k, "convention")) {
             if (!strcmp(v, "party")) s->convention = VB_PARTY;
             else if (!strcmp(v, "state")) s->convention = VB_STATE;
-            else serr(c, "convention takes party or state; got ", v);
-        } else serr(c, "unknown key ", k);
+            else serr(c, "convention takes party or state; got %s", v);
+        } else serr(c, "unknown key %s", k);
     }
 }
 
@@ -388,15 +397,15 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
         if (!*ln || *ln == '#') continue;
         if (*ln == '[') {
             char *e = strchr(ln, ']');
-            if (!e || e[1]) { serr(&c, "expected [section]", NULL); continue; }
+            if (!e || e[1]) { serr(&c, "expected [section]"); continue; }
             *e = 0;
             char *name = trim(ln + 1);
             zone = NULL;
             if (!strncmp(name, "zone ", 5)) {
                 char *zn = trim(name + 5);
-                if (!*zn) { serr(&c, "zone needs a name", NULL); continue; }
+                if (!*zn) { serr(&c, "zone needs a name"); continue; }
                 for (size_t i = 0; i < s->nzones; i++)
-                    if (!strcmp(s->zones[i].name, zn)) { serr(&c, "zone defined twice: ", zn); zone = NULL; goto next; }
+                    if (!strcmp(s->zones[i].name, zn)) { serr(&c, "zone defined twice: %s", zn); zone = NULL; goto next; }
                 if (s->nzones == cap) {
                     vb_zone *nz = vb_alloc(a, cap * 2 * sizeof *nz);
                     memcpy(nz, s->zones, cap * sizeof *nz);
@@ -409,17 +418,17 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
                 strcpy(sect, "zone");
             } else if (!strncmp(name, "page ", 5)) {
                 char *pn = trim(name + 5);
-                if (!*pn || strchr(pn, ' ')) { serr(&c, "[page NAME] takes one word, got ", name); strcpy(sect, "bad"); continue; }
+                if (!*pn || strchr(pn, ' ')) { serr(&c, "[page NAME] takes one word, got %s", name); strcpy(sect, "bad"); continue; }
                 named_page(&c, s, pn);
                 strcpy(sect, "named page");
             } else if (!strcmp(name, "page") || !strcmp(name, "columns") || !strcmp(name, "numbering") || !strcmp(name, "text") ||
                        !strcmp(name, "table") || !strcmp(name, "register")) {
                 snprintf(sect, sizeof sect, "%s", name);
-            } else serr(&c, "unknown section ", name);
+            } else serr(&c, "unknown section %s", name);
             next: continue;
         }
         char *eq = strchr(ln, '=');
-        if (!eq) { serr(&c, "expected key = value", NULL); continue; }
+        if (!eq) { serr(&c, "expected key = value"); continue; }
         *eq = 0;
         char *k = trim(ln), *v = unquote(trim(eq + 1));
         if (!strcmp(sect, "zone")) { if (zone) zone_key(&c, zone, k, v); }
@@ -452,7 +461,7 @@ bool vb_style_load(vb_arena *a, const char *path, vb_style *s, vb_diag *d)
         char got[96];
         snprintf(got, sizeof got, "%.1f%% <= %.1f%% <= %.1f%%", s->header_left_min / 10.0, s->header_left / 10.0,
                  s->header_left_max / 10.0);
-        serr(&c, "[columns] needs header_left_min <= header_left <= header_left_max, got ", got);
+        serr(&c, "[columns] needs header_left_min <= header_left <= header_left_max, got %s", got);
     }
     if (s->space_stretch_max < s->space_stretch) {
         vb_error(d, VB_EXIT_INPUT, "%s:%d: space_stretch_max (%g%%) is less than space_stretch (%g%%)", path,

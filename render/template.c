@@ -95,7 +95,7 @@ static void perr(pctx *c, const char *at, const char *fmt, ...)
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, gettext(fmt), ap);
     va_end(ap);
     int col = at && c->lstart ? (int)vb_utf8_count(vb_strndup(c->a, c->lstart, (size_t)(at - c->lstart))) + 1 : 1;
     vb_error(c->d, VB_EXIT_INPUT, "%s:%d:%d: %s", c->path, c->line, col, msg);
@@ -985,7 +985,9 @@ static void run_nodes(rctx *c, const node *n)
                 const vb_record *r = c->r;
                 char loc[64] = "";
                 if (r->line > 0) snprintf(loc, sizeof loc, ":%d", r->line);
-                vb_error(c->d, VB_EXIT_INPUT, "%s%s: %s", r->file, loc, *n->key ? n->key : "the record lacks a field this document needs");
+                vb_error(c->d, VB_EXIT_INPUT, "%s%s: %s", r->file, loc, /* the message is the template's (data): translated when the
+                 * catalogue has it (tools/po-update.sh extracts @require lines) */
+                         *n->key ? gettext(n->key) : _("the record lacks a field this document needs"));
                 c->ok = false;
             }
             break;

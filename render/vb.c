@@ -139,6 +139,7 @@ static void diag_add(vb_diag *d, vb_severity sev, const char *fmt, va_list ap)
 {
     va_list aq;
     va_copy(aq, ap);
+    fmt = gettext(fmt);         /* the one translation of every vb_error/vb_warn */
     int n = vsnprintf(NULL, 0, fmt, ap);
     char *msg = vb_xmalloc(n > 0 ? (size_t)n + 1 : 1);
     vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, aq);
@@ -174,7 +175,7 @@ void vb_diag_print(const vb_diag *d, void *file)
 {
     FILE *f = file;
     for (size_t i = 0; i < d->n; i++)
-        fprintf(f, "%s%s\n", d->items[i].sev == VB_WARNING ? "warning: " : "", d->items[i].msg);
+        fprintf(f, "%s%s\n", d->items[i].sev == VB_WARNING ? _("warning: ") : "", d->items[i].msg);
 }
 
 /* ---- values ---- */

@@ -12,6 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <libintl.h>
+
+/* Messages are English in the source and translated by gettext at the few
+ * places that print or collect them (po/vi.po; docs/i18n.md).  N_ marks a
+ * string that is translated later, where it is used. */
+#define _(s) gettext(s)
+#define N_(s) (s)
 
 #define VB_VERSION "0.1.0"
 

@@ -8,8 +8,9 @@
 #  - docs/vanban.1 lints clean (mandoc -T lint; man --warnings too when
 #    man is installed), names every option and command the usages list, and
 #    lists no option that no usage has;
-#  - `make install DESTDIR=…` puts the binary, the data and the man page
-#    in place, and `make uninstall` takes them away.
+#  - `make install DESTDIR=…` puts the binary, the data, the Vietnamese
+#    messages and the man page in place (the installed binary reads its
+#    messages, under LANG=vi_VN.UTF-8), and `make uninstall` takes them away.
 . "$(dirname "$0")/lib.sh"
 t_init cli
 
@@ -156,6 +157,17 @@ if T_NEED="make install" have make; then
         got=$(VANBAN_DATA=$D$P/share/vanban "$D$P/bin/vanban" types 2>&1)
         [ "$got" = "$("$VANBAN" types 2>&1)" ] && pass "the installed binary reads the installed templates" ||
             fail "installed vanban types" "$got"
+        mo=share/vanban/locale/vi/LC_MESSAGES/vanban.mo
+        cmp -s "$D$P/$mo" "$T_ROOT/build/locale/vi/LC_MESSAGES/vanban.mo" && pass "the Vietnamese messages installed in $P/$mo" ||
+            fail "make install: $P/$mo missing or not the built one"
+        tr -c '[:print:]' '\n' <"$D$P/bin/vanban" | grep -qx "$P/share/vanban/locale" &&
+            pass "the installed binary looks for its messages in $P/share/vanban/locale" ||
+            fail "the installed binary does not have $P/share/vanban/locale built in"
+        if locale -a 2>/dev/null | grep -qix 'vi_VN\.utf-\?8'; then
+            got=$(VANBAN_DATA=$D$P/share/vanban LANG=vi_VN.UTF-8 "$D$P/bin/vanban" --help 2>&1)
+            case $got in "cách dùng: vanban"*) pass "the installed binary reads the installed messages (LANG=vi_VN.UTF-8)" ;;
+                *) fail "the installed binary reads the installed messages (LANG=vi_VN.UTF-8)" "$(printf '%s' "$got" | head -2)" ;; esac
+        else skip "the vi_VN.UTF-8 locale is not generated: the installed messages are not read back"; fi
         if out=$(mk uninstall DESTDIR="$D" 2>&1); then
             left=$(cd "$D" && find . -type f | sed 's|^\./||')
             [ -z "$left" ] && pass "make uninstall removes every installed file" ||

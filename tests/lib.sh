@@ -25,7 +25,13 @@ T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$T_ROOT" || exit 3
 export VANBAN
 export VANBAN_DATA=${VANBAN_DATA:-$T_ROOT}
-export LC_ALL=C.UTF-8
+# The C locale for every tool and English messages from vanban, which the
+# runners compare.  Through LANG with every LC_* and LANGUAGE unset, not
+# LC_ALL: a runner can then set LANG or LC_MESSAGES for one command
+# (tests/i18n.sh), which LC_ALL would override.
+unset LC_ALL LC_CTYPE LC_NUMERIC LC_TIME LC_COLLATE LC_MONETARY LC_MESSAGES LC_PAPER LC_NAME \
+      LC_ADDRESS LC_TELEPHONE LC_MEASUREMENT LC_IDENTIFICATION LANGUAGE
+export LANG=C.UTF-8
 # the unit binaries run-all.sh starts read CI from their environment too
 [ -z "${CI+set}" ] || export CI
 T_PASS=0 T_FAIL=0 T_SKIP=0 T_NAME=test T_TMP=

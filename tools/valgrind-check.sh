@@ -8,6 +8,9 @@
 set -u
 bin=${1:-./vanban} units=${2:-build}
 cd "$(dirname "$0")/.."
+# English messages, which run() looks for (tests/lib.sh does the same)
+unset LC_ALL LC_MESSAGES LANGUAGE
+export LANG=C.UTF-8
 if ! command -v valgrind >/dev/null; then
   if [ "${CI:-}" = true ]; then echo "valgrind: not installed"; echo "valgrind: 0 passed, 1 failed"; exit 1; fi
   echo "skip: valgrind not installed"; echo "valgrind: 0 passed, 0 failed"; exit 0
