@@ -143,7 +143,7 @@ static void test_mistakes(void)
     fails("", "notice  object | a | b\nnotice.body  list  fields:blocks | a | b\nnotice.body.*.heading  text | a\n", TYPE,
           "%s/templates/parts/notice.fields:3: field \"notice.body.*.heading\" declared twice (first at %s/templates/groups/blocks.fields:6)");
     fails("", "notice  object  compute:votes | a | b\n", TYPE,
-          "%s/templates/parts/notice.fields:1: unknown computation \"votes\" (meeting, numbering, block, table)");
+          "%s/templates/parts/notice.fields:1: unknown computation \"votes\" (meeting, numbering, block, table, ballots)");
     fails("", "notice  object | a | b\nnotice.body  list  compute:block | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:2: compute:block is for objects");
     fails("", "notice  object | a | b\nnotice.b  list | a | b\nnotice.b.*  object  compute:table | a\n", TYPE,
