@@ -42,7 +42,7 @@ body: - Số phiếu hợp lệ: {{it.ballots.valid|int}} phiếu; số phiếu 
 @if it.base_valid
 body: - Số phiếu của từng người (phương án), tỷ lệ so với số phiếu hợp lệ:
 @else
-body: - Số phiếu của từng người (phương án), tỷ lệ so với {{it.pct_base|int}}:
+body: - Số phiếu của từng người (phương án), tỷ lệ so với tổng số {{it.pct_base|int}} {{meeting.members.unit}}:
 @end
 @each r in it.results
 item: + {{r.name}}: {{r.votes|int}} phiếu, đạt {{r.pct|blank}}.
@@ -81,7 +81,7 @@ sig_name: {{vote_count.committee.0.name|blank}}
 @end
 
 @if vote_count.recipients
-recipients_title: Nơi nhận:
+recipients_title_below: Nơi nhận:
 @each r in vote_count.recipients
 @if loop.last
 recipient: - {{r|trim_punct}}.
