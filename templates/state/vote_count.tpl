@@ -100,7 +100,7 @@ recipients_title_below: Nơi nhận:
 @if loop.last
 recipient: - {{r|trim_punct}}.
 @else
-recipient: - {{r|trim_punct}};
+recipient_below: - {{r|trim_punct}};
 @end
 @end
 @end
