@@ -16,7 +16,8 @@ checker is an independent witness of the rule files.
                 document: its rules must be the PDF's strokes, and the rule
                 checks are run on its fragments too.
 --only LIST     comma-separated groups to run: page, margins, pagenum,
-                header, type, body, signature, justify, rules, words, tables
+                header, type, body, signature, justify, rules, words, tables,
+                forms (the conference set's own lines, conventions.md §6)
                 (default all; rules and words compare with --layout).
                 A record that is not a resolution or minutes (e.g. a giant
                 word) is checked with --only page,margins,pagenum.
