@@ -170,7 +170,7 @@ open(f"{L}/data/templates/party/literal-each.tpl", "w").write(
     '@each x in "lit"\n@end\n@each y in resolution.body\nbody: {{y.paragraph}}\n@end\n')
 EOF
     # a type is its .type file beside the template (templates/README.md)
-    cp -r templates/core.fields templates/parts "$L/data/templates/"
+    cp -r templates/core.fields templates/parts templates/groups "$L/data/templates/"
     for t in "$L"/data/templates/party/*.tpl; do
         n=$(basename "$t" .tpl)
         printf 'name = %s\ntitle = %s\npart = resolution\nholds = resolution\ntemplate = %s.tpl\n' \
