@@ -477,7 +477,7 @@ static bool check_value(ctx *c, int fi, json_t *j, bool required, vb_value **out
         return false;
     case T_BOOL:
         *out = NULL;
-        if (!json_is_boolean(j)) { expected(c, "true or false", j, false); return false; }
+        if (!json_is_boolean(j)) { expected(c, N_("expected true or false, got %s"), j, false); return false; }
         *out = vb_value_new(c->a, VB_BOOL);
         (*out)->b = json_is_true(j);
         return true;
@@ -592,6 +592,99 @@ static void hook_meeting(ctx *c, json_t *j, vb_value *map)
             vb_value_set(c->a, v, "abstain_pct", vb_value_str(c->a, vb_percent(c->a, abstain, base)));
         } else if (base == 0) {
             vb_value_set(c->a, v, "base", vb_value_int(c->a, 0));
+        }
+    }
+}
+
+/* compute:ballots — a vote count's ballots per item (its own or the shared
+ * `ballots`), checked: received <= issued, valid + invalid = received;
+ * each result's votes <= valid; percentages of the base (the item's
+ * `base`, the count's `base`, else its valid ballots), as the meeting's. */
+static bool ballots_ok(ctx *c, const char *at, const vb_value *b)
+{
+    int64_t issued, received, valid, invalid;
+    if (!get_int(b, "issued", &issued) || !get_int(b, "received", &received) ||
+        !get_int(b, "valid", &valid) || !get_int(b, "invalid", &invalid))
+        return false;                       /* a field's own error is reported */
+    char sub[96];
+    bool ok = true;
+    if (received > issued) {
+        snprintf(sub, sizeof sub, "%s/received", at);
+        error_at(c, sub, "%" PRId64 " ballots received, but only %" PRId64 " issued",
+                 received, issued);
+        ok = false;
+    }
+    if (valid + invalid != received) {
+        snprintf(sub, sizeof sub, "%s/valid", at);
+        error_at(c, sub, "%" PRId64 " valid and %" PRId64 " invalid ballots make %" PRId64
+                 ", but %" PRId64 " were received", valid, invalid, valid + invalid, received);
+        ok = false;
+    }
+    return ok;
+}
+
+static void hook_ballots(ctx *c, json_t *j, vb_value *map)
+{
+    vb_value *st = vb_value_get(map, "start"), *en = vb_value_get(map, "end");
+    int sh, sm, eh, em;
+    if (st && en && vb_parse_time(st->s, &sh, &sm) && vb_parse_time(en->s, &eh, &em) &&
+        sh * 60 + sm > eh * 60 + em)
+        error_at(c, "end", "expected a time not before the start (%s), got \"%s\"", st->s, en->s);
+    vb_value *shared = vb_value_get(map, "ballots");
+    json_t *jshared = json_object_get(j, "ballots");
+    bool shared_ok = shared && ballots_ok(c, "ballots", shared);
+    int64_t common_base = -1;
+    if (!get_int(map, "base", &common_base) && json_object_get(j, "base") &&
+        !json_is_null(json_object_get(j, "base")))
+        return;                             /* invalid base, reported */
+    vb_value *items = vb_value_get(map, "items");
+    json_t *jitems = json_object_get(j, "items");
+    if (!items || items->kind != VB_LIST || !json_is_array(jitems)) return;
+    for (size_t i = 0; i < items->n; i++) {
+        vb_value *it = items->items[i];
+        json_t *jit = json_array_get(jitems, i);
+        if (!it || it->kind != VB_MAP || !jit) continue;
+        char at[64], sub[96];
+        snprintf(at, sizeof at, "items/%zu/ballots", i);
+        vb_value *b = vb_value_get(it, "ballots");
+        json_t *jb = json_object_get(jit, "ballots");
+        bool ok;
+        if (b) ok = ballots_ok(c, at, b);
+        else if (jb && !json_is_null(jb)) continue;      /* invalid, reported */
+        else if (shared) { b = shared; ok = shared_ok; vb_value_set(c->a, it, "ballots", b); }
+        else {
+            if (!jshared || json_is_null(jshared))
+                error_at(c, at, "required field is missing (neither this item nor the vote count "
+                         "gives its ballots)");
+            continue;
+        }
+        int64_t valid;
+        if (!ok || !get_int(b, "valid", &valid)) continue;
+        int64_t base = -1;
+        bool base_valid = false;
+        if (!get_int(it, "base", &base)) {
+            json_t *jbase = json_object_get(jit, "base");
+            if (jbase && !json_is_null(jbase)) continue;  /* invalid, reported */
+            base = common_base;
+        }
+        if (base < 0) { base = valid; base_valid = true; }
+        vb_value *res = vb_value_get(it, "results");
+        if (!res || res->kind != VB_LIST) continue;
+        bool bad = false;
+        for (size_t k = 0; k < res->n; k++) {
+            int64_t votes;
+            if (!res->items[k] || !get_int(res->items[k], "votes", &votes) || votes <= valid) continue;
+            snprintf(sub, sizeof sub, "items/%zu/results/%zu/votes", i, k);
+            error_at(c, sub, "%" PRId64 " votes, but only %" PRId64 " valid ballots", votes, valid);
+            bad = true;
+        }
+        if (bad) continue;
+        vb_value_set(c->a, it, "pct_base", vb_value_int(c->a, base));
+        vb_value_set(c->a, it, "base_valid", vb_value_int(c->a, base_valid));
+        for (size_t k = 0; k < res->n && base > 0; k++) {
+            int64_t votes;
+            if (res->items[k] && get_int(res->items[k], "votes", &votes))
+                vb_value_set(c->a, res->items[k], "pct", vb_value_str(c->a, vb_percent(c->a, votes, base)));
         }
     }
 }
@@ -927,6 +1020,7 @@ static void object_hook(ctx *c, int fi, json_t *j, vb_value *map)
         else if (!strcmp(cp, "numbering")) hook_numbering(c, map);
         else if (!strcmp(cp, "block")) hook_block(c, fi, j, map);
         else if (!strcmp(cp, "table")) hook_table(c, j, map);
+        else if (!strcmp(cp, "ballots")) hook_ballots(c, j, map);
     }
 }
 

@@ -56,6 +56,11 @@ typedef struct vb_record {
  *   meeting.votes[i].base      vote's own "base" or members.total
  *   meeting.votes[i].for_pct, against_pct, abstain_pct   "94,29%"
  *   meeting.votes[i].voted     for + against + abstain
+ *   vote_count.items[i] (compute:ballots): ballots (the shared ones when
+ *                              absent), pct_base, base_valid,
+ *                              results[k].pct "94,29%"; errors for
+ *                              received > issued, valid + invalid !=
+ *                              received, votes > valid
  */
 bool vb_record_parse(const vb_schema *s, vb_arena *a, const char *file, int line,
                      const char *data, size_t len, vb_record *out, vb_diag *d);

@@ -65,7 +65,7 @@ static char *trim(char *s)
     return s;
 }
 
-const char *const vb_computations[] = { "meeting", "numbering", "block", "table", NULL };
+const char *const vb_computations[] = { "meeting", "numbering", "block", "table", "ballots", NULL };
 
 int vb_schema_find(const vb_schema *s, const char *path)
 {
@@ -220,7 +220,7 @@ static void field_line(lctx *c, const char *file, int line, char *text, const ch
             bool known = false;
             for (const char *const *k = vb_computations; *k; k++) known |= !strcmp(*k, fl + 8);
             if (!known) {
-                lerr(c, file, line, "unknown computation \"%s\" (meeting, numbering, block, table)", fl + 8);
+                lerr(c, file, line, "unknown computation \"%s\" (meeting, numbering, block, table, ballots)", fl + 8);
                 return;
             }
             int n = 0;

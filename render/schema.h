@@ -46,6 +46,9 @@ enum {
  *   block      a body block: its kind, heading level, article paragraphs
  *   table      a table block (after block, which names the kind): cells
  *              against their columns, numbers as printed, defaults
+ *   ballots    a vote count: each item's ballots (received <= issued,
+ *              valid + invalid = received), each result's votes <= valid,
+ *              percentages of the base (valid ballots by default)
  * An object may name several, run in the order written. */
 extern const char *const vb_computations[];   /* NULL-terminated */
 #define VB_MAX_COMPUTE 4

@@ -40,9 +40,29 @@ for p in inputs:
     else:
         files.append(p)
 out = set()
+def type_conditions(conv):
+    """(name, holds) of each type file of a convention: a record holds the
+    type when the holds path is present (templates/README.md)."""
+    d = os.path.join("templates", conv or "")
+    if not conv or not os.path.isdir(d):
+        return []
+    got = []
+    for n in os.listdir(d):
+        if n.endswith(".type"):
+            kv = dict((a.strip(), b.strip()) for a, b in
+                      (l.split("=", 1) for l in open(os.path.join(d, n), encoding="utf-8")
+                       if "=" in l and not l.lstrip().startswith("#")))
+            got.append((kv["name"].strip(), kv["holds"].strip()))
+    return got
+def has_path(rec, path):
+    for k in path.split("."):
+        if not isinstance(rec, dict) or rec.get(k) is None:
+            return False
+        rec = rec[k]
+    return True
 def add(rec, default_id):
     rid = rec.get("id", default_id)
-    held = [t for t, h in holds if has(rec, h)]
+    held = [t for t, h in sorted(type_conditions(rec.get("convention"))) if has_path(rec, h)]
     want = held if types == "-" else [t for t in types.split(",") if t in held]
     for t in want:
         for f in formats.split(","):

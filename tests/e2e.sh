@@ -584,4 +584,51 @@ else
     fail "the samples of decision, letter, report, proposal ($T2_STATE, $T2_PARTY)"
 fi
 
+# ---- types1: placement.py must fail broken forms of the conference set ------
+# A copy of the data (and of the record) with one thing broken: a rule file
+# zone, a template line or a fact of the record; placement.py's "forms"
+# checks must notice.
+if T_NEED="placement self-test of the forms" have mutool; then
+    form_selftest() {   # LABEL SAMPLE CONV TYPE FILE SED-SCRIPT EXPECTED-FAILURE-TEXT
+        local label=$1 sample=$2 conv=$3 type=$4 file=$5 script=$6 want=$7 d=$T_TMP/form-$RANDOM out target
+        mkdir -p "$d"
+        cp -r templates "$d/"
+        [ -d fonts ] && cp -r fonts "$d/"
+        cp "$sample" "$d/rec.json"
+        case $file in record) target=$d/rec.json ;; *) target=$d/templates/$conv/$file ;; esac
+        cp "$target" "$d/before"
+        sed -i "$script" "$target"
+        if cmp -s "$target" "$d/before"; then
+            fail "forms self-test $label: the sed script changed nothing ($file changed?)"
+            return
+        fi
+        if ! "$VANBAN" render "$d/rec.json" -t "$type" --data "$d" -o "$d/x.pdf" 2>"$T_TMP/err"; then
+            fail "forms self-test $label: render" "$(head -5 "$T_TMP/err")"
+            return
+        fi
+        "$VANBAN" render "$d/rec.json" -t "$type" --data "$d" --dump layout >"$d/x.layout" 2>/dev/null
+        out=$(python3 tests/placement.py "$d/x.pdf" --convention "$conv" --layout "$d/x.layout" 2>&1)
+        if [ $? = 1 ] && printf '%s\n' "$out" | grep -q "^FAIL: .*$want"; then
+            pass "forms self-test $label"
+        else
+            fail "forms self-test $label: placement.py should fail with \"$want\"" "$(printf '%s\n' "$out" | tail -8)"
+        fi
+    }
+    hp=samples/haiphong-2021-12-28.json nd=samples/namdinh-hdnd-2023-01-05.json
+    form_selftest "notice: summary not bold" "$hp" party notice style \
+        '/^\[zone summary\]/,/^$/ s/^style = .*/style = regular/' "a summary under the type name, bold"
+    form_selftest "plan: summary rule 1/4" "$nd" state plan style \
+        '/^\[zone summary\]/,/^$/ s/^rule = .*/rule = 1\/4/' "summary's rule 1/3 to 1/2"
+    form_selftest "plan: parts not bold" "$nd" state plan style \
+        '/^\[zone heading1\]/,/^$/ s/^style = .*/style = regular/' "plan: bold parts"
+    form_selftest "invitation: no 'Tới dự:'" "$hp" party invitation invitation.tpl \
+        '/^body: Tới dự:/d' "the lines of Form 1.7 in order"
+    form_selftest "invitation: dated after the meeting" "$hp" party invitation record \
+        's/"date": "2021-12-22"/"date": "2021-12-29"/' "dated before the meeting"
+    form_selftest "vote count: a share not of its base" "$nd" state vote_count vote_count.tpl \
+        's/đạt {{r.pct|blank}}/đạt 99,99%/' "votes = "
+    form_selftest "notice: no end mark" "$nd" state notice style \
+        's/^end_mark = .*/end_mark = ""/' "content ends with ./."
+fi
+
 t_done

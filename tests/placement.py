@@ -17,7 +17,8 @@ checker is an independent witness of the rule files.
                 checks are run on its fragments too.
 --only LIST     comma-separated groups to run: page, margins, pagenum,
                 header, type, body, signature, justify, rules, words, tables,
-                forms (the lines of the forms of decision, letter, report, proposal)
+                forms (the conference set's own lines, conventions.md §6: decision,
+                letter, report, proposal, notice, invitation, plan, vote count)
                 (default all; rules and words compare with --layout).
                 A record that is not a resolution or minutes (e.g. a giant
                 word) is checked with --only page,margins,pagenum.
@@ -936,7 +937,7 @@ def check_summary(ck, d):
               "%s: a short dash line under the summary" % d.kind, mark)
 
 
-def check_forms(ck, d):
+def check_forms_letters(ck, d):
     if d.kind not in ("decision", "report", "proposal", "letter"):
         return
     check_addressees(ck, d)
@@ -948,6 +949,140 @@ def check_forms(ck, d):
         want = "- Như trên" + (";" if d.conv == "state" else ",")
         r0 = d.recipient_lines[0].text
         ck.ok(r0 in (want, "- Như trên."), "%s: 'Nơi nhận:' starts %r (the addressees)" % (d.kind, want), r0)
+# ---- types1: the forms of the conference set (conventions.md §6) -------
+# notice (thông báo, Form 1.4), invitation (giấy mời, 1.7), plan (kế
+# hoạch, 1.4), vote count (biên bản kiểm phiếu: a biên bản, so checked as
+# the minutes are, two signature columns, no date line in a state one).
+TYPE_NAMES.update({"THÔNG BÁO": "notice", "GIẤY MỜI": "invitation", "KẾ HOẠCH": "plan",
+                   "BIÊN BẢN KIỂM PHIẾU": "minutes"})
+FORM_TYPES = {"THÔNG BÁO", "GIẤY MỜI", "KẾ HOẠCH", "BIÊN BẢN KIỂM PHIẾU"}
+SUMMARY_SIZE = {"party": (14, 15), "state": (13, 14)}   # §1.3 and §2.3
+DATE_WORDS_RE = r"ngày (\d{2}) tháng (\d{1,2}) năm (\d{4})"
+
+
+def summary_segs(d):
+    """The summary under the type name: the bold centred lines up to the
+    rule (state) or the hyphen line (Party)."""
+    t = d.type_name
+    out = []
+    for s in d.page_segs(t.page):
+        if s.y <= t.y:
+            continue
+        if s.text.strip("-") == "" or not s.bold or not near(s.mid, CENTRE, CENTRE_TOL):
+            break
+        out.append(s)
+        r = d.rule_under(s, within=5.0)
+        if d.conv == "state" and r:
+            break
+    return out
+
+
+def vn_pct(part, base):
+    """conventions.md §4.3: two decimals, rounded half up, decimal comma."""
+    q = (part * 20000 + base) // (2 * base)
+    return "%d,%02d%%" % (q // 100, q % 100)
+
+
+def check_forms(ck, d):
+    t = d.type_name
+    if t is None or t.text not in FORM_TYPES:
+        return
+    c = d.conv
+    name = t.text
+    # type name and the summary under it (box 5a)
+    summ = summary_segs(d)
+    if not ck.ok(bool(summ), "%s: a summary under the type name, bold and centred" % name):
+        return
+    lo, hi = SUMMARY_SIZE[c]
+    for s in summ:
+        ck.ok(lo <= s.size <= hi + 0.05 and s.bold and not s.italic,
+              "%s: summary line %r %g-%g pt bold" % (name, short(s.text), lo, hi), "%.1f pt %s" % (s.size, s.style))
+        ck.ok(near(s.mid, CENTRE, CENTRE_TOL), "%s: summary line %r centred" % (name, short(s.text)), "%.2f" % s.mid)
+    ck.ok(summ[0].y > t.y and summ[0].y - t.y < 12, "%s: the summary right under the type name" % name,
+          "%.2f mm below" % (summ[0].y - t.y))
+    first = summ[0].text
+    if name != "BIÊN BẢN KIỂM PHIẾU":
+        # a Party summary starts in lower case ("kết luận của …"), a state one in capitals
+        ck.ok(first[:1].islower() if c == "party" else first[:1].isupper(),
+              "%s: the summary starts in %s case" % (name, "lower" if c == "party" else "upper"), first)
+    if c == "state" and name == "BIÊN BẢN KIỂM PHIẾU":
+        pass     # a state biên bản (Form 1.9, §4.1) has no rule under the meeting's name
+    elif c == "state":
+        widest = max(summ, key=lambda s: s.width)
+        r = d.rule_under(summ[-1], within=5.0)
+        if ck.ok(r is not None, "%s: a rule under the summary" % name):
+            ratio = (r[1] - r[0]) / widest.width
+            ck.ok(1 / 3 - 0.005 <= ratio <= 1 / 2 + 0.005 and near((r[0] + r[1]) / 2, widest.mid, RULE_TOL),
+                  "%s: the summary's rule 1/3 to 1/2 of it, centred" % name, "%.3f" % ratio)
+    else:
+        segs = d.page_segs(t.page)
+        after = [s for s in segs if s.y > summ[-1].y]
+        ck.ok(bool(after) and re.fullmatch(r"-{3,}", after[0].text) is not None and near(after[0].mid, CENTRE, CENTRE_TOL),
+              "%s: a centred hyphen line under the summary" % name, after[0] if after else None)
+
+    body = body_segs(d)
+    text = " ".join(s.text for s in body)
+    # the content ends with the end mark: "./." state, "." Party (§1.3, §2.3)
+    if name != "BIÊN BẢN KIỂM PHIẾU":
+        last = [s for s in body if s.mid < RIGHT][-1:] if body else []
+        end = last[0].text if last else ""
+        ck.ok(end.endswith("./.") if c == "state" else (end.endswith(".") and not end.endswith("./.")),
+              "%s: the content ends with %s" % (name, "./." if c == "state" else "'.'"), end)
+
+    if name == "GIẤY MỜI":
+        # Form 1.7: "… trân trọng kính mời:" / "Tới dự:" / "Chủ trì:" / "Thời gian:" / "Địa điểm:"
+        order = ["trân trọng kính mời:", "Tới dự:", "Chủ trì:", "Thời gian:", "Địa điểm:"]
+        at = [text.find(w) for w in order]
+        ck.ok(all(a >= 0 for a in at) and at == sorted(at), "invitation: the lines of Form 1.7 in order",
+              dict(zip(order, at)))
+        for w in order[1:]:
+            seg = next((s for s in body if s.text.startswith(w)), None)
+            if ck.ok(seg is not None, "invitation: a line starting %r" % w):
+                ck.ok(near(seg.x0, LEFT + INDENT, 0.3) and seg.size == BODY_SIZE,
+                      "invitation: %r at the body's first-line indent, %d pt" % (w, BODY_SIZE),
+                      "x %.2f, %.1f pt" % (seg.x0, seg.size))
+        # the invitation is dated before the meeting it invites to
+        m = re.search(r"Thời gian: \d{2} giờ \d{2} phút, " + DATE_WORDS_RE, text)
+        dl = re.search(DATE_WORDS_RE, " ".join(x.text for x in d.date_lines))
+        if ck.ok(m is not None and dl is not None, "invitation: the meeting's time and the date line read back"):
+            meet = tuple(int(x) for x in reversed(m.groups()))
+            sent = tuple(int(x) for x in reversed(dl.groups()))
+            ck.ok(sent < meet, "invitation: dated before the meeting", "%s vs %s" % (sent, meet))
+    if name == "KẾ HOẠCH":
+        # parts numbered I., II. (state) / I-, II- (Party), bold, in order
+        sep = r"\. " if c == "state" else r"- "
+        heads = [s for s in body if re.match(r"[IVX]+" + sep, s.text)]
+        ck.ok(len(heads) >= 2 and all(s.bold for s in heads), "plan: bold parts numbered I%s II%s …" % (sep[0], sep[0]),
+              heads[:3])
+        romans = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+        got = [re.match(r"[IVX]+", s.text).group(0) for s in heads]
+        ck.ok(got == romans[:len(got)], "plan: parts in order", got)
+        ck.ok(any(s.text.startswith("MỤC ĐÍCH") or "MỤC ĐÍCH, YÊU CẦU" in s.text for s in heads),
+              "plan: a part MỤC ĐÍCH, YÊU CẦU", [s.text for s in heads])
+    if name == "BIÊN BẢN KIỂM PHIẾU":
+        # each item's ballots add up, and each share is its votes over the base
+        items = re.split(r"\b\d+\.\d+\. ", text.split("Kết quả kiểm phiếu", 1)[-1])[1:]
+        ck.ok(bool(items), "vote count: the items counted, numbered 2.1., 2.2. …")
+        for k, it in enumerate(items, 1):
+            b1 = re.search(r"Số phiếu phát ra: ([\d.]+) phiếu; số phiếu thu vào: ([\d.]+) phiếu", it)
+            b2 = re.search(r"Số phiếu hợp lệ: ([\d.]+) phiếu; số phiếu không hợp lệ: ([\d.]+) phiếu", it)
+            if not ck.ok(b1 is not None and b2 is not None, "vote count item %d: ballots issued, received, valid, invalid" % k,
+                         short(it, 120)):
+                continue
+            issued, received = (int(x.replace(".", "")) for x in b1.groups())
+            valid, invalid = (int(x.replace(".", "")) for x in b2.groups())
+            ck.ok(received <= issued and valid + invalid == received,
+                  "vote count item %d: received <= issued, valid + invalid = received" % k,
+                  (issued, received, valid, invalid))
+            bm = re.search(r"tỷ lệ so với tổng số ([\d.]+)", it)
+            base = int(bm.group(1).replace(".", "")) if bm else valid
+            ck.ok(bm is not None or "so với số phiếu hợp lệ" in it, "vote count item %d: the base named" % k)
+            res = re.findall(r"\+ [^:+]+: ([\d.]+) phiếu, đạt (\d+,\d{2}%)", it)
+            ck.ok(bool(res), "vote count item %d: the votes of each candidate or option" % k, short(it, 120))
+            for votes, pct in res:
+                v = int(votes.replace(".", ""))
+                ck.ok(v <= valid and pct == vn_pct(v, base),
+                      "vote count item %d: %s votes = %s of %d" % (k, votes, vn_pct(v, base), base), pct)
 
 
 def main():
@@ -1011,7 +1146,8 @@ def main():
                 if dump is not None:
                     check_tables(ck, Doc(dump, a.convention))
         elif g == "forms":
-            check_forms(ck, d)
+            check_forms_letters(ck, d)     # decision, letter, report, proposal
+            check_forms(ck, d)             # notice, invitation, plan, vote count
         elif g == "words":
             if dump is not None:
                 check_words(ck, pages, dump)

@@ -370,6 +370,78 @@ static void test_errors(void)
     CHECK_STR(msg(2), "x.json: /meeting/votes/2/for: 40 votes for, but only 33 members present");
 }
 
+/* compute:ballots: the vote count's ballots per item (shared or its own),
+ * received <= issued, valid + invalid = received, votes <= valid; the
+ * shares of the valid ballots or of the base given, two decimals. */
+static const char VC[] =
+    "{\"convention\":\"party\","
+    "\"issuer\":{\"name\":\"Đảng ủy Khối\",\"code\":\"ĐUK\"},"
+    "\"place\":\"Hải Phòng\","
+    "\"vote_count\":{\"date\":\"2021-12-28\",\"start\":\"10:40\",\"end\":\"11:05\",\"venue\":\"Hội trường\","
+    "\"committee\":[{\"name\":\"Lê Hữu Toản\",\"role\":\"Trưởng ban\"}],"
+    "\"ballots\":{\"issued\":33,\"received\":33,\"valid\":33,\"invalid\":0},"
+    "\"items\":[{\"title\":\"A\",\"results\":[{\"name\":\"X\",\"votes\":31},{\"name\":\"Y\",\"votes\":0}]},"
+    "{\"title\":\"B\",\"ballots\":{\"issued\":35,\"received\":33,\"valid\":32,\"invalid\":1},"
+    "\"results\":[{\"name\":\"Z\",\"votes\":30}]},"
+    "{\"title\":\"C\",\"base\":35,\"results\":[{\"name\":\"W\",\"votes\":33}]}]}}";
+
+static void test_ballots(void)
+{
+    CHECK(parse(VC));
+    vb_diag_print(&D, stderr);
+    vb_value *r = R.root;
+    CHECK(holds("vote_count") && !holds("minutes"));
+    CHECK_STR(str(r, "vote_count.items.0.results.0.pct"), "93,94%");   /* 31 of 33 valid */
+    CHECK_STR(str(r, "vote_count.items.0.results.1.pct"), "0,00%");
+    CHECK(num(r, "vote_count.items.0.ballots.issued") == 33);          /* the shared ballots */
+    CHECK(num(r, "vote_count.items.0.pct_base") == 33);
+    CHECK(num(r, "vote_count.items.0.base_valid") == 1);
+    CHECK_STR(str(r, "vote_count.items.1.results.0.pct"), "93,75%");   /* 30 of its own 32 */
+    CHECK(num(r, "vote_count.items.1.ballots.received") == 33);
+    CHECK_STR(str(r, "vote_count.items.2.results.0.pct"), "94,29%");   /* 33 of the base 35 */
+    CHECK(num(r, "vote_count.items.2.pct_base") == 35);
+    CHECK(num(r, "vote_count.items.2.base_valid") == 0);
+    CHECK_STR(str(r, "vote_count.date"), "2021-12-28");
+    /* the count's base for every item without its own; 1/3 rounds half up */
+    CHECK(parse(edit(VC, "\"items\":[", "\"base\":36,\"items\":[")));
+    CHECK_STR(str(R.root, "vote_count.items.0.results.0.pct"), "86,11%");  /* 31/36 */
+    CHECK(num(R.root, "vote_count.items.2.pct_base") == 35);
+    CHECK(parse(edit(VC, "\"votes\":31", "\"votes\":11")));
+    CHECK_STR(str(R.root, "vote_count.items.0.results.0.pct"), "33,33%");
+    CHECK(parse(edit(VC, "\"votes\":0}", "\"votes\":33}")));
+    CHECK_STR(str(R.root, "vote_count.items.0.results.1.pct"), "100,00%");
+
+    /* the checks, each naming its record path */
+    ONE_ERROR(edit(VC, "\"issued\":35,\"received\":33", "\"issued\":32,\"received\":33"),
+              "x.json: /vote_count/items/1/ballots/received: 33 ballots received, but only 32 issued");
+    ONE_ERROR(edit(VC, "\"valid\":32,\"invalid\":1", "\"valid\":32,\"invalid\":2"),
+              "x.json: /vote_count/items/1/ballots/valid: 32 valid and 2 invalid ballots make 34, "
+              "but 33 were received");
+    ONE_ERROR(edit(VC, "\"valid\":33,\"invalid\":0", "\"valid\":31,\"invalid\":0"),
+              "x.json: /vote_count/ballots/valid: 31 valid and 0 invalid ballots make 31, but 33 were received");
+    ONE_ERROR(edit(VC, "\"votes\":30", "\"votes\":33"),
+              "x.json: /vote_count/items/1/results/0/votes: 33 votes, but only 32 valid ballots");
+    ONE_ERROR(edit(VC, "\"votes\":31", "\"votes\":34"),
+              "x.json: /vote_count/items/0/results/0/votes: 34 votes, but only 33 valid ballots");
+    /* no shared ballots: every item without its own is named */
+    CHECK(!parse(edit(VC, "\"ballots\":{\"issued\":33,\"received\":33,\"valid\":33,\"invalid\":0},", "")));
+    CHECK(D.errors == 2);
+    CHECK_STR(msg(0), "x.json: /vote_count/items/0/ballots: required field is missing (neither this item nor "
+              "the vote count gives its ballots)");
+    CHECK_STR(msg(1), "x.json: /vote_count/items/2/ballots: required field is missing (neither this item nor "
+              "the vote count gives its ballots)");
+    ONE_ERROR(edit(VC, "\"end\":\"11:05\"", "\"end\":\"10:05\""),
+              "x.json: /vote_count/end: expected a time not before the start (10:40), got \"10:05\"");
+    ONE_ERROR(edit(VC, ",\"invalid\":0}", "}"),
+              "x.json: /vote_count/ballots/invalid: required field is missing");
+    ONE_ERROR(edit(VC, "{\"name\":\"X\",\"votes\":31}", "{\"name\":\"X\",\"votes\":-1}"),
+              "x.json: /vote_count/items/0/results/0/votes: expected a whole number 0..999999999, got -1");
+    /* a given share is not read: it is computed */
+    CHECK(parse(edit(VC, "\"votes\":31}", "\"votes\":31,\"pct\":\"99%\"}")));
+    CHECK_STR(str(R.root, "vote_count.items.0.results.0.pct"), "93,94%");
+    CHECK(D.n == 1 && strstr(msg(0), "/vote_count/items/0/results/0/pct: computed by vanban"));
+}
+
 static void test_hostile(void)
 {
     /* byte-order marks, NUL, invalid UTF-8 */
@@ -561,6 +633,7 @@ int main(void)
     test_derived();
     test_nfc();
     test_errors();
+    test_ballots();
     test_hostile();
     test_known_paths();
     test_docs();

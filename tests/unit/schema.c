@@ -68,7 +68,7 @@ static void test_repository(void)
     vb_diag_clear(&D);
     CHECK(vb_schema_load(A, ".", &s, &D));
     CHECK(D.n == 0);
-    CHECK(s.ntypes >= 4);     /* resolution and minutes of each convention, and the conference set */
+    CHECK(s.ntypes >= 20);    /* 10 a convention at least: the conference set */
     /* a công văn: no type code in state numbers, CV in the Party's */
     const vb_doctype *ls = vb_schema_type(&s, VB_STATE, "letter"), *lp = vb_schema_type(&s, VB_PARTY, "letter");
     CHECK(ls && lp && !*ls->abbr && !strcmp(lp->abbr, "CV") && !strcmp(ls->holds, "letter"));
@@ -97,7 +97,20 @@ static void test_repository(void)
     CHECK_STR(r->tpl, "./templates/state/resolution.tpl");
     CHECK_STR(m->title, "BIÊN BẢN");
     CHECK_STR(m->holds, "meeting");
-    CHECK(vb_schema_type(&s, VB_PARTY, "notice") == NULL);
+    CHECK(vb_schema_type(&s, VB_PARTY, "memo") == NULL);
+    /* the conference set: each its own abbreviation, its own part */
+    static const char *const set[][3] = { { "notice", "TB", "THÔNG BÁO" }, { "invitation", "GM", "GIẤY MỜI" },
+                                          { "plan", "KH", "KẾ HOẠCH" }, { "vote_count", "BBKP", "BIÊN BẢN KIỂM PHIẾU" } };
+    for (size_t i = 0; i < sizeof set / sizeof *set; i++)
+        for (int c = 0; c < 2; c++) {
+            const vb_doctype *t = vb_schema_type(&s, c ? VB_STATE : VB_PARTY, set[i][0]);
+            CHECK(t && !strcmp(t->abbr, set[i][1]) && !strcmp(t->title, set[i][2]) &&
+                  !strcmp(t->part, set[i][0]) && !strcmp(t->holds, set[i][0]));
+        }
+    int vc = vb_schema_find(&s, "vote_count");
+    CHECK(vc >= 0 && s.fields[vc].compute[0] && !strcmp(s.fields[vc].compute[0], "ballots"));
+    int idate = vb_schema_find(&s, "invitation.date");
+    CHECK(idate >= 0 && (s.fields[idate].flags & VB_F_REQ) && !s.fields[idate].default_from);
     int place = vb_schema_find(&s, "place");
     CHECK(place >= 0 && (s.fields[place].flags & VB_F_REQ_WITH) && !strcmp(s.fields[place].req_with, "resolution"));
     CHECK(place >= 0 && !strcmp(s.fields[place].label, "Địa danh"));
@@ -162,7 +175,7 @@ static void test_mistakes(void)
     fails("", "notice  object | a | b\nnotice.body  list  fields:blocks | a | b\nnotice.body.*.heading  text | a\n", TYPE,
           "%s/templates/parts/notice.fields:3: field \"notice.body.*.heading\" declared twice (first at %s/templates/groups/blocks.fields:6)");
     fails("", "notice  object  compute:votes | a | b\n", TYPE,
-          "%s/templates/parts/notice.fields:1: unknown computation \"votes\" (meeting, numbering, block, table)");
+          "%s/templates/parts/notice.fields:1: unknown computation \"votes\" (meeting, numbering, block, table, ballots)");
     fails("", "notice  object | a | b\nnotice.body  list  compute:block | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:2: compute:block is for objects");
     fails("", "notice  object | a | b\nnotice.b  list | a | b\nnotice.b.*  object  compute:table | a\n", TYPE,
