@@ -707,9 +707,12 @@ static void register_doc(vb_reg_ticket *tk, doc_result *res, const size_t *idx, 
         unlink(r->output);
         r->ok = false;
         r->pages = r->bytes = -1;
-        if (!interrupted)
-            vb_error(&r->msgs, diag_code(&rd) ? diag_code(&rd) : VB_EXIT_INPUT, "%s: removed: number %s was not "
-                     "registered (%s)", r->output, tk->e.numsym, rd.errors ? "the register failed" : "another format failed");
+        int code = diag_code(&rd) ? diag_code(&rd) : VB_EXIT_INPUT;
+        if (interrupted) continue;
+        if (rd.errors) vb_error(&r->msgs, code, "%s: removed: number %s was not registered (the register failed)",
+                                r->output, tk->e.numsym);
+        else vb_error(&r->msgs, code, "%s: removed: number %s was not registered (another format failed)",
+                      r->output, tk->e.numsym);
     }
     vb_diag_free(&rd);
 }

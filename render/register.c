@@ -132,8 +132,10 @@ bool vb_reg_open(const char *path, bool create, vb_register **out, vb_diag *d)
         sqlite3_finalize(st);
     }
     if (!fmt) {
-        vb_error(d, VB_EXIT_INPUT, "%s: an SQLite database, but not a vanban register (no meta table saying %s)%s",
-                 path, REG_FORMAT, create ? "" : "; make one with: vanban register FILE init");
+        if (create) vb_error(d, VB_EXIT_INPUT, "%s: an SQLite database, but not a vanban register (no meta table "
+                             "saying %s)", path, REG_FORMAT);
+        else vb_error(d, VB_EXIT_INPUT, "%s: an SQLite database, but not a vanban register (no meta table saying "
+                      "%s); make one with: vanban register FILE init", path, REG_FORMAT);
         goto fail;
     }
     if (strcmp(ver, REG_VERSION)) {
@@ -575,8 +577,8 @@ bool vb_reg_withdraw(vb_register *r, const char *numsym, int year, const char *w
     size_t n;
     if (!by_numsym(r, a, numsym, year, &e, &n, &years, d)) goto done;
     if (n == 0) {
-        vb_error(d, VB_EXIT_INPUT, "%s: %s is not in the register%s", r->path, numsym,
-                 year ? vb_sprintf(a, " for %d", year) : "");
+        if (year) vb_error(d, VB_EXIT_INPUT, "%s: %s is not in the register for %d", r->path, numsym, year);
+        else vb_error(d, VB_EXIT_INPUT, "%s: %s is not in the register", r->path, numsym);
         goto done;
     }
     if (n > 1) {
@@ -806,8 +808,10 @@ bool vb_reg_parse_numsym(vb_arena *a, const char *what, const char *s, int64_t *
         p += k > 0 ? k : 1;
     }
     if (!ok) {
-        vb_error(d, VB_EXIT_INPUT, "%s: \"%s\": the symbol after the number is %s", what, shown(a, orig),
-                 len ? "written without spaces (07/NQ-HĐND)" : "missing (07/NQ-HĐND)");
+        if (len) vb_error(d, VB_EXIT_INPUT, "%s: \"%s\": the symbol after the number is written without spaces "
+                          "(07/NQ-HĐND)", what, shown(a, orig));
+        else vb_error(d, VB_EXIT_INPUT, "%s: \"%s\": the symbol after the number is missing (07/NQ-HĐND)",
+                      what, shown(a, orig));
         return false;
     }
     *number = n;

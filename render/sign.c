@@ -219,8 +219,9 @@ static bool load_file_key(vb_signer *s, const vb_signer_opts *o, vb_diag *d)
         if (!PKCS12_verify_mac(p12, pass ? pass : "", -1) && !(pass == NULL && PKCS12_verify_mac(p12, NULL, 0))) {
             PKCS12_free(p12);
             ERR_clear_error();
-            vb_error(d, VB_EXIT_KEY, "%s: wrong passphrase for the PKCS#12 file%s", o->key,
-                     pass ? "" : " (give it with --pass-file FILE or $VANBAN_KEY_PASS)");
+            if (pass) vb_error(d, VB_EXIT_KEY, "%s: wrong passphrase for the PKCS#12 file", o->key);
+            else vb_error(d, VB_EXIT_KEY, "%s: wrong passphrase for the PKCS#12 file (give it with --pass-file FILE "
+                          "or $VANBAN_KEY_PASS)", o->key);
             goto out;
         }
         X509 *cert = NULL;
@@ -1322,7 +1323,8 @@ bool vb_sidecar_read(const char *pdf_path, vb_sign_box *box, char **number, char
         if (json_is_string(num)) *number = vb_xstrdup(json_string_value(num));
         if (json_is_string(org)) *organisation = vb_xstrdup(json_string_value(org));
     }
-    if (!ok) vb_error(d, VB_EXIT_INPUT, "%s: %s%s", path, j ? "expected {\"page\": N, \"box_mpt\": [x, y, w, h]}" : "not JSON: ", j ? "" : je.text);
+    if (!ok && j) vb_error(d, VB_EXIT_INPUT, "%s: expected {\"page\": N, \"box_mpt\": [x, y, w, h]}", path);
+    else if (!ok) vb_error(d, VB_EXIT_INPUT, "%s: not JSON: %s", path, je.text);
     json_decref(j);
     free(path);
     return ok;

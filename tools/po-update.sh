@@ -33,10 +33,10 @@ for tpl in templates/*/*.tpl; do
   sed -n 's/^@require  *[^ ]*  *\(.*[^ ]\) *$/\1/p' "$tpl" | sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/_("&");/'
 done >"$req/templates-require.c"
 xgettext --language=C --from-code=UTF-8 --no-wrap --sort-output --add-location=never \
-  --omit-header -k_ -o "$req/require.pot" "$req/templates-require.c"
+  --package-name=vanban -k_ -o "$req/require.pot" "$req/templates-require.c"
 if [ -s "$req/require.pot" ]; then
   # located at the templates, not at the temporary file
-  sed -i 's/^msgid /#: templates\/*\/*.tpl (@require)\nmsgid /' "$req/require.pot"
+  sed -i '/^msgid ""$/!s/^msgid /#: templates\/*\/*.tpl (@require)\nmsgid /' "$req/require.pot"
   msgcat --no-wrap --sort-output --use-first -o "$pot" "$pot" "$req/require.pot"
 fi
 # xgettext stamps the time; keep the file the same for the same sources
