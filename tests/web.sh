@@ -47,6 +47,7 @@ if ! grep -q "http://" "$T_TMP/serve.out"; then
     t_done
 fi
 export VANBAN_URL=http://127.0.0.1:$PORT/
+export VANBAN_BIN=$VANBAN     # `vanban check` names the documents a record holds
 timeout 300 node tests/web/app.test.mjs >"$T_TMP/node.out" 2>&1
 rc=$?
 while IFS= read -r line; do
