@@ -71,6 +71,25 @@ static bool prep(vb_register *r, const char *sql, sqlite3_stmt **st, vb_diag *d)
     return rc == SQLITE_OK || db_fail(r, d, rc, "reading");
 }
 
+/* Into WAL mode.  SQLite does not call the busy handler while it turns a
+ * new file to WAL (it holds a read lock then, and waiting could deadlock),
+ * so several programs opening a new register at once would see "locked"
+ * at once: wait here instead, up to the register's timeout. */
+static bool set_wal(vb_register *r, vb_diag *d)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int pause = 1;; pause = pause < 64 ? pause * 2 : 64) {
+        int rc = sqlite3_exec(r->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        if (rc == SQLITE_OK) return true;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long ms = (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L;
+        if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || ms >= r->timeout_ms)
+            return db_fail(r, d, rc, "PRAGMA journal_mode=WAL");
+        sqlite3_sleep(pause);
+    }
+}
+
 static void rollback(vb_register *r)
 {
     if (!sqlite3_get_autocommit(r->db)) sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
@@ -107,7 +126,7 @@ bool vb_reg_open(const char *path, bool create, vb_register **out, vb_diag *d)
     sqlite3_extended_result_codes(r->db, 0);
     /* WAL: readers never wait for the writer; FULL: a number given is on
      * disk when the commit returns (a power cut cannot give it again) */
-    if (!exec(r, "PRAGMA journal_mode=WAL", d) || !exec(r, "PRAGMA synchronous=FULL", d)) goto fail;
+    if (!set_wal(r, d) || !exec(r, "PRAGMA synchronous=FULL", d)) goto fail;
     sqlite3_stmt *st;
     if (!prep(r, "SELECT count(*) FROM sqlite_master", &st, d)) goto fail;
     rc = sqlite3_step(st);

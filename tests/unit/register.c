@@ -254,6 +254,39 @@ static void test_numbering(void)
     CHECK(once == 100);
 }
 
+/* Several programs opening a register that does not exist yet, at the
+ * same moment: each finds it made (and in WAL mode), none is refused as
+ * "locked" (SQLite does not wait by itself while a file turns to WAL). */
+static pthread_barrier_t BAR;
+static void *opener(void *arg)
+{
+    bool *ok = arg;
+    vb_diag d;
+    vb_diag_init(&d);
+    vb_register *reg = NULL;
+    pthread_barrier_wait(&BAR);
+    *ok = vb_reg_open(REG, true, &reg, &d);
+    if (d.n) vb_diag_print(&d, stderr);
+    if (reg) vb_reg_close(reg);
+    vb_diag_free(&d);
+    return NULL;
+}
+
+static void test_open_at_once(void)
+{
+    int refused = 0;
+    for (int round = 0; round < 25; round++) {
+        REG = vb_sprintf(A, "%s/new%d.db", DIR_, round);
+        pthread_barrier_init(&BAR, NULL, 4);
+        pthread_t tid[4];
+        bool ok[4];
+        for (int k = 0; k < 4; k++) pthread_create(&tid[k], NULL, opener, &ok[k]);
+        for (int k = 0; k < 4; k++) { pthread_join(tid[k], NULL); refused += !ok[k]; }
+        pthread_barrier_destroy(&BAR);
+    }
+    CHECK(refused == 0);
+}
+
 static void test_bad_files(void)
 {
     vb_register *reg = NULL;
@@ -299,6 +332,7 @@ int main(void)
     test_numsym();
     test_style_rule();
     test_numbering();
+    test_open_at_once();
     test_bad_files();
     if (system(vb_sprintf(A, "rm -rf %s", DIR_)) != 0) fprintf(stderr, "could not remove %s\n", DIR_);
     vb_diag_free(&D);
