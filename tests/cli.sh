@@ -11,6 +11,8 @@
 #  - `make install DESTDIR=…` puts the binary, the data, the Vietnamese
 #    messages and the man page in place (the installed binary reads its
 #    messages, under LANG=vi_VN.UTF-8), and `make uninstall` takes them away.
+#  - tools/render-samples.sh (the end of the quick start's tools/setup.sh)
+#    renders every document each sample holds, in both formats.
 . "$(dirname "$0")/lib.sh"
 t_init cli
 
@@ -178,6 +180,22 @@ if T_NEED="make install" have make; then
     else
         fail "make install DESTDIR=…" "$out"
     fi
+fi
+
+# ---- the quick start's first command renders every sample --------------
+# tools/setup.sh ends with tools/render-samples.sh: each document a sample
+# holds (vanban check), in both formats, and exit 0.
+want=0
+for rec in samples/*.json; do
+    n=$("$VANBAN" check "$rec" 2>/dev/null | sed -n 's/.*: ok (\(.*\))$/\1/p' | tr ',' '\n' | grep -c .)
+    want=$((want + 2 * n))
+done
+if out=$(OUT=$T_TMP/rs VANBAN=$VANBAN bash tools/render-samples.sh 2>&1); then
+    got=$(find "$T_TMP/rs" -name '*.pdf' -size +1k -o -name '*.docx' -size +1k | wc -l)
+    [ "$want" -gt 0 ] && [ "$got" = "$want" ] && pass "tools/render-samples.sh makes the $want documents the samples hold" ||
+        fail "tools/render-samples.sh made $got documents, the samples hold $want"
+else
+    fail "tools/render-samples.sh (the quick start) failed" "$(printf '%s' "$out" | tail -3)"
 fi
 
 t_done
