@@ -191,5 +191,7 @@ broken lzw '/Identity-H' '/LZWDecode '
 broken forbidden '/Type /Catalog' '/JS ()'
 broken forbidden '/Type /Catalog' '/Encrypt 3 0 R'
 broken annotations "/Creator (vanban $("$VANBAN" --version | cut -d' ' -f2))" '/Type /Annot /F 0'
-broken gs 'Td [<' 'Td [(' qdf
+# an unknown operator where the font is set: every Ghostscript stops on it
+# (10.05 reads a broken string '[(' silently, 10.0 did not)
+broken gs $' Tf\n' $' Tq\n' qdf
 t_done
