@@ -10,6 +10,7 @@
 #include "text.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,31 +349,26 @@ static void bind_entry(sqlite3_stmt *st, const vb_reg_entry *e)
     sqlite3_bind_int(st, 22, e->copies);
 }
 
+/* Where each column of DOC_COLS goes in a vb_reg_entry, in that order:
+ * one table instead of a line a column. */
+#define S_(f) { offsetof(vb_reg_entry, f), 's' }
+#define I_(f) { offsetof(vb_reg_entry, f), sizeof ((vb_reg_entry *)0)->f == sizeof(int) ? 'i' : 'l' }
+static const struct { size_t off; char kind; } doc_cols[] = {
+    I_(seq), S_(series), I_(number), S_(numsym), S_(date), S_(convention), S_(issuer), I_(year), S_(term),
+    S_(type), S_(type_title), S_(summary), S_(signer), S_(recipients), S_(keeper), I_(copies), S_(sent),
+    S_(received), S_(notes), S_(record), S_(source), S_(outputs), S_(status),
+};
+#undef S_
+#undef I_
+
 static void read_entry(vb_arena *a, sqlite3_stmt *st, vb_reg_entry *e)
 {
-    e->seq = sqlite3_column_int64(st, 0);
-    e->series = col(a, st, 1);
-    e->number = sqlite3_column_int64(st, 2);
-    e->numsym = col(a, st, 3);
-    e->date = col(a, st, 4);
-    e->convention = col(a, st, 5);
-    e->issuer = col(a, st, 6);
-    e->year = sqlite3_column_int(st, 7);
-    e->term = col(a, st, 8);
-    e->type = col(a, st, 9);
-    e->type_title = col(a, st, 10);
-    e->summary = col(a, st, 11);
-    e->signer = col(a, st, 12);
-    e->recipients = col(a, st, 13);
-    e->keeper = col(a, st, 14);
-    e->copies = sqlite3_column_int(st, 15);
-    e->sent = col(a, st, 16);
-    e->received = col(a, st, 17);
-    e->notes = col(a, st, 18);
-    e->record = col(a, st, 19);
-    e->source = col(a, st, 20);
-    e->outputs = col(a, st, 21);
-    e->status = col(a, st, 22);
+    for (int i = 0; i < (int)(sizeof doc_cols / sizeof *doc_cols); i++) {
+        char *f = (char *)e + doc_cols[i].off;
+        if (doc_cols[i].kind == 's') *(const char **)f = col(a, st, i);
+        else if (doc_cols[i].kind == 'i') *(int *)f = sqlite3_column_int(st, i);
+        else *(int64_t *)f = sqlite3_column_int64(st, i);
+    }
 }
 
 /* The line of (series, number), or of this record and type in the series
