@@ -43,6 +43,7 @@ static const char usage_register[] = N_(
     "      --data DIR        the folder holding templates/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR       font files to use before fontconfig (default: DATA/fonts)\n"
     "  -h, --help            this help\n"
+    "  --                    what follows is arguments, not options (a note that starts with -)\n"
     "Environment: VANBAN_REGISTER_TIMEOUT, how long to wait for another writer's lock (ms, default 60000).\n"
     "Exit status: 0 ok, 1 bad input (not a register, a number not found, a duplicate, a withdrawn document),\n"
     "2 usage (also a malformed date, number of copies or text), 3 output or system error (the register\n"
@@ -138,9 +139,15 @@ int vb_register_main(int argc, char **argv)
     int npos = 0;
     const char *year_s = NULL, *outp = NULL, *term = NULL, *reason = NULL, *conv = NULL, *data = NULL, *fonts = NULL,
                *date = NULL, *to = NULL;
+    bool only_args = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
+        if (!only_args && !strcmp(a, "--")) { only_args = true; continue; }   /* a note such as "-5" */
+        if (only_args) {
+            if (npos < 4) { pos[npos++] = a; continue; }
+            return reg_usage_error("one action at a time; \"%s\" is one argument too many", a);
+        }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(_(usage_register), stdout); return 0; }
         if (!strcmp(a, "--year")) dst = &year_s;
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &outp;
