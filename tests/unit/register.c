@@ -2,7 +2,9 @@
  * rule of the rule files, numbering through prepare/finish (next, no gap
  * after a failed render, the same number for the same document, a
  * duplicate), four threads with a connection each taking numbers at once,
- * withdraw, CSV quoting and the printed register's model.  Run from the
+ * withdraw, what a clerk fills in after issuing (send, note, copies:
+ * vb_reg_fill_in, kept on a re-registration, its refusals), CSV quoting
+ * and formula neutralising, and the printed register's model.  Run from the
  * repository root (it reads templates/ and samples/). */
 #include "check.h"
 #include "register.h"
