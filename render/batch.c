@@ -1113,6 +1113,20 @@ static void summary(double secs)
     fputc('\n', stderr);
 }
 
+/* Before any record: print why the batch cannot start, free what worker
+ * 0 holds, and give the exit code (the diagnostics', else `fallback`). */
+static int setup_failed(vb_diag *d, int fallback, worker *ws, const char **inputs)
+{
+    vb_diag_print(d, stderr);
+    int rc = d->exit_code ? d->exit_code : fallback;
+    vb_diag_free(d);
+    vb_engine_close(ws[0].e);
+    vb_signer_free(ws[0].signer);
+    free(ws);
+    free(inputs);
+    return rc;
+}
+
 int vb_batch_main(int argc, char **argv)
 {
     const char **inputs = vb_xcalloc((size_t)argc + 1, sizeof *inputs);
@@ -1212,32 +1226,15 @@ int vb_batch_main(int argc, char **argv)
     vb_diag_init(&d);
     worker *ws = vb_xcalloc((size_t)opt.jobs, sizeof *ws);
     /* the key and images are checked before any record: worker 0 keeps the key */
-    if (opt.sign && !(vb_sign_cli_finish(&opt.sc, &d) && vb_signer_load(&opt.sc.key, &ws[0].signer, &d))) {
-        vb_diag_print(&d, stderr);
-        rc = d.exit_code ? d.exit_code : VB_EXIT_USAGE;
-        vb_diag_free(&d);
-        free(ws); free(inputs);
-        return rc;
-    }
-    if (!vb_engine_open(opt.data, opt.fonts, &ws[0].e, &d)) {
-        vb_diag_print(&d, stderr);
-        rc = d.exit_code ? d.exit_code : VB_EXIT_SYSTEM;
-        vb_diag_free(&d);
-        vb_signer_free(ws[0].signer);
-        free(ws); free(inputs);
-        return rc;
-    }
+    if (opt.sign && !(vb_sign_cli_finish(&opt.sc, &d) && vb_signer_load(&opt.sc.key, &ws[0].signer, &d)))
+        return setup_failed(&d, VB_EXIT_USAGE, ws, inputs);
+    if (!vb_engine_open(opt.data, opt.fonts, &ws[0].e, &d)) return setup_failed(&d, VB_EXIT_SYSTEM, ws, inputs);
     if (opt.render.pdfa) {
         /* once for every worker: a missing profile stops the batch before any output */
         if (!vb_pdf_icc_load(opt.icc ? opt.icc : VB_SRGB_ICC, &icc_profile, &d)) {
             if (!opt.icc) vb_error(&d, d.exit_code, "vanban batch: --pdfa needs an sRGB profile: install "
                                                      "icc-profiles-free or give one with --icc FILE");
-            vb_diag_print(&d, stderr);
-            rc = d.exit_code;
-            vb_diag_free(&d);
-            vb_engine_close(ws[0].e);
-            free(ws); free(inputs);
-            return rc;
+            return setup_failed(&d, d.exit_code, ws, inputs);
         }
         opt.render.icc = (const unsigned char *)icc_profile.data;
         opt.render.icc_len = icc_profile.len;
@@ -1246,14 +1243,8 @@ int vb_batch_main(int argc, char **argv)
     vb_diag_free(&d);
     if (!opt.data) opt.data = vb_engine_datadir(ws[0].e);    /* found once, here */
     if ((opt.register_file && !vb_reg_open(opt.register_file, true, &opt.reg, &d)) ||
-        (opt.numbers && !vb_reg_plan_load(opt.numbers, &plan, &d))) {
-        vb_diag_print(&d, stderr);
-        rc = d.exit_code ? d.exit_code : VB_EXIT_INPUT;
-        vb_diag_free(&d);
-        vb_engine_close(ws[0].e);
-        free(ws); free(inputs);
-        return rc;
-    }
+        (opt.numbers && !vb_reg_plan_load(opt.numbers, &plan, &d)))
+        return setup_failed(&d, VB_EXIT_INPUT, ws, inputs);
     vb_diag_free(&d);
     for (size_t i = 0; i < opt.ntypes; i++) {
         if (vb_engine_has_type(ws[0].e, VB_PARTY, opt.types[i]) || vb_engine_has_type(ws[0].e, VB_STATE, opt.types[i])) continue;

@@ -41,6 +41,19 @@ static const char *conv_dir(vb_convention c) { return c == VB_PARTY ? "party" : 
 
 static bool is_dir(const char *p) { struct stat st; return stat(p, &st) == 0 && S_ISDIR(st.st_mode); }
 
+/* buf = the executable's folder + "/" + rel; true when that is a folder
+ * (how a build tree or an unpacked copy finds its own files). */
+static bool beside_exe(char buf[PATH_MAX], const char *rel)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX - 1);
+    if (n <= 0) return false;
+    buf[n] = 0;
+    char *slash = strrchr(buf, '/');
+    if (!slash || (size_t)(slash - buf) + 1 + strlen(rel) >= PATH_MAX) return false;
+    snprintf(slash + 1, (size_t)(PATH_MAX - (slash + 1 - buf)), "%s", rel);
+    return is_dir(buf);
+}
+
 /* Where the data lives: $VANBAN_DATA, else the folder of the executable
  * when it holds templates/ (a build tree), else the installed VB_DATADIR. */
 const char *vb_find_datadir(void)
@@ -48,15 +61,7 @@ const char *vb_find_datadir(void)
     static char buf[PATH_MAX];
     const char *env = getenv("VANBAN_DATA");
     if (env && *env) return env;
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 32);
-    if (n > 0) {
-        buf[n] = 0;
-        char *slash = strrchr(buf, '/');
-        if (slash) {
-            strcpy(slash, "/templates");
-            if (is_dir(buf)) { *slash = 0; return buf; }
-        }
-    }
+    if (beside_exe(buf, "templates")) { *strrchr(buf, '/') = 0; return buf; }
     return VB_DATADIR;
 }
 
@@ -70,17 +75,7 @@ const char *vb_find_localedir(void)
     static char buf[PATH_MAX];
     const char *env = getenv("VANBAN_LOCALEDIR");
     if (env && *env) return env;
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 32);
-    if (n > 0) {
-        buf[n] = 0;
-        char *slash = strrchr(buf, '/');
-        if (slash) {
-            strcpy(slash, "/locale");
-            if (is_dir(buf)) return buf;
-            strcpy(slash, "/build/locale");
-            if (is_dir(buf)) return buf;
-        }
-    }
+    if (beside_exe(buf, "locale") || beside_exe(buf, "build/locale")) return buf;
     const char *data = vb_find_datadir();
     if (strlen(data) < sizeof buf - 8) {
         snprintf(buf, sizeof buf, "%s/locale", data);

@@ -29,7 +29,7 @@ static const char *const usage_top =
     "  check    validate records and lay out their documents, writing nothing\n"
     "  batch    many records into a folder, in parallel\n"
     "  serve    the web app for clerks: forms, live preview, downloads, batches\n"
-    "  register the outgoing register: init, list, withdraw, export-csv, print\n"
+    "  register the outgoing register: init, list, withdraw, send, note, copies, export-csv, print\n"
     "  sign     sign a PDF (PAdES), with the signature or seal image where the rules put it\n"
     "  verify   check every signature of a PDF\n"
     "  fonts    the font files used\n"

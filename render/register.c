@@ -10,6 +10,7 @@
 #include "text.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static const char schema_sql[] =
     " term TEXT NOT NULL, type TEXT NOT NULL, type_title TEXT NOT NULL, summary TEXT NOT NULL,"
     " signer TEXT NOT NULL, recipients TEXT NOT NULL, keeper TEXT NOT NULL, copies INTEGER NOT NULL,"
     " sent TEXT NOT NULL, received TEXT NOT NULL, notes TEXT NOT NULL, record TEXT NOT NULL,"
-    " source TEXT NOT NULL, outputs TEXT NOT NULL,"
+    " source TEXT NOT NULL, outputs TEXT NOT NULL, copies_fixed INTEGER NOT NULL DEFAULT 0,"
     " status TEXT NOT NULL CHECK(status IN ('issued','withdrawn','reserved')), registered TEXT NOT NULL,"
     " UNIQUE(series, number));"
     "CREATE INDEX IF NOT EXISTS docs_record ON docs(record, type);"
@@ -44,6 +45,8 @@ static const char schema_sql[] =
 
 #define DOC_COLS "seq, series, number, numsym, date, convention, issuer, year, term, type, type_title, summary, " \
                  "signer, recipients, keeper, copies, sent, received, notes, record, source, outputs, status"
+
+static const char *shown(vb_arena *a, const char *s);
 
 /* ---- errors ---- */
 static bool db_fail(vb_register *r, vb_diag *d, int rc, const char *doing)
@@ -96,6 +99,29 @@ static void rollback(vb_register *r)
 }
 
 /* ---- opening ---- */
+/* copies_fixed: the clerk gave the number of copies (vanban register FILE
+ * copies), so a document registered again keeps it.  A register made
+ * before it gets the column when opened; older vanbans ignore it. */
+static bool has_copies_fixed(vb_register *r)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(r->db, "SELECT copies_fixed FROM docs LIMIT 0", -1, &st, NULL) != SQLITE_OK) return false;
+    sqlite3_finalize(st);
+    return true;
+}
+
+static bool add_copies_fixed(vb_register *r, vb_diag *d)
+{
+    if (!exec(r, "BEGIN IMMEDIATE", d)) return false;
+    /* another program may have added it while this one waited */
+    if (!has_copies_fixed(r) && !exec(r, "ALTER TABLE docs ADD COLUMN copies_fixed INTEGER NOT NULL DEFAULT 0", d)) {
+        rollback(r);
+        return false;
+    }
+    if (!exec(r, "COMMIT", d)) { rollback(r); return false; }
+    return true;
+}
+
 bool vb_reg_open(const char *path, bool create, vb_register **out, vb_diag *d)
 {
     vb_register *r = vb_xcalloc(1, sizeof *r);
@@ -162,6 +188,7 @@ bool vb_reg_open(const char *path, bool create, vb_register **out, vb_diag *d)
                  *ver ? ver : "(none)", REG_VERSION);
         goto fail;
     }
+    if (!has_copies_fixed(r) && !add_copies_fixed(r, d)) goto fail;
     *out = r;
     return true;
 fail:
@@ -348,31 +375,26 @@ static void bind_entry(sqlite3_stmt *st, const vb_reg_entry *e)
     sqlite3_bind_int(st, 22, e->copies);
 }
 
+/* Where each column of DOC_COLS goes in a vb_reg_entry, in that order:
+ * one table instead of a line a column. */
+#define S_(f) { offsetof(vb_reg_entry, f), 's' }
+#define I_(f) { offsetof(vb_reg_entry, f), sizeof ((vb_reg_entry *)0)->f == sizeof(int) ? 'i' : 'l' }
+static const struct { size_t off; char kind; } doc_cols[] = {
+    I_(seq), S_(series), I_(number), S_(numsym), S_(date), S_(convention), S_(issuer), I_(year), S_(term),
+    S_(type), S_(type_title), S_(summary), S_(signer), S_(recipients), S_(keeper), I_(copies), S_(sent),
+    S_(received), S_(notes), S_(record), S_(source), S_(outputs), S_(status),
+};
+#undef S_
+#undef I_
+
 static void read_entry(vb_arena *a, sqlite3_stmt *st, vb_reg_entry *e)
 {
-    e->seq = sqlite3_column_int64(st, 0);
-    e->series = col(a, st, 1);
-    e->number = sqlite3_column_int64(st, 2);
-    e->numsym = col(a, st, 3);
-    e->date = col(a, st, 4);
-    e->convention = col(a, st, 5);
-    e->issuer = col(a, st, 6);
-    e->year = sqlite3_column_int(st, 7);
-    e->term = col(a, st, 8);
-    e->type = col(a, st, 9);
-    e->type_title = col(a, st, 10);
-    e->summary = col(a, st, 11);
-    e->signer = col(a, st, 12);
-    e->recipients = col(a, st, 13);
-    e->keeper = col(a, st, 14);
-    e->copies = sqlite3_column_int(st, 15);
-    e->sent = col(a, st, 16);
-    e->received = col(a, st, 17);
-    e->notes = col(a, st, 18);
-    e->record = col(a, st, 19);
-    e->source = col(a, st, 20);
-    e->outputs = col(a, st, 21);
-    e->status = col(a, st, 22);
+    for (int i = 0; i < (int)(sizeof doc_cols / sizeof *doc_cols); i++) {
+        char *f = (char *)e + doc_cols[i].off;
+        if (doc_cols[i].kind == 's') *(const char **)f = col(a, st, i);
+        else if (doc_cols[i].kind == 'i') *(int *)f = sqlite3_column_int(st, i);
+        else *(int64_t *)f = sqlite3_column_int64(st, i);
+    }
 }
 
 /* The line of (series, number), or of this record and type in the series
@@ -482,7 +504,8 @@ bool vb_reg_finish(vb_register *r, vb_reg_ticket *tk, bool ok, const char *outpu
     const char *sql = tk->again
         ? "UPDATE docs SET series=?1, numsym=?2, date=?3, convention=?4, issuer=?5, term=?6, type=?7, type_title=?8,"
           " summary=?9, signer=?10, recipients=?11, keeper=?12, record=?16, source=?17, outputs=?18, status=?19,"
-          " number=?20, year=?21, copies=?22 WHERE seq=?23"
+          /* the copies a clerk gave stay */
+          " number=?20, year=?21, copies=CASE WHEN copies_fixed THEN copies ELSE ?22 END WHERE seq=?23"
         : "INSERT INTO docs(series, numsym, date, convention, issuer, term, type, type_title, summary, signer,"
           " recipients, keeper, sent, received, notes, record, source, outputs, status, number, year, copies,"
           " registered) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?24)";
@@ -586,25 +609,33 @@ bool vb_reg_find(vb_register *r, vb_arena *a, const char *numsym, int year, vb_r
     return good;
 }
 
+/* The one line written numsym (in year), inside the caller's transaction:
+ * none, or several, is an error naming it. */
+static bool the_line(vb_register *r, vb_arena *a, const char *numsym, int year, vb_reg_entry *e, vb_diag *d)
+{
+    size_t n;
+    vb_buf years = {0};
+    bool ok = by_numsym(r, a, numsym, year, e, &n, &years, d);
+    if (ok && n == 0) {
+        if (year) vb_error(d, VB_EXIT_INPUT, "%s: %s is not in the register for %d", r->path, numsym, year);
+        else vb_error(d, VB_EXIT_INPUT, "%s: %s is not in the register", r->path, numsym);
+        ok = false;
+    }
+    if (ok && n > 1) {
+        vb_error(d, VB_EXIT_INPUT, "%s: %s is in the register %zu times: %s; say which with --year", r->path, numsym,
+                 n, vb_buf_cstr(&years));
+        ok = false;
+    }
+    vb_buf_free(&years);
+    return ok;
+}
+
 bool vb_reg_withdraw(vb_register *r, const char *numsym, int year, const char *why, vb_diag *d)
 {
     vb_arena *a = vb_arena_new();
     bool ok = false;
-    vb_buf years = {0};
-    if (!exec(r, "BEGIN IMMEDIATE", d)) goto done;
     vb_reg_entry e;
-    size_t n;
-    if (!by_numsym(r, a, numsym, year, &e, &n, &years, d)) goto done;
-    if (n == 0) {
-        if (year) vb_error(d, VB_EXIT_INPUT, "%s: %s is not in the register for %d", r->path, numsym, year);
-        else vb_error(d, VB_EXIT_INPUT, "%s: %s is not in the register", r->path, numsym);
-        goto done;
-    }
-    if (n > 1) {
-        vb_error(d, VB_EXIT_INPUT, "%s: %s is in the register %zu times: %s; say which with --year", r->path, numsym,
-                 n, vb_buf_cstr(&years));
-        goto done;
-    }
+    if (!exec(r, "BEGIN IMMEDIATE", d) || !the_line(r, a, numsym, year, &e, d)) goto done;
     if (!strcmp(e.status, "withdrawn")) {
         vb_error(d, VB_EXIT_INPUT, "%s: %s (record \"%s\") is withdrawn already", r->path, e.numsym, e.record);
         goto done;
@@ -621,8 +652,103 @@ bool vb_reg_withdraw(vb_register *r, const char *numsym, int year, const char *w
     ok = exec(r, "COMMIT", d);
 done:
     if (!ok) rollback(r);
-    vb_buf_free(&years);
     vb_arena_free(a);
+    return ok;
+}
+
+/* A text a clerk typed for a column: valid UTF-8, on one line (a tab or a
+ * line break would split the line of `list` and of the printed cell), NFC,
+ * without the spaces around it, not empty, at most 500 characters.  Out:
+ * the clean text in a; `what` is the option or action that gave it. */
+static const char *clerk_text(vb_register *r, vb_arena *a, const char *numsym, const char *what, const char *s,
+                              vb_diag *d)
+{
+    size_t bad;
+    if (!vb_utf8_valid(s, strlen(s), &bad)) {
+        vb_error(d, VB_EXIT_USAGE, "%s: %s: %s: invalid UTF-8 at byte %zu", r->path, numsym, what, bad);
+        return NULL;
+    }
+    s = vb_nfc(a, s);
+    int chars = 0;
+    for (const char *p = s; *p; chars++) {
+        int32_t cp;
+        int k = vb_utf8_next(p, &cp);
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+            vb_error(d, VB_EXIT_USAGE, "%s: %s: %s: U+%04X is a control character; write the text on one line, "
+                     "without tabs", r->path, numsym, what, (unsigned)cp);
+            return NULL;
+        }
+        p += k > 0 ? k : 1;
+    }
+    while (*s == ' ') s++;
+    size_t n = strlen(s);
+    while (n && s[n - 1] == ' ') n--;
+    if (!n) {
+        vb_error(d, VB_EXIT_USAGE, "%s: %s: %s: the text is empty", r->path, numsym, what);
+        return NULL;
+    }
+    if (chars > 500) {
+        vb_error(d, VB_EXIT_USAGE, "%s: %s: %s: the text has %d characters; at most 500 fit a column of the "
+                 "register", r->path, numsym, what, chars);
+        return NULL;
+    }
+    return vb_strndup(a, s, n);
+}
+
+bool vb_reg_fill_in(vb_register *r, vb_arena *a, const char *numsym, int year, const vb_reg_fill *f,
+                    vb_reg_entry *before, vb_diag *d)
+{
+    const char *sent = NULL, *to = NULL, *note = NULL;
+    if (f->sent && !vb_parse_date(f->sent, NULL, NULL, NULL)) {
+        vb_error(d, VB_EXIT_USAGE, "%s: %s: --date: the day it was sent is YYYY-MM-DD, such as 2024-12-21; got "
+                 "\"%s\"", r->path, numsym, shown(a, f->sent));
+        return false;
+    }
+    if (f->copies && (f->copies < 1 || f->copies > VB_REG_MAX_COPIES)) {
+        vb_error(d, VB_EXIT_USAGE, "%s: %s: copies: %d is not a number of copies (1 to %d)", r->path, numsym,
+                 f->copies, VB_REG_MAX_COPIES);
+        return false;
+    }
+    if ((f->received && !(to = clerk_text(r, a, numsym, "--to", f->received, d))) ||
+        (f->note && !(note = clerk_text(r, a, numsym, "note", f->note, d))))
+        return false;
+    sent = f->sent;
+    vb_reg_entry e;
+    bool ok = false;
+    if (!exec(r, "BEGIN IMMEDIATE", d) || !the_line(r, a, numsym, year, &e, d)) goto done;
+    if ((sent || to || f->copies) && strcmp(e.status, "issued")) {
+        if (!strcmp(e.status, "withdrawn"))
+            vb_error(d, VB_EXIT_INPUT, "%s: %s (record \"%s\") is withdrawn: it is not sent and its copies stay as "
+                     "they were; only a note can be added to it", r->path, e.numsym, e.record);
+        else
+            vb_error(d, VB_EXIT_INPUT, "%s: %s (record \"%s\") is reserved, not issued yet (confirm its plan "
+                     "first); only a note can be added to it", r->path, e.numsym, e.record);
+        goto done;
+    }
+    if (sent && strcmp(sent, e.date) < 0) {
+        vb_error(d, VB_EXIT_INPUT, "%s: %s is dated %s; it cannot have been sent on %s", r->path, e.numsym, e.date,
+                 sent);
+        goto done;
+    }
+    /* a note goes after those there (a withdrawal's reason is never lost) */
+    if (note) note = *e.notes ? vb_sprintf(a, "%s; %s", e.notes, note) : note;
+    sqlite3_stmt *st;
+    if (!prep(r, "UPDATE docs SET sent=coalesce(?1, sent), received=coalesce(?2, received),"
+              " notes=coalesce(?3, notes), copies=coalesce(?4, copies),"
+              " copies_fixed=CASE WHEN ?4 IS NULL THEN copies_fixed ELSE 1 END WHERE seq=?5", &st, d))
+        goto done;
+    const char *txt[] = { sent, to, note };
+    for (int i = 0; i < 3; i++)
+        if (txt[i]) sqlite3_bind_text(st, i + 1, txt[i], -1, SQLITE_TRANSIENT);
+    if (f->copies) sqlite3_bind_int(st, 4, f->copies);
+    sqlite3_bind_int64(st, 5, e.seq);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) { db_fail(r, d, rc, "writing"); goto done; }
+    ok = exec(r, "COMMIT", d);
+    if (ok && before) *before = e;
+done:
+    if (!ok) rollback(r);
     return ok;
 }
 
@@ -844,9 +970,32 @@ static const char *const col_titles[] = {
     "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú"
 };
 
+/* "-5", "+84912345678", "12,5": a number, which a spreadsheet reads as a
+ * number and never runs. */
+static bool plain_number(const char *s)
+{
+    if (*s == '+' || *s == '-') s++;
+    int digits = 0, seps = 0;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') digits++;
+        else if ((*s == '.' || *s == ',') && digits && !seps) seps++;
+        else return false;
+    }
+    return digits && s[-1] != '.' && s[-1] != ',';
+}
+
+/* A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first:
+ * OWASP's "CSV injection") gets a ' in front, which the spreadsheet shows
+ * as text; a plain number stays a number. */
+static bool csv_formula(const char *s)
+{
+    return *s && strchr("=+-@\t\r", *s) && !plain_number(s);
+}
+
 static void csv_cell(vb_buf *b, const char *s, bool last)
 {
     vb_buf_putc(b, '"');
+    if (csv_formula(s)) vb_buf_putc(b, '\'');
     for (; *s; s++) { if (*s == '"') vb_buf_putc(b, '"'); vb_buf_putc(b, *s); }
     vb_buf_putc(b, '"');
     vb_buf_puts(b, last ? "\r\n" : ",");

@@ -138,6 +138,27 @@ bool vb_reg_list(vb_register *r, vb_arena *a, int year, vb_reg_entry **out, size
  * withdrawn, the note says why; its number is never given again. */
 bool vb_reg_withdraw(vb_register *r, const char *numsym, int year, const char *why, vb_diag *d);
 
+/* What a clerk writes into a line after issuing (Decree 30 Appendix IV
+ * columns 7 to 10): the day it was sent (YYYY-MM-DD, not before the
+ * document's date) and who received it (the receiver signs beside the
+ * name in the printed register), a note (after the notes there, "; "
+ * between), the number of copies (kept when the document is registered
+ * again).  NULL or 0: unchanged. */
+#define VB_REG_MAX_COPIES 9999
+typedef struct vb_reg_fill {
+    const char *sent;
+    const char *received;
+    const char *note;
+    int copies;
+} vb_reg_fill;
+
+/* Fill in the line of this number and symbol (year 0: the only one so
+ * written).  Not in the register: an error naming it (exit 1); withdrawn
+ * or only reserved: an error, but for a note; a malformed value: a usage
+ * error.  *before (may be NULL): the line as it was. */
+bool vb_reg_fill_in(vb_register *r, vb_arena *a, const char *numsym, int year, const vb_reg_fill *f,
+                    vb_reg_entry *before, vb_diag *d);
+
 /* Is this number and symbol in the register (year 0: in any year)?
  * *found gets the line; written in several years, an error listing them. */
 bool vb_reg_find(vb_register *r, vb_arena *a, const char *numsym, int year, vb_reg_entry *found, bool *ok,
@@ -153,7 +174,9 @@ bool vb_reg_parse_numsym(vb_arena *a, const char *what, const char *s, int64_t *
                          vb_diag *d);
 
 /* CSV of the lines (RFC 4180, UTF-8, a header row of the Appendix IV
- * columns in Vietnamese, then vanban's). */
+ * columns in Vietnamese, then vanban's).  A cell a spreadsheet would run
+ * as a formula (first =, +, -, @, tab or CR, and not a plain number such
+ * as -5) starts with a ' (OWASP, CSV injection). */
 void vb_reg_csv(const vb_reg_entry *e, size_t n, vb_buf *out);
 
 /* The printed register: a document of the style `st` (its page turned to

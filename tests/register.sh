@@ -10,8 +10,11 @@
 #  - a number a record gives is checked: a duplicate names both documents,
 #    exit 1 for that record, the others rendered;
 #  - withdraw: marked, never given again, not twice;
+#  - send, note, copies: the columns a clerk fills in, shown by list, print
+#    and export-csv, kept when a document is registered again; refused for
+#    a number not there, a withdrawn document, a malformed value;
 #  - the printed register (landscape PDF, pdftotext, qpdf, reproducible) and
-#    the CSV (python3 csv);
+#    the CSV (python3 csv; no cell a spreadsheet would run as a formula);
 #  - sharded batches: --reserve a plan, --numbers per shard, confirm;
 #  - bad input: a file that is not SQLite, SQLite but not a register, a
 #    register locked too long (exit 3, nothing written), a bad series rule.
@@ -231,6 +234,45 @@ got=$(for i in a b c; do for t in resolution minutes; do numline "$R/out6/p$i.$t
 [ $rc = 2 ] && grep -q "2020-2025" "$R/err" && pass "term 2025: exit 2, shows the form" || fail "term 2025: exit $rc" "$(cat "$R/err")"
 unset MK_SRC
 
+# ---- what a clerk fills in after issuing: send, note, copies ------------------------------
+"$VANBAN" register "$DB" send 04/NQ-HĐND --date 2024-12-21 --to "Văn phòng UBND xã" >"$R/out" 2>&1; rc=$?
+[ $rc = 0 ] && grep -qx "$(basename "$DB"| sed 's/^/.*/'): 04/NQ-HĐND sent on 2024-12-21 to Văn phòng UBND xã" "$R/out" &&
+    pass "send 04/NQ-HĐND --date --to: exit 0, says what it wrote" || fail "send: exit $rc" "$(cat "$R/out")"
+"$VANBAN" register "$DB" note 04/NQ-HĐND '=HYPERLINK("http://x","bấm")' >"$R/out" 2>&1 &&
+"$VANBAN" register "$DB" note 05/NQ-HĐND -- "-5" >>"$R/out" 2>&1 &&
+"$VANBAN" register "$DB" copies 04/NQ-HĐND 5 >>"$R/out" 2>&1 && pass "note and copies: exit 0" || fail "note, copies" "$(cat "$R/out")"
+got=$("$VANBAN" register "$DB" list | grep '^04/NQ-HĐND' | cut -f7-)
+[ "$got" = "$(printf '5\t2024-12-21\tVăn phòng UBND xã\t=HYPERLINK("http://x","bấm")')" ] &&
+    pass "list shows the copies, the date sent, who received it and the notes" || fail "list after send, note, copies" "$got"
+# refused, each with its exit code and naming the document; nothing changes
+refused() {   # LABEL CODE WANT ARGS...
+    local label=$1 code=$2 want=$3; shift 3
+    "$VANBAN" register "$DB" "$@" >/dev/null 2>"$R/err"; local rc=$?
+    [ $rc = "$code" ] && grep -qF -- "$want" "$R/err" && pass "$label: exit $code" || fail "$label: exit $rc, want $code" "$(cat "$R/err")"
+}
+refused "send a number not in the register" 1 "77/NQ-HĐND is not in the register" send 77/NQ-HĐND --date 2024-12-21
+refused "send a withdrawn document" 1 "21/NQ-HĐND (record \"x3\") is withdrawn" send 21/NQ-HĐND --date 2024-12-21
+refused "copies of a withdrawn document" 1 "is withdrawn" copies 21/NQ-HĐND 3
+refused "send before the document's date" 1 "04/NQ-HĐND is dated 2024-12-20; it cannot have been sent on 2024-12-19" send 04/NQ-HĐND --date 2024-12-19
+refused "send --date 21/12/2024" 2 "--date: the day it was sent is YYYY-MM-DD" send 04/NQ-HĐND --date 21/12/2024
+refused "send without --date" 2 "send needs --date YYYY-MM-DD" send 04/NQ-HĐND
+refused "--to with note" 2 "--date and --to go with send, not with note" note 04/NQ-HĐND x --to y
+refused "copies 0" 2 "copies takes a number of copies from 1 to 9999" copies 04/NQ-HĐND 0
+refused "note without its text" 2 "note needs two arguments" note 04/NQ-HĐND
+refused "a note with a line break" 2 "note: U+000A is a control character" note 04/NQ-HĐND "$(printf 'a\nb')"
+got=$("$VANBAN" register "$DB" list | grep '^04/NQ-HĐND' | cut -f7-9)
+[ "$got" = "$(printf '5\t2024-12-21\tVăn phòng UBND xã')" ] && pass "after the refusals the line is as it was" || fail "a refusal changed the line" "$got"
+"$VANBAN" batch "$R/in1/r4.json" -o "$R/out1" -t resolution --register "$DB" >"$R/out" 2>&1
+got=$("$VANBAN" register "$DB" list | grep '^04/NQ-HĐND' | cut -f4,7-9)
+[ "$got" = "$(printf 'issued\t5\t2024-12-21\tVăn phòng UBND xã')" ] &&
+    pass "the document registered again (a batch rerun): the clerk's copies, date and receiver stay" ||
+    fail "a rerun changed what the clerk wrote" "$got" "$(cat "$R/out")"
+# a register made before the clerk could set the copies gets the column when opened
+cp "$DB" "$R/old.db"; [ -e "$DB-wal" ] && cp "$DB-wal" "$R/old.db-wal"
+python3 -c 'import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.execute("ALTER TABLE docs DROP COLUMN copies_fixed"); db.commit()' "$R/old.db"
+"$VANBAN" register "$R/old.db" copies 05/NQ-HĐND 3 >"$R/out" 2>&1 && "$VANBAN" register "$R/old.db" list | grep -q "^05/NQ-HĐND.*	3	" &&
+    pass "a register of before copies_fixed: opened, the column added, copies set" || fail "an older register" "$(cat "$R/out")"
+
 # ---- the printed register and the CSV -----------------------------------------------------
 if T_NEED="the printed register" have pdfinfo qpdf; then
     "$VANBAN" register "$DB" print -o "$R/reg.pdf" >"$R/out" 2>&1; rc=$?
@@ -242,10 +284,11 @@ if T_NEED="the printed register" have pdfinfo qpdf; then
     miss=()
     # one-line texts as they are; the cells that wrap in a narrow column
     # (a reader interleaves the lines of neighbouring cells) word by word
-    for w in "SỔ ĐĂNG KÝ VĂN BẢN ĐI" "(1)" "(10)" "20/12/2024" "31/12/2024" "01/01/2025"; do
+    for w in "SỔ ĐĂNG KÝ VĂN BẢN ĐI" "(1)" "(10)" "20/12/2024" "31/12/2024" "01/01/2025" "21/12/2024"; do
         grep -qF "$w" "$R/reg.txt" || miss+=("$w")
     done
-    for w in "Số, ký hiệu văn bản" "Đơn vị, người nhận bản lưu" "Ký nhận" "Ghi chú" "Đã thu hồi: ban hành nhầm" "Lưu: VT"; do
+    for w in "Số, ký hiệu văn bản" "Đơn vị, người nhận bản lưu" "Ký nhận" "Ghi chú" "Đã thu hồi: ban hành nhầm" "Lưu: VT" \
+             "Văn phòng UBND xã" '=HYPERLINK("http://x","bấm")'; do
         for x in $w; do grep -qF -- "$x" "$R/reg.txt" || miss+=("$x (of $w)"); done
     done
     for s in $(regnums "$DB"); do grep -qF "$s" "$R/reg.txt" || miss+=("$s"); done
@@ -279,6 +322,13 @@ r = byno["04/NQ-HĐND"]
 assert r[1] == "2024-12-20" and r[2].startswith("Nghị quyết về "), r
 assert r[head.index("record")] == "r4" and r[5].startswith("Lưu"), r
 assert int(r[6]) >= 2, r
+# what the clerk filled in: copies, date sent, who received it; the note,
+# a formula, neutralised with a ' (a plain number such as -5 stays)
+assert r[6:10] == ["5", "2024-12-21", "Văn phòng UBND xã", "'=HYPERLINK(\"http://x\",\"bấm\")"], r[6:10]
+assert byno["05/NQ-HĐND"][9] == "-5", byno["05/NQ-HĐND"]
+for row in rows[1:]:
+    for c in row:
+        assert c[:1] not in ("=", "+", "-", "@", "\t", "\r") or c.lstrip("+-").replace(",", "").replace(".", "").isdigit(), (row[0], c)
 print("ok", n)
 EOF
 grep -q '^ok' "$R/csv.out" && pass "export-csv: python3 csv reads $(cut -d' ' -f2 "$R/csv.out") lines, the Appendix IV columns, the statuses" ||

@@ -2,7 +2,9 @@
  * rule of the rule files, numbering through prepare/finish (next, no gap
  * after a failed render, the same number for the same document, a
  * duplicate), four threads with a connection each taking numbers at once,
- * withdraw, CSV quoting and the printed register's model.  Run from the
+ * withdraw, what a clerk fills in after issuing (send, note, copies:
+ * vb_reg_fill_in, kept on a re-registration, its refusals), CSV quoting
+ * and formula neutralising, and the printed register's model.  Run from the
  * repository root (it reads templates/ and samples/). */
 #include "check.h"
 #include "register.h"
@@ -139,6 +141,97 @@ static void *taker(void *arg)
     return NULL;
 }
 
+/* send, note, copies (vb_reg_fill_in) on the register test_numbering
+ * made: 12/NQ-HĐND of record "f" issued, 11 withdrawn. */
+static void test_fill_in(vb_register *reg, const vb_style *st, const vb_doctype *t, vb_record *r)
+{
+    vb_reg_entry was, x;
+    bool found;
+    vb_diag_clear(&D);
+    vb_reg_fill f = { .sent = "2024-12-21", .received = " Văn phòng UBND xã ", .copies = 4 };
+    CHECK(vb_reg_fill_in(reg, A, "12/NQ-HĐND", 0, &f, &was, &D) && !*was.sent && was.copies >= 2);
+    CHECK(vb_reg_find(reg, A, "12/NQ-HĐND", 0, &x, &found, &D) && found);
+    CHECK_STR(x.sent, "2024-12-21");
+    CHECK_STR(x.received, "Văn phòng UBND xã");     /* the spaces around it dropped */
+    CHECK(x.copies == 4);
+    /* registered again (the batch run twice): the clerk's columns stay */
+    unnumber(A, r);
+    r->id = "f";
+    CHECK(take(reg, A, st, t, r, true) == 12);
+    CHECK(vb_reg_find(reg, A, "12/NQ-HĐND", 0, &x, &found, &D) && x.copies == 4 && !strcmp(x.sent, "2024-12-21"));
+    /* notes go after those there: the withdrawal's reason stays */
+    vb_reg_fill n1 = { .note = "bản sao gửi lại" };
+    CHECK(vb_reg_fill_in(reg, A, "11/NQ-HĐND", 0, &n1, NULL, &D));
+    CHECK(vb_reg_find(reg, A, "11/NQ-HĐND", 0, &x, &found, &D));
+    CHECK_STR(x.notes, "Đã thu hồi: nhầm \"số\"; bản sao gửi lại");
+    /* refused: a withdrawn document sent or its copies changed (exit 1),
+     * a number not there (1), a date before the document's (1), a
+     * malformed date, number of copies or text (2); nothing changes */
+    struct { const char *numsym; vb_reg_fill f; int code; const char *msg; } bad[] = {
+        { "11/NQ-HĐND", { .sent = "2024-12-22" }, VB_EXIT_INPUT, "is withdrawn: it is not sent" },
+        { "11/NQ-HĐND", { .copies = 2 }, VB_EXIT_INPUT, "is withdrawn" },
+        { "40/NQ-HĐND", { .note = "x" }, VB_EXIT_INPUT, "40/NQ-HĐND is not in the register" },
+        { "12/NQ-HĐND", { .sent = "2024-12-19" }, VB_EXIT_INPUT, "is dated 2024-12-20; it cannot have been sent on 2024-12-19" },
+        { "12/NQ-HĐND", { .sent = "21/12/2024" }, VB_EXIT_USAGE, "--date: the day it was sent is YYYY-MM-DD" },
+        { "12/NQ-HĐND", { .sent = "2024-02-30" }, VB_EXIT_USAGE, "--date: the day it was sent is YYYY-MM-DD" },
+        { "12/NQ-HĐND", { .copies = 10000 }, VB_EXIT_USAGE, "10000 is not a number of copies" },
+        { "12/NQ-HĐND", { .note = "  " }, VB_EXIT_USAGE, "note: the text is empty" },
+        { "12/NQ-HĐND", { .note = "a\nb" }, VB_EXIT_USAGE, "note: U+000A is a control character" },
+        { "12/NQ-HĐND", { .sent = "2024-12-22", .received = "\xff" }, VB_EXIT_USAGE, "--to: invalid UTF-8 at byte 0" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        vb_diag_clear(&D);
+        CHECK(!vb_reg_fill_in(reg, A, bad[i].numsym, 0, &bad[i].f, NULL, &D));
+        CHECK(D.exit_code == bad[i].code && has_msg(bad[i].msg));
+        if (!has_msg(bad[i].msg)) fprintf(stderr, "  fill %zu: %s\n", i, msg0());
+    }
+    vb_diag_clear(&D);
+    CHECK(vb_reg_find(reg, A, "12/NQ-HĐND", 0, &x, &found, &D) && x.copies == 4 && !strcmp(x.sent, "2024-12-21"));
+    CHECK(vb_reg_find(reg, A, "11/NQ-HĐND", 0, &x, &found, &D) && !strcmp(x.status, "withdrawn") && !*x.sent);
+}
+
+/* export-csv: a cell a spreadsheet would run as a formula starts with a
+ * ' (OWASP); plain numbers, and every other cell, stay as they are. */
+static void test_csv_formula(void)
+{
+    struct { const char *in, *out; } cell[] = {
+        { "=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"" },
+        { "+1+1", "\"'+1+1\"" },
+        { "-2+3", "\"'-2+3\"" },
+        { "@SUM(A1:A9)", "\"'@SUM(A1:A9)\"" },
+        { "\tcmd", "\"'\tcmd\"" },
+        { "\rcmd", "\"'\rcmd\"" },
+        { "-", "\"'-\"" },
+        { "-5", "\"-5\"" },
+        { "+84912345678", "\"+84912345678\"" },
+        { "-12,5", "\"-12,5\"" },
+        { "-1.", "\"'-1.\"" },
+        { "Lưu: VT", "\"Lưu: VT\"" },
+        { "a=1", "\"a=1\"" },
+        { "", "\"\"" },
+    };
+    for (size_t i = 0; i < sizeof cell / sizeof *cell; i++) {
+        vb_reg_entry e = { .series = "", .numsym = "01/NQ-X", .date = "2024-12-20", .convention = "state", .issuer = "",
+                           .term = "", .type = "resolution", .type_title = "NGHỊ QUYẾT", .summary = "", .signer = "",
+                           .recipients = "", .keeper = "", .sent = "", .received = "", .notes = cell[i].in,
+                           .record = "r", .source = "", .outputs = "", .status = "issued" };
+        vb_buf b = {0};
+        vb_reg_csv(&e, 1, &b);
+        /* the notes are the tenth cell of the second row */
+        const char *row = strstr(vb_buf_cstr(&b), "\r\n") + 2;
+        const char *p = row;
+        bool quoted = false;
+        for (int commas = 0; *p && commas < 9; p++) {
+            if (*p == '"') quoted = !quoted;
+            else if (*p == ',' && !quoted) commas++;
+        }
+        bool ok = !strncmp(p, cell[i].out, strlen(cell[i].out)) && p[strlen(cell[i].out)] == ',';
+        CHECK(ok);
+        if (!ok) fprintf(stderr, "  csv cell %zu: %.40s\n", i, p);
+        vb_buf_free(&b);
+    }
+}
+
 static void test_numbering(void)
 {
     vb_style st;
@@ -229,6 +322,7 @@ static void test_numbering(void)
         CHECK(doc->style->page_w > doc->style->page_h && st.page_w < st.page_h);
         vb_doc_free(doc);
     }
+    test_fill_in(reg, &st, t, &r);
     vb_reg_close(reg);
 
     /* four threads, a connection each, 25 numbers each, at once (a long
@@ -332,6 +426,7 @@ int main(void)
     test_numsym();
     test_style_rule();
     test_numbering();
+    test_csv_formula();
     test_open_at_once();
     test_bad_files();
     if (system(vb_sprintf(A, "rm -rf %s", DIR_)) != 0) fprintf(stderr, "could not remove %s\n", DIR_);
