@@ -3,6 +3,7 @@
 #include "engine.h"
 #include "record.h"
 #include "schema.h"
+#include "zipmem.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <zip.h>
 
 #define MAX_STATIC 32
 #define MAX_STATIC_BYTES (2u << 20)
@@ -547,60 +547,14 @@ done:
 
 /* ---- batch jobs ---- */
 
-static bool zip_fail(vb_diag *d, const char *what, zip_error_t *ze)
-{
-    vb_error(d, VB_EXIT_SYSTEM, "zip: %s: %s", what, ze ? zip_error_strerror(ze) : "failed");
-    return false;
-}
-
-/* The archive of a job's outputs, in memory (as docx.c does). */
+/* The archive of a job's outputs, in memory: libzip's default compression,
+ * every entry dated mt as given. */
 static bool make_zip(const entry *en, size_t n, int64_t mt, vb_buf *out, vb_diag *d)
 {
-    bool ok = false;
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
-    zip_t *za = NULL;
-    if (!src) { zip_fail(d, "cannot create the archive buffer", &ze); goto done; }
-    za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-    if (!za) { zip_fail(d, "cannot open the archive", &ze); zip_source_free(src); src = NULL; goto done; }
-    zip_source_keep(src);
-    for (size_t i = 0; i < n; i++) {
-        zip_source_t *ps = zip_source_buffer(za, en[i].bytes.data ? en[i].bytes.data : "", en[i].bytes.len, 0);
-        if (!ps) { zip_fail(d, en[i].name, zip_get_error(za)); goto fail; }
-        zip_int64_t idx = zip_file_add(za, en[i].name, ps, ZIP_FL_ENC_UTF_8);
-        if (idx < 0) { zip_source_free(ps); zip_fail(d, en[i].name, zip_get_error(za)); goto fail; }
-        if (zip_file_set_mtime(za, (zip_uint64_t)idx, (time_t)mt, 0) < 0) { zip_fail(d, en[i].name, zip_get_error(za)); goto fail; }
-    }
-    if (zip_close(za) < 0) { zip_fail(d, "cannot finish the archive", zip_get_error(za)); goto fail; }
-    za = NULL;
-    zip_stat_t zs;
-    if (zip_source_open(src) < 0) { zip_fail(d, "cannot read the archive", zip_source_error(src)); goto done; }
-    if (zip_source_stat(src, &zs) < 0 || !(zs.valid & ZIP_STAT_SIZE)) {
-        zip_fail(d, "cannot size the archive", zip_source_error(src));
-        zip_source_close(src);
-        goto done;
-    }
-    {
-        size_t total = (size_t)zs.size, got = 0;
-        char *tmp = vb_xmalloc(total ? total : 1);
-        while (got < total) {
-            zip_int64_t rd = zip_source_read(src, tmp + got, total - got);
-            if (rd <= 0) break;
-            got += (size_t)rd;
-        }
-        zip_source_close(src);
-        if (got == total) vb_buf_add(out, tmp, total);
-        free(tmp);
-        if (got != total) { zip_fail(d, "short read of the archive", NULL); goto done; }
-    }
-    ok = true;
-    goto done;
-fail:
-    if (za) zip_discard(za);
-done:
-    if (src) zip_source_free(src);
-    zip_error_fini(&ze);
+    vb_zip_entry *ze = vb_xcalloc(n ? n : 1, sizeof *ze);
+    for (size_t i = 0; i < n; i++) ze[i] = (vb_zip_entry){ en[i].name, en[i].bytes.data, en[i].bytes.len };
+    bool ok = vb_zip_memory("zip", ze, n, 0, (time_t)mt, out, d);
+    free(ze);
     return ok;
 }
 
