@@ -38,7 +38,8 @@ if [ ! -d tests/web/node_modules/playwright-core ] || [ tests/web/package-lock.j
 fi
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$VANBAN" serve --listen "127.0.0.1:$PORT" -j 2 --quiet >"$T_TMP/serve.out" 2>"$T_TMP/serve.err" &
+# with a register of its own: Lấy số and Sổ đăng ký are part of the session
+"$VANBAN" serve --listen "127.0.0.1:$PORT" -j 2 --quiet --db "$T_TMP/so-di.db" >"$T_TMP/serve.out" 2>"$T_TMP/serve.err" &
 PID=$!
 for _ in $(seq 300); do grep -q "http://" "$T_TMP/serve.out" 2>/dev/null && break; sleep 0.1; done
 if ! grep -q "http://" "$T_TMP/serve.out"; then
