@@ -691,9 +691,12 @@ done:
     vb_arena_free(a);
 }
 
+/* A line of the listing: the entry and whether its record is kept. */
+typedef struct listed { const vb_reg_entry *e; bool kept; } listed;
+
 static int cmp_seq_desc(const void *x, const void *y)
 {
-    int64_t a = ((const vb_reg_entry *)x)->seq, b = ((const vb_reg_entry *)y)->seq;
+    int64_t a = ((const listed *)x)->e->seq, b = ((const listed *)y)->e->seq;
     return a < b ? 1 : a > b ? -1 : 0;
 }
 
@@ -715,12 +718,14 @@ static void do_register_list(vb_server *s, vb_response *r, int year)
     size_t n = 0;
     pthread_mutex_lock(&s->reg_mu);
     bool ok = vb_reg_list(s->reg, a, 0, &e, &n, &d);
-    bool *kept = vb_alloc(a, (n ? n : 1) * sizeof *kept);
-    for (size_t i = 0; ok && i < n; i++) ok = vb_reg_kept(s->reg, a, e[i].seq, NULL, NULL, &kept[i], &d);
+    listed *l = vb_alloc(a, (n ? n : 1) * sizeof *l);
+    for (size_t i = 0; ok && i < n; i++) {
+        l[i].e = &e[i];
+        ok = vb_reg_kept(s->reg, a, e[i].seq, NULL, NULL, &l[i].kept, &d);
+    }
     pthread_mutex_unlock(&s->reg_mu);
     if (!ok) { answer_msgs(r, 503, &d); goto done; }
-    for (size_t i = 0; i < n; i++) e[i].copies = kept[i];     /* carried through the sort */
-    qsort(e, n, sizeof *e, cmp_seq_desc);
+    qsort(l, n, sizeof *l, cmp_seq_desc);
     int years[64];
     size_t ny = 0;
     for (size_t i = 0; i < n; i++) {
@@ -747,26 +752,27 @@ static void do_register_list(vb_server *s, vb_response *r, int year)
     vb_buf_puts(b, "],\n \"entries\": [");
     bool first = true;
     for (size_t i = 0; i < n; i++) {
-        if (e[i].year != year) continue;
+        const vb_reg_entry *x = l[i].e;
+        if (x->year != year) continue;
         vb_buf_puts(b, first ? "\n  {" : ",\n  {");
         first = false;
-        vb_buf_printf(b, "\"seq\": %lld, \"number\": %lld", (long long)e[i].seq, (long long)e[i].number);
-        put_field(b, "numsym", e[i].numsym);
-        put_field(b, "date", e[i].date);
-        put_field(b, "convention", e[i].convention);
-        put_field(b, "issuer", e[i].issuer);
-        put_field(b, "type", e[i].type);
-        put_field(b, "type_title", e[i].type_title);
-        put_field(b, "summary", e[i].summary);
-        put_field(b, "signer", e[i].signer);
-        put_field(b, "status", e[i].status);
-        put_field(b, "notes", e[i].notes);
-        put_field(b, "record", e[i].record);
-        put_field(b, "outputs", e[i].outputs);
-        vb_buf_printf(b, ", \"kept\": %s", e[i].copies ? "true" : "false");
-        if (e[i].copies)
+        vb_buf_printf(b, "\"seq\": %lld, \"number\": %lld", (long long)x->seq, (long long)x->number);
+        put_field(b, "numsym", x->numsym);
+        put_field(b, "date", x->date);
+        put_field(b, "convention", x->convention);
+        put_field(b, "issuer", x->issuer);
+        put_field(b, "type", x->type);
+        put_field(b, "type_title", x->type_title);
+        put_field(b, "summary", x->summary);
+        put_field(b, "signer", x->signer);
+        put_field(b, "status", x->status);
+        put_field(b, "notes", x->notes);
+        put_field(b, "record", x->record);
+        put_field(b, "outputs", x->outputs);
+        vb_buf_printf(b, ", \"kept\": %s", l[i].kept ? "true" : "false");
+        if (l[i].kept)
             vb_buf_printf(b, ", \"pdf\": \"/api/register/doc/%lld/pdf\", \"docx\": \"/api/register/doc/%lld/docx\"",
-                          (long long)e[i].seq, (long long)e[i].seq);
+                          (long long)x->seq, (long long)x->seq);
         vb_buf_putc(b, '}');
     }
     vb_buf_puts(b, "]}\n");
