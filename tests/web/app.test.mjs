@@ -6,7 +6,8 @@
 // the page reloaded (the draft is kept), the next number taken from the
 // register (Lấy số) and seen in the form, the page reloaded and the
 // document found in the Sổ đăng ký tab and downloaded from it, a JSON
-// Lines batch uploaded and its zip downloaded.  A screenshot of each step goes to $WEB_ARTIFACTS.
+// Lines batch uploaded and its zip downloaded; and a server without a
+// register, where Lấy số is disabled.  A screenshot of each step goes to $WEB_ARTIFACTS.
 // Prints "ok: …" / "FAIL: …" lines; tests/web.sh counts them.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -225,6 +226,20 @@ try {
     for (const [rec, id] of [[a, a.id || 'so-di-1'], [b, b.id || 'so-di-2']])
       for (const t of held(rec)) want.push(`${id}.${t}.docx`, `${id}.${t}.pdf`);
     if (names.join(' ') !== want.sort().join(' ')) throw new Error(`${names.join(' ')}\nwant ${want.join(' ')}`);
+  });
+
+  await step('a server without a register (no --db): Lấy số disabled, Sổ đăng ký says how to start one', async () => {
+    const p2 = await context.newPage();
+    await p2.goto(process.env.VANBAN_URL_NODB);
+    await p2.waitForSelector('#type option', { state: 'attached', timeout: 30000 });
+    if (!(await p2.locator('#take-number').isDisabled())) throw new Error('Lấy số is enabled');
+    if (!(await p2.getAttribute('#take-number', 'title')).includes('--db')) throw new Error('no reason in the title');
+    await p2.click('#tab-register');
+    const none = p2.locator('#reg-none');
+    if (!(await none.isVisible()) || !(await none.textContent()).includes('vanban serve --db')) throw new Error('no message');
+    if (await p2.locator('#reg-view').isVisible()) throw new Error('the register table is shown');
+    await p2.screenshot({ path: path.join(art, '09-no-register.png'), fullPage: true });
+    await p2.close();
   });
 
   if (consoleErrors.length) fail('no errors in the browser console', consoleErrors.join('\n'));
