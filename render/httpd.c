@@ -329,7 +329,7 @@ int vb_serve_main(int argc, char **argv)
     printf(strchr(host, ':') ? "vanban serve: http://[%s]:%u/ (%u workers; Ctrl-C stops)\n"
                              : "vanban serve: http://%s:%u/ (%u workers; Ctrl-C stops)\n",
            host, o.port, o.workers);
-    if (o.db) printf("vanban serve: outgoing register %s\n", o.db);
+    if (o.db) printf(_("vanban serve: the outgoing register is %s\n"), o.db);
     fflush(stdout);
     int sig = 0;
     sigwait(&sigs, &sig);
