@@ -3,29 +3,48 @@
  *   METHOD SP PATH LF, then "Name: value" LF lines (Host, Origin,
  *   Sec-Fetch-Site, Authorization; others ignored), an empty line, the body.
  * The first byte's low bit picks a server with a password ("clerk:secret")
- * or one without.  Checks beyond "no crash, no leak": a status the handler
+ * and no register, or one without a password and with a temporary register
+ * (--db, in a folder made at start and removed at exit), so that Lấy số
+ * (/api/number/TYPE) and Sổ đăng ký (/api/register…) are reached with one
+ * and answered 409 by the other.  Checks beyond "no crash, no leak": a status the handler
  * documents; a body always; never 500 (the engine is sound, so a failure
  * is the request's); a 200 preview is a PDF; JSON answers carry no raw
  * control character; a batch job is followed to its end (the progress
- * stream, then the zip, which starts "PK"). */
+ * stream, then the zip, which starts "PK"); a number taken is JSON with
+ * its "numsym" and its PDF can be fetched again from the register. */
 #include "common.h"
 #include "serve.h"
 
-static vb_server *g_srv[2];
+#include <unistd.h>
 
-/* at exit: the job threads joined, so that valgrind sees no stack lost */
+static vb_server *g_srv[2];
+static char g_dir[] = "/tmp/fuzz_serve.XXXXXX";
+static char g_db[64];
+
+/* at exit: the job threads joined, so that valgrind sees no stack lost;
+ * the temporary register removed */
 static void free_servers(void)
 {
     for (int i = 0; i < 2; i++) vb_server_free(g_srv[i]);
+    static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
+    for (size_t i = 0; g_db[0] && i < sizeof ext / sizeof ext[0]; i++) {
+        char f[80];
+        snprintf(f, sizeof f, "%s%s", g_db, ext[i]);
+        unlink(f);
+    }
+    if (g_db[0]) rmdir(g_dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc; (void)argv;
     atexit(free_servers);
+    if (!mkdtemp(g_dir)) { perror("fuzz_serve: mkdtemp"); exit(1); }
+    snprintf(g_db, sizeof g_db, "%s/so-di.db", g_dir);
     for (int i = 0; i < 2; i++) {
         vb_serve_opts o = { .data = fuzz_repo(), .host = "127.0.0.1", .port = 8080, .workers = 1,
-                            .queue = 0, .quiet = true, .password = i ? "clerk:secret" : NULL };
+                            .queue = 0, .quiet = true, .password = i ? "clerk:secret" : NULL,
+                            .db = i ? NULL : g_db };
         vb_diag d;
         vb_diag_init(&d);
         if (!vb_server_new(&o, &g_srv[i], &d)) {
@@ -88,6 +107,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!strncmp(r.type, "application/json", 16))
         for (size_t i = 0; i < r.body.len; i++)
             FUZZ_ASSERT((unsigned char)r.body.data[i] >= 0x20 || r.body.data[i] == '\n', "raw control byte in JSON");
+    if (r.status == 200 && !strncmp(path, "/api/number/", 12)) {
+        FUZZ_ASSERT(s == g_srv[0], "a number taken without a register");
+        const char *n = strstr(r.body.data, "\"numsym\": \"");
+        const char *q2 = strstr(r.body.data, "\"pdf\": \"");
+        FUZZ_ASSERT(n && q2, "a number taken without numsym or pdf");
+        char dpath[80];
+        snprintf(dpath, sizeof dpath, "%.60s", q2 + strlen("\"pdf\": \""));
+        char *qe = strchr(dpath, '"');
+        FUZZ_ASSERT(qe, "pdf address not closed");
+        *qe = 0;
+        vb_request dq = { .method = "GET", .path = dpath, .host = "127.0.0.1:8080" };
+        vb_response dr = { 0 };
+        vb_serve_handle(s, &dq, &dr);
+        FUZZ_ASSERT(dr.status == 200 && dr.body.len > 4 && !memcmp(dr.body.data, "%PDF", 4),
+                    "the numbered document made again: status %d", dr.status);
+        vb_response_free(&dr);
+    }
+    if (s != g_srv[0] && (!strncmp(path, "/api/number/", 12) || !strncmp(path, "/api/register", 13)))
+        FUZZ_ASSERT(r.status != 200, "the register answered without --db");
     if (r.status == 202) {
         /* follow the job: events until the last, then the zip */
         unsigned long id = strtoul(r.body.data + strlen("{\"job\": "), NULL, 10), seen = 0;

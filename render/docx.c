@@ -24,11 +24,11 @@
 #include "backend.h"
 #include "layout.h"
 #include "table.h"
+#include "zipmem.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <zip.h>
 
 #define NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -982,27 +982,6 @@ static void put_app(vb_buf *b)
 
 /* ---- the package ---- */
 
-/* libzip turns entry times into DOS fields with localtime(); hand it the
- * instant whose local time reads as the UTC time of t, so the bytes do not
- * depend on TZ.  DOS times start in 1980. */
-static time_t zip_time(int64_t t)
-{
-    if (t < 315532800) t = 315532800;            /* 1980-01-01 */
-    if (t > 4102444799LL) t = 4102444799LL;      /* 2099-12-31 */
-    time_t tt = (time_t)t;
-    struct tm g;
-    gmtime_r(&tt, &g);
-    g.tm_isdst = -1;
-    time_t l = mktime(&g);
-    return l == (time_t)-1 ? tt : l;
-}
-
-static bool zip_fail(vb_diag *d, const char *what, zip_error_t *ze)
-{
-    vb_error(d, VB_EXIT_SYSTEM, "docx: %s: %s", what, ze ? zip_error_strerror(ze) : "failed");
-    return false;
-}
-
 bool vb_docx_write(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_diag *d)
 {
     dctx c = { 0 };
@@ -1044,57 +1023,10 @@ bool vb_docx_write(const vb_doc *doc, const vb_fonts *fonts, vb_buf *out, vb_dia
     put_header(&parts[10], &c, false);
     free(c.zones);
 
-    bool ok = false;
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
-    zip_t *za = NULL;
-    if (!src) { zip_fail(d, "cannot create the archive buffer", &ze); goto done; }
-    za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-    if (!za) { zip_fail(d, "cannot open the archive", &ze); zip_source_free(src); src = NULL; goto done; }
-    zip_source_keep(src);
-    time_t mtime = zip_time(doc->date);
-    for (int i = 0; i < NPARTS; i++) {
-        const char *name = names[i];
-        zip_source_t *ps = zip_source_buffer(za, parts[i].data ? parts[i].data : "", parts[i].len, 0);
-        if (!ps) { zip_fail(d, name, zip_get_error(za)); goto fail; }
-        zip_int64_t idx = zip_file_add(za, name, ps, ZIP_FL_ENC_UTF_8);
-        if (idx < 0) { zip_source_free(ps); zip_fail(d, name, zip_get_error(za)); goto fail; }
-        if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 9) < 0 ||
-            zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) < 0) {
-            zip_fail(d, name, zip_get_error(za)); goto fail;
-        }
-    }
-    if (zip_close(za) < 0) { zip_fail(d, "cannot finish the archive", zip_get_error(za)); goto fail; }
-    za = NULL;
-
-    zip_stat_t zs;
-    if (zip_source_open(src) < 0) { zip_fail(d, "cannot read the archive", zip_source_error(src)); goto done; }
-    if (zip_source_stat(src, &zs) < 0 || !(zs.valid & ZIP_STAT_SIZE)) {
-        zip_fail(d, "cannot size the archive", zip_source_error(src));
-        zip_source_close(src);
-        goto done;
-    }
-    {
-        size_t n = (size_t)zs.size, got = 0;
-        char *tmp = vb_xmalloc(n ? n : 1);
-        while (got < n) {
-            zip_int64_t r = zip_source_read(src, tmp + got, n - got);
-            if (r <= 0) break;
-            got += (size_t)r;
-        }
-        zip_source_close(src);
-        if (got != n) { free(tmp); zip_fail(d, "short read of the archive", zip_source_error(src)); goto done; }
-        vb_buf_add(out, tmp, n);
-        free(tmp);
-    }
-    ok = true;
-    goto done;
-fail:
-    if (za) zip_discard(za);
-done:
-    if (src) zip_source_free(src);
-    zip_error_fini(&ze);
+    /* fixed order, deflate 9, the document's date on every entry */
+    vb_zip_entry en[NPARTS];
+    for (int i = 0; i < NPARTS; i++) en[i] = (vb_zip_entry){ names[i], parts[i].data, parts[i].len };
+    bool ok = vb_zip_memory("docx", en, NPARTS, 9, vb_zip_time(doc->date), out, d);
     for (int i = 0; i < NPARTS; i++) vb_buf_free(&parts[i]);
     return ok;
 }

@@ -26,21 +26,23 @@
 static const char usage_serve[] =
     "usage: vanban serve [--listen HOST:PORT] [--data DIR] [--fonts DIR] [--db FILE]\n"
     "                    [--password-file FILE] [--allow-host NAME] [-j N] [--queue N] [--quiet]\n"
-    "The web app for clerks: forms for every document type, live preview, downloads\n"
-    "and batches in the browser (docs/serve.md).  Stops cleanly on Ctrl-C.\n"
+    "The web app for clerks: forms for every document type, live preview, downloads,\n"
+    "batches and, with --db, the outgoing register in the browser (docs/serve.md).\n"
+    "Stops cleanly on Ctrl-C.\n"
     "      --listen HOST:PORT  where to listen (default 127.0.0.1:8080); an address that\n"
     "                          is not loopback needs --password-file\n"
     "      --data DIR          the folder holding templates/ (default: $VANBAN_DATA)\n"
     "      --fonts DIR         font files to use before fontconfig (default: DATA/fonts)\n"
-    "      --db FILE           the outgoing register: not in this build yet, refused\n"
+    "      --db FILE           the outgoing register (docs/register.md), made when missing:\n"
+    "                          Lấy số numbers the document, Sổ đăng ký lists the register\n"
     "      --password-file FILE  one line \"user:password\": HTTP basic auth for every request\n"
     "      --allow-host NAME   another Host the browser may use (a proxy's name[:port])\n"
     "  -j, --jobs N            engines rendering at once (default: CPUs, at most 4)\n"
     "      --queue N           requests that may wait for an engine; more get 503 (default 16)\n"
     "      --quiet             no line on stderr for each request\n"
     "  -h, --help              this help\n"
-    "Exit status: 0 stopped by a signal, 1 bad data or password file, 2 usage,\n"
-    "3 cannot listen or read the data.\n";
+    "Exit status: 0 stopped by a signal, 1 bad data, password file or a --db file that is\n"
+    "not a register, 2 usage, 3 cannot listen, read the data or open the register.\n";
 
 typedef struct conn {
     vb_buf body;
@@ -273,12 +275,6 @@ int vb_serve_main(int argc, char **argv)
         if (i + 1 >= argc) return usage_error("%s needs a value", a);
         *dst = argv[++i];
     }
-    /* silently ignoring it would let a clerk believe numbers are registered */
-    if (o.db) {
-        fprintf(stderr, "vanban serve: --db %s: the outgoing register is not in this build yet "
-                        "(issue 12 point 3); start without --db\n", o.db);
-        return VB_EXIT_USAGE;
-    }
     quiet = o.quiet;
     struct sockaddr_storage ss;
     char host[64];
@@ -333,6 +329,7 @@ int vb_serve_main(int argc, char **argv)
     printf(strchr(host, ':') ? "vanban serve: http://[%s]:%u/ (%u workers; Ctrl-C stops)\n"
                              : "vanban serve: http://%s:%u/ (%u workers; Ctrl-C stops)\n",
            host, o.port, o.workers);
+    if (o.db) printf(_("vanban serve: the outgoing register is %s\n"), o.db);
     fflush(stdout);
     int sig = 0;
     sigwait(&sigs, &sig);

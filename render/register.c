@@ -47,6 +47,8 @@ static const char schema_sql[] =
                  "signer, recipients, keeper, copies, sent, received, notes, record, source, outputs, status"
 
 static const char *shown(vb_arena *a, const char *s);
+/* The records vanban serve keeps with its lines (vb_reg_kept). */
+#define KEPT_SQL "CREATE TABLE IF NOT EXISTS kept(seq INTEGER PRIMARY KEY REFERENCES docs(seq), record TEXT NOT NULL)"
 
 /* ---- errors ---- */
 static bool db_fail(vb_register *r, vb_diag *d, int rc, const char *doing)
@@ -483,6 +485,17 @@ bool vb_reg_prepare(vb_register *r, vb_arena *a, const vb_style *sty, const vb_d
     return true;
 }
 
+/* The kept table is missing (a register no record was kept in yet)? */
+static bool has_no_kept(vb_register *r)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='kept'", -1, &st, NULL))
+        return false;
+    bool none = sqlite3_step(st) != SQLITE_ROW;
+    sqlite3_finalize(st);
+    return none;
+}
+
 bool vb_reg_finish(vb_register *r, vb_reg_ticket *tk, bool ok, const char *outputs, const char *status, vb_diag *d)
 {
     if (!tk->open) return false;
@@ -518,6 +531,31 @@ bool vb_reg_finish(vb_register *r, vb_reg_ticket *tk, bool ok, const char *outpu
         sqlite3_finalize(st);
         if (rc == SQLITE_DONE) rc = SQLITE_OK;
     }
+    int64_t seq = tk->again ? e->seq : sqlite3_last_insert_rowid(r->db);
+    e->seq = seq;
+    if (rc == SQLITE_OK && tk->keep_record) {
+        /* made here, not by init: registers made before records were kept
+         * get the table when they first keep one */
+        rc = sqlite3_exec(r->db, KEPT_SQL, NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_prepare_v2(r->db, "INSERT OR REPLACE INTO kept(seq, record) VALUES(?1, ?2)", -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, seq);
+            sqlite3_bind_text(st, 2, tk->keep_record, (int)tk->keep_len, SQLITE_STATIC);
+            rc = sqlite3_step(st);
+            sqlite3_finalize(st);
+            if (rc == SQLITE_DONE) rc = SQLITE_OK;
+        }
+    } else if (rc == SQLITE_OK && tk->again) {
+        /* issued again without a record (a batch): an older kept one is no longer this document */
+        rc = sqlite3_prepare_v2(r->db, "DELETE FROM kept WHERE seq=?1", -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, seq);
+            rc = sqlite3_step(st);
+            sqlite3_finalize(st);
+            if (rc == SQLITE_DONE) rc = SQLITE_OK;
+        } else if (has_no_kept(r)) rc = SQLITE_OK;
+    }
     if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(r->db, "INSERT INTO series VALUES(?1, ?2) ON CONFLICT(key) "
                                                  "DO UPDATE SET last=max(last, excluded.last)", -1, &st, NULL);
     if (rc == SQLITE_OK) {
@@ -534,6 +572,28 @@ bool vb_reg_finish(vb_register *r, vb_reg_ticket *tk, bool ok, const char *outpu
         return false;
     }
     return true;
+}
+
+bool vb_reg_kept(vb_register *r, vb_arena *a, int64_t seq, const char **json, size_t *len, bool *found,
+                 vb_diag *d)
+{
+    *found = false;
+    if (json) *json = NULL;
+    if (len) *len = 0;
+    if (has_no_kept(r)) return true;
+    sqlite3_stmt *st;
+    if (!prep(r, "SELECT record FROM kept WHERE seq=?1", &st, d)) return false;
+    sqlite3_bind_int64(st, 1, seq);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (json) *json = vb_strndup(a, t ? t : "", n);
+        if (len) *len = n;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE || db_fail(r, d, rc, "reading");
 }
 
 /* ---- reading and changing lines ---- */

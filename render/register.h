@@ -93,6 +93,11 @@ typedef struct vb_reg_ticket {
     bool again;                /* the register held this record and type already */
     bool open;                 /* a transaction is open */
     bool was_issued;           /* again, and issued before: a plan never makes it reserved */
+    /* set by the caller between prepare and finish: the record as sent
+     * (JSON), kept with the line so that the document can be made again
+     * (vanban serve); NULL: none kept */
+    const char *keep_record;
+    size_t keep_len;
 } vb_reg_ticket;
 
 /* Lock the register, describe the document, decide its number and write
@@ -102,7 +107,8 @@ typedef struct vb_reg_ticket {
 bool vb_reg_prepare(vb_register *r, vb_arena *a, const vb_style *st, const vb_doctype *t, const vb_record *rec,
                     vb_reg_ticket *tk, vb_diag *d);
 /* ok: the outputs (names, "; " between them) are written: record the line
- * with `status` ("issued", or "reserved" for a plan) and commit.
+ * with `status` ("issued", or "reserved" for a plan) and commit; tk->e.seq
+ * is then the line's.
  * !ok: roll back; the number stays free.  False when the commit failed
  * (then the caller removes the outputs). */
 bool vb_reg_finish(vb_register *r, vb_reg_ticket *tk, bool ok, const char *outputs, const char *status,
@@ -132,6 +138,13 @@ bool vb_reg_plan_apply(const vb_reg_plan *p, vb_arena *a, const vb_doctype *t, c
 /* Lines of the register, in order of entry; year > 0: of that year only.
  * Strings in a. */
 bool vb_reg_list(vb_register *r, vb_arena *a, int year, vb_reg_entry **out, size_t *n, vb_diag *d);
+
+/* The record kept with line `seq` (vb_reg_ticket.keep_record): *json
+ * (in a, NUL-terminated) and *len; *found false when none was kept (a
+ * line of vanban batch, or a register made before records were kept).
+ * json NULL: only whether one is kept. */
+bool vb_reg_kept(vb_register *r, vb_arena *a, int64_t seq, const char **json, size_t *len, bool *found,
+                 vb_diag *d);
 
 /* Withdraw a document by its number and symbol ("07/NQ-HĐND"; year 0: the
  * only one so written, else an error listing the years): marked

@@ -2,7 +2,9 @@
 #include "serve.h"
 #include "engine.h"
 #include "record.h"
+#include "register.h"
 #include "schema.h"
+#include "zipmem.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -10,9 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <zip.h>
 
 #define MAX_STATIC 32
 #define MAX_STATIC_BYTES (2u << 20)
@@ -60,6 +62,8 @@ struct vb_server {
     job jobs[VB_SERVE_MAX_JOBS];
     unsigned long next_job;
     int64_t zip_time;
+    vb_register *reg;           /* --db: the outgoing register, else NULL */
+    pthread_mutex_t reg_mu;     /* a vb_register is used by one thread at a time (register.h) */
 };
 
 /* ---- small helpers ---- */
@@ -217,7 +221,8 @@ static void schema_json(vb_server *s, vb_engine *e)
         vb_buf_putc(b, '}');
     }
     vb_buf_puts(b, "],\n \"limits\": {");
-    vb_buf_printf(b, "\"record_bytes\": %u, \"batch_bytes\": %u}}\n", VB_MAX_RECORD_BYTES, VB_SERVE_MAX_BATCH_BYTES);
+    vb_buf_printf(b, "\"record_bytes\": %u, \"batch_bytes\": %u},\n \"register\": %s}\n", VB_MAX_RECORD_BYTES,
+                  VB_SERVE_MAX_BATCH_BYTES, s->o.db ? "true" : "false");
 }
 
 /* ---- the web files ---- */
@@ -298,6 +303,7 @@ bool vb_server_new(const vb_serve_opts *o, vb_server **out, vb_diag *d)
     if (!s->o.workers) s->o.workers = 1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->load_mu, NULL);
+    pthread_mutex_init(&s->reg_mu, NULL);
     pthread_cond_init(&s->free_cv, NULL);
     pthread_cond_init(&s->job_cv, NULL);
     s->next_job = 1;
@@ -310,6 +316,9 @@ bool vb_server_new(const vb_serve_opts *o, vb_server **out, vb_diag *d)
     s->schema = vb_engine_schema(s->slots[0].e);
     schema_json(s, s->slots[0].e);
     if (!load_web(s, vb_engine_datadir(s->slots[0].e), d)) return false;
+    /* made when missing, as batch --register does; SQLite's locks make it
+     * safe beside other vanban processes on the same file */
+    if (o->db && !vb_reg_open(o->db, true, &s->reg, d)) return false;
     /* the names a browser on this machine uses, the address listened on,
      * and those given with --allow-host (a proxy's) */
     const char *h = o->host ? o->host : "127.0.0.1";
@@ -357,6 +366,8 @@ void vb_server_free(vb_server *s)
         job_free(&s->jobs[i]);
     }
     for (size_t i = 0; i < s->nslots; i++) vb_engine_close(s->slots[i].e);
+    vb_reg_close(s->reg);
+    pthread_mutex_destroy(&s->reg_mu);
     free(s->slots);
     for (size_t i = 0; i < s->nfiles; i++) { free(s->files[i].name); free(s->files[i].data); }
     for (size_t i = 0; i < s->nhosts; i++) free(s->hosts[i]);
@@ -480,6 +491,54 @@ static void diag_append(vb_diag *dst, const vb_diag *src)
 
 /* ---- one record: preview and download ---- */
 
+/* The record of a form request and its document type; false: r holds the
+ * 422 with the messages. */
+static bool form_record(vb_server *s, const char *body, size_t len, vb_arena *a, const char *type, vb_record *rec,
+                        const vb_doctype **dt, vb_diag *d, vb_response *r)
+{
+    if (!vb_record_parse(s->schema, a, FORM_FILE, 0, body ? body : "", len, rec, d)) {
+        answer_msgs(r, 422, d);
+        return false;
+    }
+    *dt = vb_schema_type(s->schema, rec->convention, type);
+    if (!*dt) {
+        vb_error(d, VB_EXIT_INPUT, "/convention: there is no \"%s\" document for the %s convention", type,
+                 rec->convention == VB_PARTY ? "party" : "state");
+        answer_msgs(r, 422, d);
+        return false;
+    }
+    if (!vb_schema_holds(*dt, rec->root)) {
+        char *p = vb_sprintf(a, "/%s", (*dt)->holds);
+        for (char *c = p; *c; c++) if (*c == '.') *c = '/';
+        vb_error(d, VB_EXIT_INPUT, "%s: needed for the %s (%s)", p, (*dt)->name, (*dt)->title);
+        answer_msgs(r, 422, d);
+        return false;
+    }
+    return true;
+}
+
+/* A rendered document as the answer: its bytes, pages, server time and name. */
+static void send_doc(vb_response *r, vb_arena *a, vb_output *out, const vb_backend *be, const char *rec_id,
+                     const char *type, bool attach, int64_t t0)
+{
+    r->status = 200;
+    r->type = !strcmp(be->name, "pdf") ? "application/pdf"
+            : "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    vb_buf_free(&r->body);
+    r->body = out->bytes;
+    out->bytes = (vb_buf){ 0 };
+    char num[64];
+    snprintf(num, sizeof num, "%ld", out->pages);
+    set_header(r, "X-Vanban-Pages", "%s", num);
+    double ms = (double)(now_us() - t0) / 1000.0;
+    snprintf(num, sizeof num, "render;dur=%.2f", ms);
+    set_header(r, "Server-Timing", "%s", num);
+    char *id = safe_name(rec_id, strlen(rec_id));
+    char *fn = vb_sprintf(a, "%s.%s%s", id, type, be->extension);
+    free(id);
+    set_header(r, "Content-Disposition", attach ? "attachment; filename=\"%s\"" : "inline; filename=\"%s\"", fn);
+}
+
 static void do_render(vb_server *s, const vb_request *q, vb_response *r, const char *type, const char *fmt,
                       bool attach)
 {
@@ -490,27 +549,11 @@ static void do_render(vb_server *s, const vb_request *q, vb_response *r, const c
     vb_diag_init(&d);
     vb_arena *a = vb_arena_new();
     vb_record rec;
+    const vb_doctype *dt;
     vb_output out = { .pages = -1 };
     vb_diag_init(&out.msgs);
     int k = -1;
-    if (!vb_record_parse(s->schema, a, FORM_FILE, 0, q->body ? q->body : "", q->body_len, &rec, &d)) {
-        answer_msgs(r, 422, &d);
-        goto done;
-    }
-    const vb_doctype *dt = vb_schema_type(s->schema, rec.convention, type);
-    if (!dt) {
-        vb_error(&d, VB_EXIT_INPUT, "/convention: there is no \"%s\" document for the %s convention", type,
-                 rec.convention == VB_PARTY ? "party" : "state");
-        answer_msgs(r, 422, &d);
-        goto done;
-    }
-    if (!vb_schema_holds(dt, rec.root)) {
-        char *p = vb_sprintf(a, "/%s", dt->holds);
-        for (char *c = p; *c; c++) if (*c == '.') *c = '/';
-        vb_error(&d, VB_EXIT_INPUT, "%s: needed for the %s (%s)", p, dt->name, dt->title);
-        answer_msgs(r, 422, &d);
-        goto done;
-    }
+    if (!form_record(s, q->body, q->body_len, a, type, &rec, &dt, &d, r)) goto done;
     k = take_engine(s, false);
     if (k < 0) {
         answer(r, 503, "máy chủ đang bận, xin thử lại sau giây lát");
@@ -522,22 +565,277 @@ static void do_render(vb_server *s, const vb_request *q, vb_response *r, const c
     give_engine(s, k);
     diag_append(&d, &out.msgs);
     if (!ok) { answer_msgs(r, d.exit_code == VB_EXIT_SYSTEM ? 500 : 422, &d); goto done; }
-    r->status = 200;
-    r->type = !strcmp(be->name, "pdf") ? "application/pdf"
-            : "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-    vb_buf_free(&r->body);
-    r->body = out.bytes;
-    out.bytes = (vb_buf){ 0 };
-    char num[64];
-    snprintf(num, sizeof num, "%ld", out.pages);
-    set_header(r, "X-Vanban-Pages", "%s", num);
-    double ms = (double)(now_us() - t0) / 1000.0;
-    snprintf(num, sizeof num, "render;dur=%.2f", ms);
-    set_header(r, "Server-Timing", "%s", num);
+    send_doc(r, a, &out, be, rec.id, type, attach, t0);
+done:
+    vb_buf_free(&out.bytes);
+    vb_diag_free(&out.msgs);
+    vb_diag_free(&d);
+    vb_arena_free(a);
+}
+
+/* ---- the outgoing register: Lấy số and Sổ đăng ký ---- */
+
+static const char NO_REGISTER[] =
+    "Máy chủ này chạy không có sổ đăng ký văn bản đi nên không lấy số được; "
+    "hãy khởi động lại với vanban serve --db TỆP.";
+
+/* An id for a record the form sent without one: the register finds a
+ * document again by its record's id, and the page keeps it in the form
+ * (Tên tệp), so the same record asks again under the same id. */
+static const char *fresh_id(vb_arena *a)
+{
+    unsigned char b[5];
+    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+        static unsigned long n;
+        uint64_t v = (uint64_t)now_us() ^ ((uint64_t)__atomic_add_fetch(&n, 1, __ATOMIC_RELAXED) << 40);
+        for (size_t i = 0; i < sizeof b; i++) b[i] = (unsigned char)(v >> (8 * i));
+    }
+    return vb_sprintf(a, "hoso-%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4]);
+}
+
+/* The messages of src not already in dst (the PDF and the DOCX of one
+ * record mostly say the same). */
+static void diag_append_new(vb_diag *dst, const vb_diag *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < dst->n && !seen; j++) seen = !strcmp(dst->items[j].msg, src->items[i].msg);
+        if (seen) continue;
+        if (src->items[i].sev == VB_ERROR) vb_error(dst, src->exit_code ? src->exit_code : VB_EXIT_INPUT, "%s", src->items[i].msg);
+        else vb_warn(dst, "%s", src->items[i].msg);
+    }
+}
+
+/* POST /api/number/TYPE: the next number of the document's series (or the
+ * one it has), put into the record, the PDF and the DOCX rendered with it,
+ * and the line written only when both were made: a bad record takes no
+ * number.  The register is held for one render, as vanban render does. */
+static void do_number(vb_server *s, const vb_request *q, vb_response *r, const char *type)
+{
+    if (!s->reg) { answer(r, 409, NO_REGISTER); return; }
+    vb_diag d;
+    vb_diag_init(&d);
+    vb_arena *a = vb_arena_new();
+    vb_record rec;
+    const vb_doctype *dt;
+    vb_output outs[2];
+    bool rendered = false, locked = false;
+    int k = -1;
+    vb_reg_ticket tk = { .open = false };
+    if (!form_record(s, q->body, q->body_len, a, type, &rec, &dt, &d, r)) goto done;
+    if (!vb_value_get(rec.root, "id")) {
+        rec.id = fresh_id(a);
+        vb_value_set(a, rec.root, "id", vb_value_str(a, rec.id));
+    }
+    /* the register first, then an engine: a taker waiting for another
+     * program's lock holds no engine the previews need */
+    pthread_mutex_lock(&s->reg_mu);
+    locked = true;
+    k = take_engine(s, false);
+    if (k < 0) {
+        answer(r, 503, "máy chủ đang bận, xin thử lại sau giây lát");
+        set_header(r, "Retry-After", "%s", "1");
+        goto done;
+    }
+    pthread_mutex_lock(&s->load_mu);
+    const struct vb_style *st = vb_engine_style(s->slots[k].e, rec.convention, &d);
+    pthread_mutex_unlock(&s->load_mu);
+    if (!st) { answer_msgs(r, 500, &d); goto done; }
+    if (!vb_reg_prepare(s->reg, a, st, dt, &rec, &tk, &d)) {
+        answer_msgs(r, d.exit_code == VB_EXIT_SYSTEM ? 503 : 422, &d);
+        goto done;
+    }
+    const vb_backend *fmts[2] = { vb_backend_find("pdf"), vb_backend_find("docx") };
+    bool ok = slot_render(s, k, &rec, type, fmts, 2, outs, &d);
+    rendered = true;
+    ok = ok && outs[0].ok && outs[1].ok;
+    diag_append_new(&d, &outs[0].msgs);
+    diag_append_new(&d, &outs[1].msgs);
     char *id = safe_name(rec.id, strlen(rec.id));
-    char *fn = vb_sprintf(a, "%s.%s%s", id, type, be->extension);
+    const char *outputs = vb_sprintf(a, "%s.%s.pdf; %s.%s.docx", id, type, id, type);
     free(id);
-    set_header(r, "Content-Disposition", attach ? "attachment; filename=\"%s\"" : "inline; filename=\"%s\"", fn);
+    /* the record as sent: Sổ đăng ký makes the document again from it */
+    tk.keep_record = q->body;
+    tk.keep_len = q->body_len;
+    tk.e.source = "vanban serve";
+    if (!vb_reg_finish(s->reg, &tk, ok, outputs, "issued", &d)) {
+        answer_msgs(r, 503, &d);
+        goto done;
+    }
+    if (!ok) { answer_msgs(r, d.exit_code == VB_EXIT_SYSTEM ? 500 : 422, &d); goto done; }
+    r->status = 200;
+    r->type = "application/json; charset=utf-8";
+    vb_buf *b = &r->body;
+    vb_buf_printf(b, "{\"number\": %lld, \"numsym\": ", (long long)tk.e.number);
+    json_str(b, tk.e.numsym);
+    vb_buf_puts(b, ", \"id\": ");
+    json_str(b, rec.id);
+    vb_buf_puts(b, ", \"type\": ");
+    json_str(b, type);
+    vb_buf_puts(b, ", \"part\": ");
+    json_str(b, dt->part);
+    vb_buf_printf(b, ", \"seq\": %lld, \"year\": %d, \"again\": %s, \"pages\": %ld,\n \"pdf\": \"/api/register/doc/%lld/pdf\", "
+                  "\"docx\": \"/api/register/doc/%lld/docx\",\n \"warnings\": [",
+                  (long long)tk.e.seq, tk.e.year, tk.again ? "true" : "false", outs[0].pages, (long long)tk.e.seq,
+                  (long long)tk.e.seq);
+    bool first = true;
+    put_msgs(b, &d, VB_WARNING, FORM_FILE, &first);
+    vb_buf_puts(b, "]}\n");
+done:
+    if (tk.open) vb_reg_finish(s->reg, &tk, false, NULL, NULL, &d);
+    if (k >= 0) give_engine(s, k);
+    if (locked) pthread_mutex_unlock(&s->reg_mu);
+    if (rendered)
+        for (int f = 0; f < 2; f++) { vb_buf_free(&outs[f].bytes); vb_diag_free(&outs[f].msgs); }
+    vb_diag_free(&d);
+    vb_arena_free(a);
+}
+
+/* A line of the listing: the entry and whether its record is kept. */
+typedef struct listed { const vb_reg_entry *e; bool kept; } listed;
+
+static int cmp_seq_desc(const void *x, const void *y)
+{
+    int64_t a = ((const listed *)x)->e->seq, b = ((const listed *)y)->e->seq;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+static void put_field(vb_buf *b, const char *name, const char *v)
+{
+    vb_buf_printf(b, ", \"%s\": ", name);
+    json_str(b, v);
+}
+
+/* GET /api/register[/YEAR]: the lines of a year (default: the latest),
+ * newest first, and the years the register holds. */
+static void do_register_list(vb_server *s, vb_response *r, int year)
+{
+    if (!s->reg) { answer(r, 409, NO_REGISTER); return; }
+    vb_diag d;
+    vb_diag_init(&d);
+    vb_arena *a = vb_arena_new();
+    vb_reg_entry *e = NULL;
+    size_t n = 0;
+    pthread_mutex_lock(&s->reg_mu);
+    bool ok = vb_reg_list(s->reg, a, 0, &e, &n, &d);
+    listed *l = vb_alloc(a, (n ? n : 1) * sizeof *l);
+    for (size_t i = 0; ok && i < n; i++) {
+        l[i].e = &e[i];
+        ok = vb_reg_kept(s->reg, a, e[i].seq, NULL, NULL, &l[i].kept, &d);
+    }
+    pthread_mutex_unlock(&s->reg_mu);
+    if (!ok) { answer_msgs(r, 503, &d); goto done; }
+    qsort(l, n, sizeof *l, cmp_seq_desc);
+    int years[64];
+    size_t ny = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < ny && !seen; j++) seen = years[j] == e[i].year;
+        if (!seen && ny < sizeof years / sizeof years[0]) years[ny++] = e[i].year;
+    }
+    for (size_t i = 1; i < ny; i++)          /* newest year first */
+        for (size_t j = i; j > 0 && years[j] > years[j - 1]; j--) { int t = years[j]; years[j] = years[j - 1]; years[j - 1] = t; }
+    if (!year) {
+        if (ny) year = years[0];
+        else {
+            time_t now = time(NULL);
+            struct tm tm;
+            localtime_r(&now, &tm);
+            year = tm.tm_year + 1900;
+        }
+    }
+    vb_buf *b = &r->body;
+    r->status = 200;
+    r->type = "application/json; charset=utf-8";
+    vb_buf_printf(b, "{\"year\": %d, \"years\": [", year);
+    for (size_t j = 0; j < ny; j++) vb_buf_printf(b, j ? ", %d" : "%d", years[j]);
+    vb_buf_puts(b, "],\n \"entries\": [");
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        const vb_reg_entry *x = l[i].e;
+        if (x->year != year) continue;
+        vb_buf_puts(b, first ? "\n  {" : ",\n  {");
+        first = false;
+        vb_buf_printf(b, "\"seq\": %lld, \"number\": %lld", (long long)x->seq, (long long)x->number);
+        put_field(b, "numsym", x->numsym);
+        put_field(b, "date", x->date);
+        put_field(b, "convention", x->convention);
+        put_field(b, "issuer", x->issuer);
+        put_field(b, "type", x->type);
+        put_field(b, "type_title", x->type_title);
+        put_field(b, "summary", x->summary);
+        put_field(b, "signer", x->signer);
+        put_field(b, "status", x->status);
+        put_field(b, "notes", x->notes);
+        put_field(b, "record", x->record);
+        put_field(b, "outputs", x->outputs);
+        vb_buf_printf(b, ", \"kept\": %s", l[i].kept ? "true" : "false");
+        if (l[i].kept)
+            vb_buf_printf(b, ", \"pdf\": \"/api/register/doc/%lld/pdf\", \"docx\": \"/api/register/doc/%lld/docx\"",
+                          (long long)x->seq, (long long)x->seq);
+        vb_buf_putc(b, '}');
+    }
+    vb_buf_puts(b, "]}\n");
+done:
+    vb_diag_free(&d);
+    vb_arena_free(a);
+}
+
+/* GET /api/register/doc/SEQ/FORMAT: the document of a line made again from
+ * the record kept with it and the line's id and number: the same bytes as
+ * when it was numbered, while the templates and fonts are the same. */
+static void do_register_doc(vb_server *s, vb_response *r, int64_t seq, const char *fmt)
+{
+    if (!s->reg) { answer(r, 409, NO_REGISTER); return; }
+    const vb_backend *be = vb_backend_find(fmt);
+    if (!be) { answer(r, 404, "định dạng không có (pdf hoặc docx)"); return; }
+    int64_t t0 = now_us();
+    vb_diag d;
+    vb_diag_init(&d);
+    vb_arena *a = vb_arena_new();
+    vb_output out = { .pages = -1 };
+    vb_diag_init(&out.msgs);
+    vb_reg_entry *e = NULL, *line = NULL;
+    size_t n = 0;
+    const char *json = NULL;
+    size_t len = 0;
+    bool kept = false;
+    pthread_mutex_lock(&s->reg_mu);
+    bool ok = vb_reg_list(s->reg, a, 0, &e, &n, &d);
+    for (size_t i = 0; ok && i < n && !line; i++) if (e[i].seq == seq) line = &e[i];
+    if (ok && line) ok = vb_reg_kept(s->reg, a, seq, &json, &len, &kept, &d);
+    pthread_mutex_unlock(&s->reg_mu);
+    if (!ok) { answer_msgs(r, 503, &d); goto done; }
+    if (!line) { answer(r, 404, "không có văn bản này trong sổ đăng ký"); goto done; }
+    if (!kept) {
+        answer(r, 404, vb_sprintf(a, "Văn bản %s không được lấy số trong ứng dụng web nên sổ không lưu hồ sơ để "
+                                     "dựng lại; các tệp đã ghi khi cấp số: %s.", line->numsym,
+                                  *line->outputs ? line->outputs : "không rõ"));
+        goto done;
+    }
+    vb_record rec;
+    const vb_doctype *dt;
+    if (!form_record(s, json, len, a, line->type, &rec, &dt, &d, r)) goto done;
+    rec.id = line->record;
+    vb_value_set(a, rec.root, "id", vb_value_str(a, rec.id));
+    vb_value *part = vb_value_get(rec.root, dt->part);
+    if (!part || part->kind != VB_MAP) {
+        part = vb_value_new(a, VB_MAP);
+        vb_value_set(a, rec.root, dt->part, part);
+    }
+    vb_value_set(a, part, "number", vb_value_int(a, line->number));
+    int k = take_engine(s, false);
+    if (k < 0) {
+        answer(r, 503, "máy chủ đang bận, xin thử lại sau giây lát");
+        set_header(r, "Retry-After", "%s", "1");
+        goto done;
+    }
+    vb_diag_free(&out.msgs);
+    ok = slot_render(s, k, &rec, line->type, &be, 1, &out, &d);
+    give_engine(s, k);
+    diag_append(&d, &out.msgs);
+    if (!ok) { answer_msgs(r, d.exit_code == VB_EXIT_SYSTEM ? 500 : 422, &d); goto done; }
+    send_doc(r, a, &out, be, rec.id, line->type, true, t0);
 done:
     vb_buf_free(&out.bytes);
     vb_diag_free(&out.msgs);
@@ -547,60 +845,14 @@ done:
 
 /* ---- batch jobs ---- */
 
-static bool zip_fail(vb_diag *d, const char *what, zip_error_t *ze)
-{
-    vb_error(d, VB_EXIT_SYSTEM, "zip: %s: %s", what, ze ? zip_error_strerror(ze) : "failed");
-    return false;
-}
-
-/* The archive of a job's outputs, in memory (as docx.c does). */
+/* The archive of a job's outputs, in memory: libzip's default compression,
+ * every entry dated mt as given. */
 static bool make_zip(const entry *en, size_t n, int64_t mt, vb_buf *out, vb_diag *d)
 {
-    bool ok = false;
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
-    zip_t *za = NULL;
-    if (!src) { zip_fail(d, "cannot create the archive buffer", &ze); goto done; }
-    za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-    if (!za) { zip_fail(d, "cannot open the archive", &ze); zip_source_free(src); src = NULL; goto done; }
-    zip_source_keep(src);
-    for (size_t i = 0; i < n; i++) {
-        zip_source_t *ps = zip_source_buffer(za, en[i].bytes.data ? en[i].bytes.data : "", en[i].bytes.len, 0);
-        if (!ps) { zip_fail(d, en[i].name, zip_get_error(za)); goto fail; }
-        zip_int64_t idx = zip_file_add(za, en[i].name, ps, ZIP_FL_ENC_UTF_8);
-        if (idx < 0) { zip_source_free(ps); zip_fail(d, en[i].name, zip_get_error(za)); goto fail; }
-        if (zip_file_set_mtime(za, (zip_uint64_t)idx, (time_t)mt, 0) < 0) { zip_fail(d, en[i].name, zip_get_error(za)); goto fail; }
-    }
-    if (zip_close(za) < 0) { zip_fail(d, "cannot finish the archive", zip_get_error(za)); goto fail; }
-    za = NULL;
-    zip_stat_t zs;
-    if (zip_source_open(src) < 0) { zip_fail(d, "cannot read the archive", zip_source_error(src)); goto done; }
-    if (zip_source_stat(src, &zs) < 0 || !(zs.valid & ZIP_STAT_SIZE)) {
-        zip_fail(d, "cannot size the archive", zip_source_error(src));
-        zip_source_close(src);
-        goto done;
-    }
-    {
-        size_t total = (size_t)zs.size, got = 0;
-        char *tmp = vb_xmalloc(total ? total : 1);
-        while (got < total) {
-            zip_int64_t rd = zip_source_read(src, tmp + got, total - got);
-            if (rd <= 0) break;
-            got += (size_t)rd;
-        }
-        zip_source_close(src);
-        if (got == total) vb_buf_add(out, tmp, total);
-        free(tmp);
-        if (got != total) { zip_fail(d, "short read of the archive", NULL); goto done; }
-    }
-    ok = true;
-    goto done;
-fail:
-    if (za) zip_discard(za);
-done:
-    if (src) zip_source_free(src);
-    zip_error_fini(&ze);
+    vb_zip_entry *ze = vb_xcalloc(n ? n : 1, sizeof *ze);
+    for (size_t i = 0; i < n; i++) ze[i] = (vb_zip_entry){ en[i].name, en[i].bytes.data, en[i].bytes.len };
+    bool ok = vb_zip_memory("zip", ze, n, 0, (time_t)mt, out, d);
+    free(ze);
     return ok;
 }
 
@@ -972,6 +1224,7 @@ void vb_serve_handle(vb_server *s, const vb_request *q, vb_response *r)
     const char *path = q->path ? q->path : "";
     bool get = !strcmp(m, "GET") || !strcmp(m, "HEAD"), post = !strcmp(m, "POST");
     char seg[3][48];
+    size_t n;
     if (!host_ok(s, q->host)) { answer(r, 403, "tên máy chủ (Host) không được phép"); return; }
     if (!auth_ok(s, q->authorization)) {
         answer(r, 401, "cần đăng nhập");
@@ -995,6 +1248,15 @@ void vb_serve_handle(vb_server *s, const vb_request *q, vb_response *r)
             r->status = 200;
             r->type = "application/json; charset=utf-8";
             vb_buf_add(&r->body, s->schema_json.data, s->schema_json.len);
+            return;
+        }
+        if (!strcmp(path, "/api/register")) { do_register_list(s, r, 0); return; }
+        if ((n = segments(path, "/api/register/", seg, 3)) == 1 || (n == 3 && !strcmp(seg[0], "doc"))) {
+            char *e;
+            long long v = strtoll(seg[n == 1 ? 0 : 1], &e, 10);
+            if (*e || v < 1 || (n == 1 && v > 9999)) { answer(r, 404, "không có địa chỉ này"); return; }
+            if (n == 1) do_register_list(s, r, (int)v);
+            else do_register_doc(s, r, (int64_t)v, seg[2]);
             return;
         }
         if (segments(path, "/api/batch/", seg, 3) == 2) {
@@ -1030,8 +1292,8 @@ void vb_serve_handle(vb_server *s, const vb_request *q, vb_response *r)
         answer(r, 404, "không có trang này");
         return;
     }
-    size_t n;
     if (!strcmp(path, "/api/batch")) { do_batch(s, q, r); return; }
+    if ((n = segments(path, "/api/number/", seg, 1)) == 1) { do_number(s, q, r, seg[0]); return; }
     if ((n = segments(path, "/api/preview/", seg, 1)) == 1) { do_render(s, q, r, seg[0], "pdf", false); return; }
     if ((n = segments(path, "/api/render/", seg, 2)) == 2) { do_render(s, q, r, seg[0], seg[1], true); return; }
     answer(r, 404, "không có địa chỉ này");

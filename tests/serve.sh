@@ -5,8 +5,11 @@
 # an oversize body (413), a bad record (422 with each message's JSON path),
 # a preview (a PDF of the right page count, the same bytes twice), downloads,
 # a batch (202, the progress stream to its end, the zip and its report), a
-# full queue (503), no path from the URL ever opened, and SIGTERM stopping
-# the server.  Ends "serve: N passed, N failed".
+# full queue (503), no path from the URL ever opened, SIGTERM stopping the
+# server; and the outgoing register (--db): Lấy số numbering 01, 02, …
+# over HTTP, the same record keeping its number, a failing record leaving
+# no gap, a vanban batch --register on the same file at the same time, the
+# Sổ đăng ký listing, the documents made again, 409 without --db.  Ends "serve: N passed, N failed".
 . "$(dirname "$0")/lib.sh"
 t_init serve
 
@@ -60,9 +63,10 @@ printf 'no colon here\n' >"$T_TMP/pw-bad"
 timeout 20 "$VANBAN" serve --password-file "$T_TMP/pw-bad" --listen "127.0.0.1:$(free_port)" >"$T_TMP/out" 2>&1
 [ $? = 1 ] && grep -q "pw-bad: expected one line \"user:password\"" "$T_TMP/out" &&
     pass "a bad password file: exit 1 naming it" || fail "a bad password file" "$(cat "$T_TMP/out")"
-timeout 20 "$VANBAN" serve --db "$T_TMP/register.db" --listen "127.0.0.1:$(free_port)" >"$T_TMP/out" 2>&1
-[ $? = 2 ] && grep -q "register is not in this build yet" "$T_TMP/out" && [ ! -e "$T_TMP/register.db" ] &&
-    pass "--db is refused until the register is built in (exit 2, no file made)" || fail "--db" "$(cat "$T_TMP/out")"
+printf 'not a register\n' >"$T_TMP/notes.txt"
+timeout 20 "$VANBAN" serve --db "$T_TMP/notes.txt" --listen "127.0.0.1:$(free_port)" >"$T_TMP/out" 2>&1
+[ $? = 1 ] && grep -q "notes.txt: not a vanban register" "$T_TMP/out" &&
+    pass "--db with a file that is not a register: exit 1 naming it" || fail "--db notes.txt" "$(cat "$T_TMP/out")"
 timeout 20 "$VANBAN" serve --queue x >"$T_TMP/out" 2>&1
 [ $? = 2 ] && pass "--queue x: usage error" || fail "--queue x: usage error" "$(cat "$T_TMP/out")"
 
@@ -144,6 +148,14 @@ EOF
         pass "the DOCX comes as an attachment named ID.TYPE.docx (no id: vanban)" || fail "DOCX download" "$(cat "$T_TMP/headers")"
     code 404 "an unknown format" --data-binary @"$SAMPLE" "$U/api/render/minutes/odt"
 
+    # no --db: no register, said in the schema and by the register's endpoints
+    code 409 "Lấy số without --db" --data-binary @"$SAMPLE" "$U/api/number/resolution"
+    grep -q 'không có sổ đăng ký' "$T_TMP/body" && grep -q -- '--db' "$T_TMP/body" &&
+        pass "409 says in Vietnamese that there is no register (--db)" || fail "409 message" "$(cat "$T_TMP/body")"
+    code 409 "Sổ đăng ký without --db" "$U/api/register"
+    curl -s "$U/api/schema" | grep -q '"register": false' && pass "the schema says there is no register" ||
+        fail "the schema has no \"register\": false"
+
     # batch: JSON Lines with a bad line, and a JSON file
     python3 - "$SAMPLE" samples/namdinh-hdnd-2023-01-05.json "$T_TMP/up" <<'EOF'
 import json, sys
@@ -194,6 +206,139 @@ EOF
 x.json
 99999
 {}' "$U/api/batch"
+    stop "$PID"
+fi
+
+# ---- the outgoing register: vanban serve --db ----------------------------------
+# state records of one issuer and year, without numbers: r1, r2, r3, and rbad,
+# whose subject has a character the fonts lack (it reads, but cannot render)
+python3 - samples/anbinh-hdnd-2024-12-20.json "$T_TMP/reg" <<'EOF'
+import json, os, sys
+base = json.load(open(sys.argv[1], encoding="utf-8"))
+out = sys.argv[2]
+os.makedirs(out + "/batch", exist_ok=True)
+def rec(rid, **kw):
+    r = json.loads(json.dumps(base))
+    r["id"] = rid
+    for part in ("resolution", "minutes"):
+        r[part].pop("number", None)
+    r["resolution"].update(kw)
+    return r
+for rid in ("r1", "r2", "r3"):
+    json.dump(rec(rid), open(f"{out}/{rid}.json", "w", encoding="utf-8"), ensure_ascii=False)
+json.dump(rec("rbad", subject="về dự toán 中"), open(f"{out}/rbad.json", "w", encoding="utf-8"), ensure_ascii=False)
+noid = rec("x")
+del noid["id"]
+json.dump(noid, open(f"{out}/noid.json", "w", encoding="utf-8"), ensure_ascii=False)
+for rid in ("b1", "b2"):
+    r = rec(rid)
+    json.dump(r, open(f"{out}/batch/{rid}.json", "w", encoding="utf-8"), ensure_ascii=False)
+EOF
+numsym() { python3 -c 'import json,sys; b=json.load(open(sys.argv[1], encoding="utf-8")); print(b.get("numsym"), b.get("again"))' "$T_TMP/body" 2>/dev/null; }
+with() {     # FILE PATH=VALUE...: the record with those fields set, on stdout
+    python3 - "$@" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+for kv in sys.argv[2:]:
+    k, v = kv.split("=", 1)
+    *p, last = k.split(".")
+    o = r
+    for x in p: o = o[x]
+    o[last] = int(v) if v.isdigit() else v
+print(json.dumps(r, ensure_ascii=False))
+EOF
+}
+if start reg -j 2 --db "$T_TMP/so-di.db"; then
+    U=http://127.0.0.1:$PORT
+    [ -f "$T_TMP/so-di.db" ] && pass "--db makes the register when it is missing" || fail "no register file made"
+    curl -s "$U/api/schema" | grep -q '"register": true' && pass "the schema says the register is there" || fail "schema: register"
+    code 200 "Lấy số: r1's resolution" --data-binary @"$T_TMP/reg/r1.json" "$U/api/number/resolution"
+    [ "$(numsym)" = "01/NQ-HĐND False" ] && pass "the first number is 01/NQ-HĐND" || fail "first number" "$(cat "$T_TMP/body")"
+    cp "$T_TMP/body" "$T_TMP/n1.json"
+    code 200 "Lấy số: r2's resolution" --data-binary @"$T_TMP/reg/r2.json" "$U/api/number/resolution"
+    [ "$(numsym)" = "02/NQ-HĐND False" ] && pass "the next is 02/NQ-HĐND" || fail "second number" "$(cat "$T_TMP/body")"
+    code 200 "Lấy số: r1's resolution again" --data-binary @"$T_TMP/reg/r1.json" "$U/api/number/resolution"
+    [ "$(numsym)" = "01/NQ-HĐND True" ] && pass "the same record and type again keeps 01 (again: true)" || fail "again" "$(cat "$T_TMP/body")"
+    # the record as the page sends it after Lấy số: with its number
+    code 200 "Lấy số: r2 with the number it was given" --data-binary "$(with "$T_TMP/reg/r2.json" resolution.number=2)" "$U/api/number/resolution"
+    [ "$(numsym)" = "02/NQ-HĐND True" ] && pass "a record that carries its number keeps it" || fail "r2 with number" "$(cat "$T_TMP/body")"
+    code 422 "Lấy số: r1's number given to r3" --data-binary "$(with "$T_TMP/reg/r3.json" resolution.number=1)" "$U/api/number/resolution"
+    grep -q '"path": "/resolution/number"' "$T_TMP/body" && grep -q 'r1' "$T_TMP/body" &&
+        pass "a number another document holds: 422 at /resolution/number naming that record" || fail "duplicate" "$(cat "$T_TMP/body")"
+    code 422 "Lấy số: a record the fonts cannot render" --data-binary @"$T_TMP/reg/rbad.json" "$U/api/number/resolution"
+    grep -q '中' "$T_TMP/body" && pass "the failed render's message names the character" || fail "rbad message" "$(cat "$T_TMP/body")"
+    code 422 "Lấy số: a bad date" --data-binary "$(with "$T_TMP/reg/r3.json" resolution.date=20/12/2024)" "$U/api/number/resolution"
+    grep -q '"path": "/resolution/date"' "$T_TMP/body" && pass "a bad record: 422 with the message at /resolution/date" || fail "bad date" "$(cat "$T_TMP/body")"
+    code 200 "Lấy số: r3's resolution" --data-binary @"$T_TMP/reg/r3.json" "$U/api/number/resolution"
+    [ "$(numsym)" = "03/NQ-HĐND False" ] && pass "after the failures r3 gets 03: no gap" || fail "gap" "$(cat "$T_TMP/body")"
+    code 200 "Lấy số: r1's minutes" --data-binary @"$T_TMP/reg/r1.json" "$U/api/number/minutes"
+    [ "$(numsym)" = "04/BB-HĐND False" ] && pass "the minutes of r1 take 04 of the same series (issuer and year)" || fail "minutes" "$(cat "$T_TMP/body")"
+    code 200 "Lấy số: a record without an id" --data-binary @"$T_TMP/reg/noid.json" "$U/api/number/resolution"
+    noid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T_TMP/body" 2>/dev/null)
+    [ "$(numsym)" = "05/NQ-HĐND False" ] && [[ $noid =~ ^hoso-[0-9a-f]{10}$ ]] &&
+        pass "a record without an id gets 05 and an id ($noid) for the page to keep" || fail "no id" "$(cat "$T_TMP/body")"
+    code 200 "Lấy số: the same record with the id it was given" --data-binary "$(with "$T_TMP/reg/noid.json" id="$noid")" "$U/api/number/resolution"
+    [ "$(numsym)" = "05/NQ-HĐND True" ] && pass "with the id it was given it keeps 05" || fail "given id" "$(cat "$T_TMP/body")"
+    # cross-site and rebinding on the new POST
+    code 403 "Lấy số from another site (Origin)" -H "Origin: http://attacker.example" --data-binary @"$T_TMP/reg/r3.json" "$U/api/number/resolution"
+    code 403 "Lấy số from another site (Sec-Fetch-Site)" -H "Sec-Fetch-Site: cross-site" --data-binary @"$T_TMP/reg/r3.json" "$U/api/number/resolution"
+    code 403 "Lấy số with a foreign Host" -H "Host: attacker.example:$PORT" --data-binary @"$T_TMP/reg/r3.json" "$U/api/number/resolution"
+    code 413 "Lấy số with a body over the record limit" --data-binary @"$T_TMP/big" "$U/api/number/resolution"
+    code 404 "Lấy số of an unknown type" --data-binary @"$T_TMP/reg/r3.json" "$U/api/number/Bad.Type"
+
+    # a vanban batch --register on the same file while the web app takes numbers
+    for i in 1 2 3; do with "$T_TMP/reg/r3.json" id=w$i >"$T_TMP/reg/w$i.json"; done
+    "$VANBAN" batch "$T_TMP/reg/batch" -o "$T_TMP/reg/out" -f pdf --register "$T_TMP/so-di.db" >"$T_TMP/batch.out" 2>&1 &
+    BPID=$!
+    WP=()
+    for i in 1 2 3; do
+        curl -s -o "$T_TMP/w$i.out" -w '%{http_code}\n' --max-time 120 --data-binary @"$T_TMP/reg/w$i.json" "$U/api/number/resolution" >"$T_TMP/wcode$i" &
+        WP+=($!)
+    done
+    wait $BPID; brc=$?
+    wait "${WP[@]}"
+    codes=$(cat "$T_TMP"/wcode? | sort -u | tr '\n' ' ')
+    [ "$brc" = 0 ] && [ "$codes" = "200 " ] && pass "a batch --register and 3 web takers at once: all succeed" ||
+        fail "batch beside the web app: batch exit $brc, HTTP $codes" "$(cat "$T_TMP/batch.out")"
+
+    # Sổ đăng ký: the year's lines, newest first
+    code 200 "Sổ đăng ký (GET /api/register)" "$U/api/register"
+    python3 - "$T_TMP/body" <<'EOF' && pass "the listing: 12 lines 01–12 of 2024 (the batch: 2 records × 2 documents), newest first, each number once, web lines kept, batch lines not" || fail "listing" "$(head -c 1500 "$T_TMP/body")"
+import json, sys
+b = json.load(open(sys.argv[1], encoding="utf-8"))
+assert b["year"] == 2024 and b["years"] == [2024], (b["year"], b["years"])
+e = b["entries"]
+seqs = [x["seq"] for x in e]
+assert seqs == sorted(seqs, reverse=True), seqs
+assert sorted(x["number"] for x in e) == list(range(1, 13)), [x["number"] for x in e]
+first = [x for x in e if x["record"] == "r1" and x["type"] == "resolution"][0]
+assert first["numsym"] == "01/NQ-HĐND" and first["date"] == "2024-12-20" and first["status"] == "issued"
+assert first["type_title"] == "NGHỊ QUYẾT" and first["summary"] and first["signer"]
+assert first["kept"] and first["pdf"] == "/api/register/doc/%d/pdf" % first["seq"]
+batch = [x for x in e if x["record"] in ("b1", "b2")]
+assert len(batch) == 4 and not any(x["kept"] for x in batch), batch
+EOF
+    code 200 "Sổ đăng ký of 2023 (none)" "$U/api/register/2023"
+    grep -q '"entries": \[\]' "$T_TMP/body" && pass "a year with no document lists none" || fail "2023" "$(cat "$T_TMP/body")"
+    code 404 "Sổ đăng ký of year 0" "$U/api/register/0"
+    # the issued document made again: the bytes of vanban render with that number
+    seq1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seq"])' "$T_TMP/n1.json")
+    code 200 "the PDF of 01/NQ-HĐND again" "$U/api/register/doc/$seq1/pdf"
+    cp "$T_TMP/body" "$T_TMP/again.pdf"
+    grep -qi 'content-disposition: attachment; filename="r1.resolution.pdf"' "$T_TMP/headers" && pass "named r1.resolution.pdf" || fail "name" "$(cat "$T_TMP/headers")"
+    with "$T_TMP/reg/r1.json" resolution.number=1 >"$T_TMP/reg/r1n.json"
+    "$VANBAN" render "$T_TMP/reg/r1n.json" -t resolution -o "$T_TMP/r1n.pdf" 2>/dev/null
+    cmp -s "$T_TMP/again.pdf" "$T_TMP/r1n.pdf" && pdftotext "$T_TMP/again.pdf" - | grep -q '01/NQ-HĐND' &&
+        pass "the document made again is vanban render's with number 01 (and prints 01/NQ-HĐND)" || fail "made again differs"
+    code 200 "the DOCX of 01/NQ-HĐND again" "$U/api/register/doc/$seq1/docx"
+    head -c 2 "$T_TMP/body" | grep -q PK && pass "the DOCX again is a zip package" || fail "DOCX again"
+    bseq=$(curl -s "$U/api/register" | python3 -c 'import json,sys; print([x["seq"] for x in json.load(sys.stdin)["entries"] if x["record"]=="b1"][0])')
+    code 404 "a batch's line cannot be made again" "$U/api/register/doc/$bseq/pdf"
+    grep -q 'b1.resolution.pdf' "$T_TMP/body" && pass "404 names the files the batch wrote" || fail "batch line 404" "$(cat "$T_TMP/body")"
+    code 404 "an unknown line" "$U/api/register/doc/9999/pdf"
+    code 404 "an unknown format again" "$U/api/register/doc/$seq1/odt"
+    "$VANBAN" register "$T_TMP/so-di.db" list >"$T_TMP/list" 2>&1 && [ "$(grep -c 'NQ-HĐND\|BB-HĐND' "$T_TMP/list")" -ge 12 ] &&
+        pass "vanban register list reads the register the web app wrote" || fail "register list" "$(cat "$T_TMP/list")"
     stop "$PID"
 fi
 

@@ -38,7 +38,8 @@ if [ ! -d tests/web/node_modules/playwright-core ] || [ tests/web/package-lock.j
 fi
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$VANBAN" serve --listen "127.0.0.1:$PORT" -j 2 --quiet >"$T_TMP/serve.out" 2>"$T_TMP/serve.err" &
+# with a register of its own: Lấy số and Sổ đăng ký are part of the session
+"$VANBAN" serve --listen "127.0.0.1:$PORT" -j 2 --quiet --db "$T_TMP/so-di.db" >"$T_TMP/serve.out" 2>"$T_TMP/serve.err" &
 PID=$!
 for _ in $(seq 300); do grep -q "http://" "$T_TMP/serve.out" 2>/dev/null && break; sleep 0.1; done
 if ! grep -q "http://" "$T_TMP/serve.out"; then
@@ -46,6 +47,12 @@ if ! grep -q "http://" "$T_TMP/serve.out"; then
     kill "$PID" 2>/dev/null
     t_done
 fi
+# and one without a register: the Lấy số button must be disabled there
+PORT2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$VANBAN" serve --listen "127.0.0.1:$PORT2" -j 1 --quiet >"$T_TMP/serve2.out" 2>"$T_TMP/serve2.err" &
+PID2=$!
+for _ in $(seq 300); do grep -q "http://" "$T_TMP/serve2.out" 2>/dev/null && break; sleep 0.1; done
+export VANBAN_URL_NODB=http://127.0.0.1:$PORT2/
 export VANBAN_URL=http://127.0.0.1:$PORT/
 export VANBAN_BIN=$VANBAN     # `vanban check` names the documents a record holds
 timeout 300 node tests/web/app.test.mjs >"$T_TMP/node.out" 2>&1
@@ -60,6 +67,8 @@ done <"$T_TMP/node.out"
 if [ "$rc" != 0 ] && ! grep -q '^FAIL: ' "$T_TMP/node.out"; then
     fail "the browser test ran to its end (exit $rc)" "$(tail -15 "$T_TMP/node.out")"
 fi
+kill -TERM "$PID2"
+wait "$PID2" || fail "the server without a register: its exit after SIGTERM"
 kill -TERM "$PID"
 wait "$PID" && pass "the server stopped cleanly after the session" || fail "the server's exit after SIGTERM"
 echo "screenshots and downloads: $WEB_ARTIFACTS"

@@ -385,6 +385,79 @@ async function download(format) {
   say(`Đã tải ${m ? m[1] : format}.`);
 }
 
+// ---- the outgoing register: Lấy số, Sổ đăng ký ----
+
+const STATUS = { issued: 'Đã ban hành', withdrawn: 'Đã thu hồi', reserved: 'Đã giữ số, chưa ban hành' };
+const dmy = (iso) => (/^\d{4}-\d\d-\d\d$/.test(iso) ? iso.split('-').reverse().join('/') : iso);
+
+function link(href, text) {
+  const a = el('a', '', text);
+  a.href = href;
+  a.download = '';
+  return a;
+}
+
+// The next number of the document's series (the same one when this record
+// and document were numbered before), written into the form's Số field;
+// the record keeps the id the server gave it, so asking again keeps it.
+async function takeNumber() {
+  const type = currentType();
+  if (!type || !schema.register) return;
+  $('take-number').disabled = true;
+  let res;
+  try { res = await post(`/api/number/${type.name}`, JSON.stringify(payload())); }
+  catch (e) { say('Không kết nối được máy chủ.', true); $('take-number').disabled = false; return; }
+  $('take-number').disabled = false;
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    if (body.errors) showErrors(body.errors);
+    say(body.errors ? 'Chưa lấy số: hồ sơ còn lỗi (xem các ô tô đỏ); sổ đăng ký không thay đổi.' : body.error || `Lỗi máy chủ (${res.status}).`, true);
+    return;
+  }
+  if (!record.id) record.id = body.id;
+  setAt([body.part, 'number'], body.number);
+  renderForm();
+  changed();
+  say(body.again ? `Văn bản này đã có số ${body.numsym} trong sổ: giữ nguyên số.` : `Đã lấy số ${body.numsym} và ghi vào sổ đăng ký.`);
+  const p = $('numbered');
+  p.replaceChildren(el('span', '', `Số, ký hiệu: ${body.numsym}`), link(body.pdf, 'Tải PDF đã cấp số'), link(body.docx, 'Tải DOCX đã cấp số'));
+  p.dataset.numsym = body.numsym;
+  p.hidden = false;
+}
+
+async function loadRegister(year) {
+  if (!schema.register) return;
+  $('reg-status').textContent = 'Đang tải sổ…';
+  let res;
+  try { res = await fetch(year ? `/api/register/${year}` : '/api/register'); }
+  catch (e) { $('reg-status').textContent = 'Không kết nối được máy chủ.'; return; }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) { $('reg-status').textContent = body.error || `Lỗi máy chủ (${res.status}).`; return; }
+  const sel = $('reg-year');
+  sel.replaceChildren();
+  const years = body.years.includes(body.year) ? body.years : [body.year, ...body.years];
+  for (const y of years) { const o = el('option', '', String(y)); o.value = String(y); sel.append(o); }
+  sel.value = String(body.year);
+  const tbody = $('reg-table').querySelector('tbody');
+  tbody.replaceChildren();
+  for (const e of body.entries) {
+    const tr = el('tr', e.status);
+    tr.dataset.seq = e.seq;
+    tr.append(el('td', 'numsym', e.numsym), el('td', '', dmy(e.date)), el('td', '', capitalise(e.type_title)),
+      el('td', '', e.summary), el('td', '', e.signer));
+    const st = el('td', '', STATUS[e.status] || e.status);
+    if (e.notes) st.title = e.notes;
+    tr.append(st);
+    const dl = el('td');
+    if (e.kept) dl.append(link(e.pdf, 'PDF'), link(e.docx, 'DOCX'));
+    else { dl.textContent = '—'; dl.title = `Cấp số ngoài ứng dụng web; các tệp: ${e.outputs}`; }
+    tr.append(dl);
+    tbody.append(tr);
+  }
+  $('reg-status').textContent = body.entries.length ? `${body.entries.length} văn bản trong năm ${body.year}, mới nhất ở trên.`
+    : `Chưa có văn bản nào trong năm ${body.year}.`;
+}
+
 // ---- batch ----
 
 async function startBatch() {
@@ -422,6 +495,7 @@ async function startBatch() {
 
 function setRecord(r) {
   record = r && typeof r === 'object' && !Array.isArray(r) ? r : { convention: 'state' };
+  $('numbered').hidden = true;
   if (!schema.conventions.includes(record.convention)) record.convention = schema.conventions[0];
   $('convention').value = record.convention;
   fillTypes();
@@ -432,8 +506,11 @@ function setRecord(r) {
 function showTab(name) {
   $('compose').hidden = name !== 'compose';
   $('batch').hidden = name !== 'batch';
+  $('register').hidden = name !== 'register';
   $('tab-compose').classList.toggle('active', name === 'compose');
   $('tab-batch').classList.toggle('active', name === 'batch');
+  $('tab-register').classList.toggle('active', name === 'register');
+  if (name === 'register') loadRegister($('reg-year').value);
 }
 
 async function start() {
@@ -467,6 +544,18 @@ async function start() {
   $('new').addEventListener('click', () => { if (confirm('Xoá hồ sơ đang soạn?')) { setRecord(null); say('Hồ sơ mới.'); } });
   $('tab-compose').addEventListener('click', () => showTab('compose'));
   $('tab-batch').addEventListener('click', () => showTab('batch'));
+  $('tab-register').addEventListener('click', () => showTab('register'));
+  // without --db the server keeps no register: the button says so, disabled
+  const tn = $('take-number');
+  if (schema.register) tn.addEventListener('click', takeNumber);
+  else {
+    tn.disabled = true;
+    tn.title = 'Máy chủ chạy không có sổ đăng ký (vanban serve --db TỆP): không lấy số được.';
+    $('reg-none').hidden = false;
+    $('reg-view').hidden = true;
+  }
+  $('reg-year').addEventListener('change', () => loadRegister($('reg-year').value));
+  $('reg-reload').addEventListener('click', () => loadRegister($('reg-year').value));
   $('batch-files').addEventListener('change', () => {
     const fs = [...$('batch-files').files];
     $('batch-chosen').textContent = fs.length ? fs.map((f) => f.name).join(', ') : 'chưa chọn tệp nào';

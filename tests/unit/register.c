@@ -4,7 +4,9 @@
  * duplicate), four threads with a connection each taking numbers at once,
  * withdraw, what a clerk fills in after issuing (send, note, copies:
  * vb_reg_fill_in, kept on a re-registration, its refusals), CSV quoting
- * and formula neutralising, and the printed register's model.  Run from the
+ * and formula neutralising, the printed register's model, and the record
+ * kept with a line (vanban serve), replaced when the document is numbered
+ * again with one, dropped when again without one (a batch).  Run from the
  * repository root (it reads templates/ and samples/). */
 #include "check.h"
 #include "register.h"
@@ -415,6 +417,58 @@ static void test_bad_files(void)
     CHECK_STR(e.term, "2025-2030");
 }
 
+/* The record kept with a line: read back by the line's seq; numbered
+ * again with a record, the new one; again without (a batch), none; a
+ * line never kept, none; an old register without the kept table, none. */
+static void test_kept(void)
+{
+    vb_diag_clear(&D);
+    vb_style st;
+    CHECK(vb_style_load(A, "templates/state/style", &st, &D));
+    const vb_doctype *t = vb_schema_type(&S, VB_STATE, "resolution");
+    char *path = vb_sprintf(A, "%s/kept.db", DIR_);
+    vb_register *reg = NULL;
+    CHECK(vb_reg_open(path, true, &reg, &D));
+    if (!reg || !t) return;
+    vb_record r;
+    CHECK(load(A, "samples/draft-unnumbered.json", &r));
+    bool found = true;
+    const char *json = NULL;
+    size_t len = 1;
+    CHECK(vb_reg_kept(reg, A, 1, &json, &len, &found, &D) && !found && !json && len == 0);   /* no table yet */
+    vb_reg_ticket tk;
+    CHECK(vb_reg_prepare(reg, A, &st, t, &r, &tk, &D));
+    tk.keep_record = "{\"v\": 1}";
+    tk.keep_len = 8;
+    CHECK(vb_reg_finish(reg, &tk, true, "a.pdf", "issued", &D));
+    int64_t seq = tk.e.seq;
+    CHECK(seq == 1);
+    CHECK(vb_reg_kept(reg, A, seq, &json, &len, &found, &D) && found && len == 8 && json && !strcmp(json, "{\"v\": 1}"));
+    /* the same document again, with another record: that one is kept */
+    unnumber(A, &r);
+    CHECK(vb_reg_prepare(reg, A, &st, t, &r, &tk, &D) && tk.again && tk.e.seq == seq);
+    tk.keep_record = "{\"v\": 22}";
+    tk.keep_len = 9;
+    CHECK(vb_reg_finish(reg, &tk, true, "a.pdf", "issued", &D) && tk.e.seq == seq);
+    CHECK(vb_reg_kept(reg, A, seq, &json, NULL, &found, &D) && found && json && !strcmp(json, "{\"v\": 22}"));
+    /* a failed render keeps nothing */
+    vb_record r2;
+    CHECK(load(A, "samples/draft-unnumbered.json", &r2));
+    r2.id = "other";
+    CHECK(vb_reg_prepare(reg, A, &st, t, &r2, &tk, &D) && !tk.again);
+    tk.keep_record = "{}";
+    tk.keep_len = 2;
+    CHECK(vb_reg_finish(reg, &tk, false, NULL, NULL, &D));
+    CHECK(vb_reg_kept(reg, A, seq + 1, NULL, NULL, &found, &D) && !found);
+    /* again without a record (a batch renders it now): the old one is not this document any more */
+    unnumber(A, &r);
+    CHECK(vb_reg_prepare(reg, A, &st, t, &r, &tk, &D) && tk.again);
+    CHECK(vb_reg_finish(reg, &tk, true, "out/a.pdf", "issued", &D));
+    CHECK(vb_reg_kept(reg, A, seq, NULL, NULL, &found, &D) && !found);
+    CHECK(D.errors == 0 || !fprintf(stderr, "    %s\n", msg0()));
+    vb_reg_close(reg);
+}
+
 int main(void)
 {
     A = vb_arena_new();
@@ -427,6 +481,7 @@ int main(void)
     test_style_rule();
     test_numbering();
     test_csv_formula();
+    test_kept();
     test_open_at_once();
     test_bad_files();
     if (system(vb_sprintf(A, "rm -rf %s", DIR_)) != 0) fprintf(stderr, "could not remove %s\n", DIR_);

@@ -3,8 +3,11 @@
 // session: an empty form, a state resolution typed in, a bad date shown at
 // its field, corrected, the preview, the PDF and DOCX downloaded and
 // checked, a repeated group added and removed, the record saved as JSON,
-// the page reloaded (the draft is kept), a JSON Lines batch uploaded and
-// its zip downloaded.  A screenshot of each step goes to $WEB_ARTIFACTS.
+// the page reloaded (the draft is kept), the next number taken from the
+// register (Lấy số) and seen in the form, the page reloaded and the
+// document found in the Sổ đăng ký tab and downloaded from it, a JSON
+// Lines batch uploaded and its zip downloaded; and a server without a
+// register, where Lấy số is disabled.  A screenshot of each step goes to $WEB_ARTIFACTS.
 // Prints "ok: …" / "FAIL: …" lines; tests/web.sh counts them.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -143,6 +146,54 @@ try {
     await shot('04-reloaded.png');
   });
 
+  let numbered = null;
+  await step('Lấy số: the next number from the register, in the form\'s Số field', async () => {
+    if (await page.locator('#take-number').isDisabled()) throw new Error('the button is disabled (no --db?)');
+    await page.click('#take-number');
+    await page.waitForSelector('#numbered:not([hidden])', { timeout: 30000 });
+    const numsym = await page.getAttribute('#numbered', 'data-numsym');
+    if (numsym !== '01/NQ-STP') throw new Error(`number ${numsym}`);
+    const v = await page.inputValue(field('/resolution/number'));
+    if (v !== '1') throw new Error(`the Số field holds "${v}"`);
+    if (!/^hoso-[0-9a-f]{10}$/.test(await page.inputValue(field('/id')))) throw new Error('no id given to the record');
+    const msg = await page.textContent('#message');
+    if (!msg.includes('Đã lấy số 01/NQ-STP')) throw new Error(msg);
+    await page.waitForSelector('#preview-status[data-state="ok"]', { timeout: 30000 });
+    await page.waitForTimeout(2000);
+    await shot('05-numbered.png');
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), page.click('#numbered a:has-text("PDF")')]);
+    numbered = path.join(art, 'nghi-quyet-so-01.pdf');
+    await dl.saveAs(numbered);
+    const text = execFileSync('pdftotext', ['-layout', numbered, '-'], { encoding: 'utf8' }).normalize('NFC');
+    if (!text.includes('01/NQ-STP')) throw new Error(`no 01/NQ-STP in\n${text.slice(0, 300)}`);
+  });
+
+  await step('Lấy số again for the same document: the same number', async () => {
+    await page.click('#take-number');
+    await page.waitForFunction(() => document.querySelector('#message').textContent.includes('giữ nguyên số'), null, { timeout: 30000 });
+    if (await page.getAttribute('#numbered', 'data-numsym') !== '01/NQ-STP') throw new Error('another number');
+  });
+
+  await step('reloaded: the number still in the form, the document in Sổ đăng ký, downloaded from there', async () => {
+    await page.reload();
+    await page.waitForSelector(field('/resolution/number'));
+    if (await page.inputValue(field('/resolution/number')) !== '1') throw new Error('the number is gone after reload');
+    await page.click('#tab-register');
+    const row = page.locator('#reg-table tbody tr', { hasText: '01/NQ-STP' });
+    await row.waitFor({ timeout: 30000 });
+    const cells = await row.locator('td').allTextContents();
+    if (cells[1] !== '20/12/2024' || cells[2] !== 'Nghị quyết' || !cells[3].includes('phổ biến pháp luật') ||
+        !cells[4].includes('Trần Văn Bình') || cells[5] !== 'Đã ban hành') throw new Error(cells.join(' | '));
+    if (!(await page.textContent('#reg-status')).includes('năm 2024')) throw new Error('no year status');
+    if (await page.inputValue('#reg-year') !== '2024') throw new Error('year not chosen');
+    await shot('06-register.png');
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), row.locator('a:has-text("PDF")').click()]);
+    const again = path.join(art, 'so-dang-ky-01.pdf');
+    await dl.saveAs(again);
+    if (!fs.readFileSync(again).equals(fs.readFileSync(numbered))) throw new Error('the register\'s PDF is not the numbered one');
+    await page.click('#tab-compose');
+  });
+
   await step('the record reopened from its JSON file (a sample)', async () => {
     await page.setInputFiles('#open', path.join(repo, 'samples/namdinh-hdnd-2023-01-05.json'));
     await page.waitForFunction(() => document.querySelector('#message').textContent.includes('namdinh'));
@@ -153,7 +204,7 @@ try {
     await page.waitForSelector(field('/meeting/title'));
     await page.waitForFunction(() => /Bản xem trước: \d+ trang/.test(document.querySelector('#preview-status').textContent));
     await page.waitForTimeout(3000);
-    await shot('05-opened-minutes.png');
+    await shot('07-opened-minutes.png');
   });
 
   await step('a JSON Lines batch uploaded: progress to the end, the zip downloaded with its report', async () => {
@@ -166,7 +217,7 @@ try {
     await page.waitForSelector('#batch-zip:not([hidden])', { timeout: 120000 });
     const st = await page.textContent('#batch-status');
     if (!st.includes('3/3 hồ sơ') || !st.includes('1 hồ sơ lỗi')) throw new Error(st);
-    await shot('06-batch-done.png');
+    await shot('08-batch-done.png');
     const { to } = await download('#batch-zip', 'lo.zip');
     const names = execFileSync('unzip', ['-Z1', to], { encoding: 'utf8' }).trim().split('\n').sort();
     // every document the two good records hold (as the samples' own record
@@ -175,6 +226,20 @@ try {
     for (const [rec, id] of [[a, a.id || 'so-di-1'], [b, b.id || 'so-di-2']])
       for (const t of held(rec)) want.push(`${id}.${t}.docx`, `${id}.${t}.pdf`);
     if (names.join(' ') !== want.sort().join(' ')) throw new Error(`${names.join(' ')}\nwant ${want.join(' ')}`);
+  });
+
+  await step('a server without a register (no --db): Lấy số disabled, Sổ đăng ký says how to start one', async () => {
+    const p2 = await context.newPage();
+    await p2.goto(process.env.VANBAN_URL_NODB);
+    await p2.waitForSelector('#type option', { state: 'attached', timeout: 30000 });
+    if (!(await p2.locator('#take-number').isDisabled())) throw new Error('Lấy số is enabled');
+    if (!(await p2.getAttribute('#take-number', 'title')).includes('--db')) throw new Error('no reason in the title');
+    await p2.click('#tab-register');
+    const none = p2.locator('#reg-none');
+    if (!(await none.isVisible()) || !(await none.textContent()).includes('vanban serve --db')) throw new Error('no message');
+    if (await p2.locator('#reg-view').isVisible()) throw new Error('the register table is shown');
+    await p2.screenshot({ path: path.join(art, '09-no-register.png'), fullPage: true });
+    await p2.close();
   });
 
   if (consoleErrors.length) fail('no errors in the browser console', consoleErrors.join('\n'));
