@@ -330,7 +330,22 @@ check "batch --sign" "$VANBAN" batch samples/anbinh-hdnd-2024-12-20.json samples
 for f in "$S"/b/*.pdf; do pdfsig_ok "$f" 1 "batch $(basename "$f")"; done
 
 # ---- a PKCS#11 token: SoftHSM2 through the pkcs11 engine ----
-if T_NEED="the PKCS#11 test" have softhsm2-util && [ -e /usr/lib/softhsm/libsofthsm2.so ]; then
+# Every piece missing is a visible skip, and under CI=true a failure: the
+# token path is what the issue asks CI to run.  VB_SOFTHSM2_MODULE names
+# SoftHSM2's module (default Debian's path); OPENSSL_ENGINES is where
+# OpenSSL looks for the engine (both let the test hide them, to show that).
+M=${VB_SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
+P11=yes
+T_NEED="the PKCS#11 test" have softhsm2-util || P11=
+if [ ! -r "$M" ]; then
+    skip "SoftHSM2's module $M is not there (apt-get install softhsm2): the PKCS#11 checks are skipped"
+    P11=
+fi
+if ! openssl engine pkcs11 -t >/dev/null 2>&1; then
+    skip "OpenSSL's pkcs11 engine is not installed (apt-get install libengine-pkcs11-openssl): the PKCS#11 checks are skipped"
+    P11=
+fi
+if [ -n "$P11" ]; then
     export SOFTHSM2_CONF=$K/softhsm2.conf
     mkdir -p "$K/tokens"
     echo "directories.tokendir = $K/tokens" > "$SOFTHSM2_CONF"
@@ -338,7 +353,6 @@ if T_NEED="the PKCS#11 test" have softhsm2-util && [ -e /usr/lib/softhsm/libsoft
     printf '5678\n' > "$K/pin"
     if softhsm2-util --init-token --free --label vanban --so-pin 1234 --pin 5678 >/dev/null 2>&1 &&
        softhsm2-util --import "$K/person.p8" --token vanban --label signer --id 01 --pin 5678 >/dev/null 2>&1; then
-        M=/usr/lib/softhsm/libsofthsm2.so
         check "sign with a key on a SoftHSM2 token (pkcs11: URI, --pin-file, --module)" \
             "$VANBAN" sign "$S/nq.pdf" -o "$S/hsm.pdf" --key "pkcs11:token=vanban;object=signer;type=private" \
             --cert "$K/person.pem" --chain "$K/chain.pem" --module $M --pin-file "$K/pin" --signature-image "$K/sig.png"
