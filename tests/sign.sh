@@ -299,6 +299,28 @@ assert any(b'0 g BT /F1 10 Tf' in a for a in aps), aps
 EOF
     then pass "copy line: top right corner, Times New Roman 10 pt, black"; else fail "copy line position or size"; fi
 fi
+# the annex's number and symbol from the render (the sidecar, or render --sign
+# itself): the number line as the document prints it (conventions §7)
+NUMLINE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("number", ""))' "$S/nq.pdf.vbsig")
+[ "$NUMLINE" = "Số: 32/NQ-HĐND" ] && pass "the sidecar carries the number line ($NUMLINE)" ||
+    fail "the sidecar's number" "$(cat "$S/nq.pdf.vbsig")"
+check "sign --as annex, the number from the sidecar" "$VANBAN" sign "$S/nq.pdf" -o "$S/annex2.pdf" "${ORG[@]}" --as annex
+check "render --sign --as annex, the number from the render" \
+    "$VANBAN" render "$SAMPLE" -t resolution -o "$S/annex3.pdf" --sign "${ORG[@]}" --as annex
+if have pdftotext; then
+    for f in annex2 annex3; do
+        a=$(pdftotext -f 1 -l 1 -raw "$S/$f.pdf" - | tr '\n' '|')
+        [[ "|$a" = *"|Số: 32/NQ-HĐND|$ISO|"* ]] && pass "$f: the annex line is the document's number, then the time, on page 1" ||
+            fail "$f: the annex line" "$a"
+    done
+fi
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["resolution"].pop("number"); json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)' \
+    "$SAMPLE" "$S/unnumbered.json"
+"$VANBAN" render "$S/unnumbered.json" -t resolution -o "$S/unnum.pdf" --sidecar
+if ! grep -q '"number"' "$S/unnum.pdf.vbsig"; then pass "an unnumbered draft's sidecar has no number (its blank is none)"
+else fail "an unnumbered draft's sidecar" "$(cat "$S/unnum.pdf.vbsig")"; fi
+expect_fail 2 'needs the document.s number' "$S/x.pdf" "--as annex of an unnumbered draft without --number" \
+    "$VANBAN" sign "$S/unnum.pdf" -o "$S/x.pdf" "${ORG[@]}" --as annex
 pdfsig_ok "$S/copy.pdf" 1 "copy"
 qpdf_ok "$S/copy.pdf" "copy"
 
