@@ -797,6 +797,7 @@ static bool do_type(worker *w, vb_arena *a, const unit *u, const vb_record *rec,
             if (o->has_sigbox && !so.have_box)
                 so.have_box = true, so.box = (vb_sign_box){ o->sig_page, o->sig_box[0], o->sig_box[1], o->sig_box[2], o->sig_box[3] };
             if (!so.organisation && o->author[0]) so.organisation = o->author;
+            if (!so.number && o->number[0]) so.number = o->number;
             so.fonts = vb_engine_fonts(w->e);
             vb_buf sb = { 0 };
             if (vb_sign_pdf(w->signer, &so, r->output, (const unsigned char *)o->bytes.data, o->bytes.len, &sb, &r->msgs)) {

@@ -241,6 +241,32 @@ bool vb_engine_write(vb_engine *e, const vb_doc *doc, const vb_backend *b, vb_bu
     return b->write(doc, e->fonts, out, d);
 }
 
+/* The text of the paragraph of zone "number" (the header's number line),
+ * into buf; empty when there is none or it holds no digit (an unnumbered
+ * draft: its blank is not a number to sign). */
+static void doc_number(const vb_doc *doc, char *buf, size_t n)
+{
+    buf[0] = 0;
+    for (const vb_block *b = doc->first; b; b = b->next) {
+        const vb_para *first = b->kind == VB_BLOCK_PARA ? b->para : NULL;
+        for (int c = 0; c < 2 && !first; c++)
+            if (b->kind == VB_BLOCK_ROW && b->row->kind == VB_ROW_HEADER)
+                for (const vb_para *p = b->row->cell[c]; p && !first; p = p->next)
+                    if (p->zone && p->zone->name && !strcmp(p->zone->name, "number")) first = p;
+        if (!first || !first->zone || !first->zone->name || strcmp(first->zone->name, "number")) continue;
+        size_t len = 0;
+        for (const vb_run *r = first->runs; r; r = r->next) {
+            size_t k = strlen(r->text);
+            if (len + k >= n) return;       /* longer than any number line: none */
+            memcpy(buf + len, r->text, k);
+            len += k;
+        }
+        buf[len] = 0;
+        if (!strpbrk(buf, "0123456789")) buf[0] = 0;
+        return;
+    }
+}
+
 bool vb_engine_render(vb_engine *e, const vb_record *r, const char *type, const vb_backend *const *formats,
                       size_t nformats, bool want_pages, vb_output *outs, vb_diag *d)
 {
@@ -279,6 +305,7 @@ bool vb_engine_render(vb_engine *e, const vb_record *r, const char *type, const 
         if (o->ok) o->pages = pages;
         if (o->ok && l) o->has_sigbox = vb_layout_signature_box(doc, l, e->fonts, &o->sig_page, o->sig_box);
         if (doc->author) snprintf(o->author, sizeof o->author, "%s", doc->author);
+        doc_number(doc, o->number, sizeof o->number);
         all &= o->ok;
     }
     vb_diag_free(&ld);

@@ -58,6 +58,8 @@ typedef struct vb_output {
     int sig_page;
     int32_t sig_box[4];
     char author[256];          /* the issuing body, for the sidecar */
+    char number[128];          /* the number line as printed ("Số: 07/NQ-HĐND"), when it has
+                                  a number: the annex line of signing (conventions §7) */
 } vb_output;
 bool vb_engine_render(vb_engine *e, const vb_record *r, const char *type, const vb_backend *const *formats,
                       size_t nformats, bool want_pages, vb_output *outs, vb_diag *d);

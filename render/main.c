@@ -302,6 +302,7 @@ static int cmd_render(int argc, char **argv)
                 sc.sig.box = (vb_sign_box){ o.sig_page, o.sig_box[0], o.sig_box[1], o.sig_box[2], o.sig_box[3] };
             }
             if (!sc.sig.organisation && o.author[0]) sc.sig.organisation = o.author;
+            if (!sc.sig.number && o.number[0]) sc.sig.number = o.number;
             sc.sig.fonts = vb_engine_fonts(e);
             if (!vb_sign_pdf(signer, &sc.sig, outp, (const unsigned char *)o.bytes.data, o.bytes.len, &signed_pdf, &d)) goto done;
             final = &signed_pdf;
@@ -317,7 +318,7 @@ static int cmd_render(int argc, char **argv)
         if (sidecar) {
             vb_sign_box box = { o.sig_page, o.sig_box[0], o.sig_box[1], o.sig_box[2], o.sig_box[3] };
             if (!o.has_sigbox) vb_warn(&d, "%s: the document has no signature block; no sidecar written", outp);
-            else if (!vb_sidecar_write(outp, &box, NULL, o.author[0] ? o.author : NULL, &d)) goto done;
+            else if (!vb_sidecar_write(outp, &box, o.number[0] ? o.number : NULL, o.author[0] ? o.author : NULL, &d)) goto done;
         }
     }
 done:

@@ -586,7 +586,9 @@ static bool text_font(upd *u, const vb_fonts *f, const char **lines, int nl, uin
     vb_buf_free(&ttf);
     uint32_t desc = upd_new(u);
     vb_buf *o = upd_begin(u, desc);
-#define EM(x) ((long)((int64_t)(x) * 1000 / fd.upem))
+    /* 1/1000 em, rounded as pdf.c rounds: /W then differs from the program's
+     * advance by at most 0.5 (PDF/A-2 6.2.11.5), truncation gave up to 1 */
+#define EM(x) ((long)(((int64_t)(x) * 1000 + ((int64_t)(x) >= 0 ? fd.upem / 2 : -(fd.upem / 2))) / fd.upem))
     vb_buf_printf(o, "<< /Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%ld %ld %ld %ld] /ItalicAngle 0 "
                   "/Ascent %ld /Descent %ld /CapHeight %ld /StemV 80 /FontFile2 %u 0 R >>", name, 4 | (fd.serif ? 2 : 0),
                   EM(fd.bbox[0]), EM(fd.bbox[1]), EM(fd.bbox[2]), EM(fd.bbox[3]), EM(fd.ascent), EM(fd.descent),

@@ -437,9 +437,30 @@ def check_fonts(doc, used):
 
 
 def content_of(doc):
-    """(page number, resources, content bytes) of every page."""
+    """(where, owner, resources, content bytes, is_page) of every page, then of
+    every form XObject a page or form uses and every annotation's appearance
+    stream (a signature's text and images live there)."""
     root = doc.get(doc.trailer["/Root"])
     out = []
+    seen = set()
+
+    def forms(res, where):
+        # the form XObjects of a resource dictionary, each once
+        xo = doc.get(res.get("/XObject", {})) if isinstance(res, dict) else {}
+        for name, ref in (xo or {}).items():
+            form(ref, f"{where}, XObject {name}", res)
+
+    def form(ref, where, parent_res):
+        key = str(ref)
+        if key in seen or not doc.is_stream(ref):
+            return
+        seen.add(key)
+        s = doc.get(ref)
+        if s["dict"].get("/Subtype") != "/Form":
+            return
+        res = doc.get(s["dict"].get("/Resources", parent_res))
+        out.append((where, s["dict"], res, doc.data(ref), False))
+        forms(res, where)
 
     def visit(node, inherited):
         node = doc.get(node)
@@ -450,7 +471,16 @@ def content_of(doc):
             return
         c = node.get("/Contents")
         refs = c if isinstance(c, list) else [c] if c else []
-        out.append((len(out) + 1, node, res, b"\n".join(doc.data(r) for r in refs)))
+        num = sum(1 for x in out if x[4]) + 1
+        out.append((f"page {num}", node, res, b"\n".join(doc.data(r) for r in refs), True))
+        forms(res, f"page {num}")
+        for a in doc.get(node.get("/Annots", [])) or []:
+            ad = doc.get(a)
+            ap = doc.get(ad.get("/AP", {})) if isinstance(ad, dict) else {}
+            for kind, n in (ap or {}).items():
+                streams = [n] if doc.is_stream(n) else list((doc.get(n) or {}).values()) if isinstance(doc.get(n), dict) else []
+                for st in streams:
+                    form(st, f"page {num}, annotation {a} {kind} appearance", None)
 
     visit(root["/Pages"], None)
     return out
@@ -459,19 +489,28 @@ def content_of(doc):
 def check_content(doc):
     used = {}
     colour_bad = []
-    for num, page, res, data in content_of(doc):
+    font_bad = []
+    for where, owner, res, data, is_page in content_of(doc):
         fonts = doc.get(res.get("/Font", {})) if isinstance(res, dict) else {}
+        fonts = fonts or {}
         cur = None
         stack = []
         for kind, v in tokens(data):
             if kind == "op":
                 if v == "Tf" and stack and stack[0][0] == "name":
-                    cur = str(fonts.get(stack[0][1]))
+                    name = stack[0][1]
+                    if name not in fonts:
+                        # a font the resources do not define is one no reader has embedded
+                        font_bad.append(f"{where}: text in font {name}, which its resources do not define (6.2.11.4.1)")
+                    cur = str(fonts.get(name))
+                    f = doc.get(fonts.get(name))
+                    if isinstance(f, dict) and not embedded(doc, f):
+                        font_bad.append(f"{where}: text in font {name} ({f.get('/BaseFont')}), not embedded (6.2.11.4.1)")
                 elif v in ("k", "K"):
-                    colour_bad.append(f"page {num}: DeviceCMYK ({v}) without a CMYK OutputIntent (6.2.4.3)")
+                    colour_bad.append(f"{where}: DeviceCMYK ({v}) without a CMYK OutputIntent (6.2.4.3)")
                 elif v in ("cs", "CS") and stack and stack[-1][0] == "name" and \
                         stack[-1][1] not in ("/DeviceRGB", "/DeviceGray"):
-                    colour_bad.append(f"page {num}: colour space {stack[-1][1]} not checked here")
+                    colour_bad.append(f"{where}: colour space {stack[-1][1]} not checked here")
                 elif v in ("Tj", "TJ", "'", '"'):
                     for s in (x for k2, x in stack if k2 == "str"):
                         used.setdefault(cur, set()).update(int.from_bytes(s[i:i + 2], "big")
@@ -485,14 +524,28 @@ def check_content(doc):
         for r in (doc.get(x) for x in (res.get("/ColorSpace", {}) or {}).values()) if isinstance(res, dict) else []:
             name = r[0] if isinstance(r, list) else r
             if name in ("/DeviceCMYK", "/DeviceN", "/Separation"):
-                colour_bad.append(f"page {num}: colour space resource {name}")
-        if "/Group" in page and doc.get(page["/Group"]).get("/S") == "/Transparency":
-            colour_bad.append(f"page {num}: a transparency group (6.2.10: then /CS is needed; not written by vanban)")
+                colour_bad.append(f"{where}: colour space resource {name}")
+        if is_page and "/Group" in owner and doc.get(owner["/Group"]).get("/S") == "/Transparency":
+            colour_bad.append(f"{where}: a transparency group (6.2.10: then /CS is needed; not written by vanban)")
     for c in colour_bad:
         fail("colour", c)
+    for f in font_bad:
+        fail("font-embedded", f)
     if not colour_bad:
         ok("colour")
     return used
+
+
+def embedded(doc, f):
+    """Whether a font dictionary's program is embedded (through its descendant for Type0)."""
+    if f.get("/Subtype") == "/Type0":
+        ds = doc.get(f.get("/DescendantFonts", [])) or []
+        return bool(ds) and all(embedded(doc, doc.get(x) or {}) for x in ds)
+    if f.get("/Subtype") == "/Type3":
+        return True                     # glyphs are content streams
+    desc = doc.get(f.get("/FontDescriptor"))
+    return isinstance(desc, dict) and any(k in desc and doc.is_stream(desc[k])
+                                          for k in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
 FORBIDDEN_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript (6.6.1)", "/Encrypt": "encryption (6.1.3)",
@@ -533,6 +586,224 @@ def check_forbidden(doc):
         fail(check, detail)
     if not bad:
         ok("forbidden")
+
+
+def pages_of(doc):
+    """Every page dictionary, in order."""
+    out = []
+
+    def visit(node):
+        node = doc.get(node)
+        if node.get("/Type") == "/Pages":
+            for k in node.get("/Kids", []):
+                visit(k)
+        else:
+            out.append(node)
+    visit(doc.get(doc.trailer["/Root"])["/Pages"])
+    return out
+
+
+def check_annotations(doc):
+    """6.3.2, 6.3.3, 6.4.1: every annotation of every page (also one without
+    /Type) prints and is not hidden; has a normal appearance stream and no other
+    (but Popup and Link, and one of zero size); a widget has no action; the
+    form does not ask readers to make appearances."""
+    bad = []
+    for num, page in enumerate(pages_of(doc), 1):
+        for ref in doc.get(page.get("/Annots", [])) or []:
+            a = doc.get(ref)
+            if not isinstance(a, dict):
+                continue
+            where = f"page {num}, annotation {ref} {a.get('/Subtype')} {text(a.get('/T')) or ''}".rstrip()
+            flags = a.get("/F", 0)
+            if not isinstance(flags, int) or not flags & 4 or flags & (1 | 2 | 32 | 256):
+                bad.append(("annotations", f"{where}: flags {flags}: print must be set, invisible, hidden, "
+                                           "noview and togglenoview not (6.3.2)"))
+            rect = [x for x in doc.get(a.get("/Rect", [])) or []]
+            sized = len(rect) == 4 and rect[0] != rect[2] and rect[1] != rect[3]
+            ap = doc.get(a.get("/AP"))
+            if a.get("/Subtype") in ("/Popup", "/Link"):
+                pass
+            elif ap is None:
+                if sized:
+                    bad.append(("annot-ap", f"{where}: no appearance dictionary /AP (6.3.3)"))
+            elif not isinstance(ap, dict) or set(ap) != {"/N"}:
+                bad.append(("annot-ap", f"{where}: /AP has {sorted(ap) if isinstance(ap, dict) else ap}, "
+                                        "only /N allowed (6.3.3)"))
+            else:
+                btn = a.get("/FT") == "/Btn"
+                n = ap["/N"]
+                if not btn and not doc.is_stream(n):
+                    bad.append(("annot-ap", f"{where}: /AP /N is not an appearance stream (6.3.3)"))
+            if a.get("/Subtype") == "/Widget" and ("/A" in a or "/AA" in a):
+                bad.append(("forms", f"{where}: a widget with an action (/A or /AA, 6.4.1)"))
+    cat = doc.get(doc.trailer["/Root"])
+    form = doc.get(cat.get("/AcroForm")) if isinstance(cat, dict) else None
+    if isinstance(form, dict) and form.get("/NeedAppearances") is True:
+        bad.append(("forms", "the form has /NeedAppearances true (6.4.1)"))
+    for check, detail in bad:
+        fail(check, detail)
+    if not bad:
+        ok("annotations")
+
+
+IMAGE_FILTERS = {"/FlateDecode", "/DCTDecode", "/RunLengthDecode", "/CCITTFaxDecode", "/JBIG2Decode", "/JPXDecode"}
+
+
+def check_images(doc):
+    """6.2.8: every image XObject (a signature's or seal's too): no
+    interpolation, a valid BitsPerComponent, a device colour space the RGB
+    output intent covers, a soft mask that is a grey image, no rendering
+    intent but the four of ISO 32000-1, a standard filter."""
+    bad = []
+    for key, o in doc.objs.items():
+        if "stream" not in o:
+            continue
+        d = o["stream"]["dict"]
+        if d.get("/Subtype") != "/Image":
+            continue
+        ref = key[4:]
+        if d.get("/Interpolate") is True:
+            bad.append(f"image {ref}: /Interpolate true (6.2.8)")
+        if not d.get("/ImageMask") and d.get("/BitsPerComponent") not in (1, 2, 4, 8, 16) and \
+                d.get("/Filter") != "/JPXDecode":
+            bad.append(f"image {ref}: /BitsPerComponent {d.get('/BitsPerComponent')} (6.2.8)")
+        cs = doc.get(d.get("/ColorSpace"))
+        name = cs[0] if isinstance(cs, list) else cs
+        if name in ("/DeviceCMYK", "/DeviceN", "/Separation"):
+            bad.append(f"image {ref}: colour space {name} without a CMYK OutputIntent (6.2.4.3)")
+        if d.get("/Intent") not in (None, "/AbsoluteColorimetric", "/RelativeColorimetric", "/Saturation",
+                                    "/Perceptual"):
+            bad.append(f"image {ref}: rendering intent {d.get('/Intent')} (6.2.5)")
+        filt = d.get("/Filter")
+        for f in filt if isinstance(filt, list) else [filt] if filt else []:
+            if f not in IMAGE_FILTERS:
+                bad.append(f"image {ref}: filter {f} (6.1.7.2)")
+        if "/SMask" in d:
+            m = doc.get(d["/SMask"])
+            md = m.get("dict") if isinstance(m, dict) else None
+            if not md or md.get("/Subtype") != "/Image" or md.get("/ColorSpace") != "/DeviceGray":
+                bad.append(f"image {ref}: its /SMask is not a DeviceGray image (ISO 32000-1 11.6.5.3)")
+    for b in bad:
+        fail("images", b)
+    if not bad:
+        ok("images")
+
+
+def der(b, i):
+    """(tag, start of content, end of content) of the DER element at b[i]."""
+    tag, n = b[i], b[i + 1]
+    i += 2
+    if n & 0x80:
+        k = n & 0x7F
+        if not 1 <= k <= 4:
+            raise ValueError("indefinite or too long a length")
+        n = int.from_bytes(b[i:i + k], "big")
+        i += k
+    if i + n > len(b):
+        raise ValueError("an element longer than the data")
+    return tag, i, i + n
+
+
+def der_children(b, start, end):
+    out, i = [], start
+    while i < end:
+        t, s, e = der(b, i)
+        out.append((t, s, e))
+        i = e
+    return out
+
+
+SIGNED_DATA = bytes.fromhex("2a864886f70d010702")      # 1.2.840.113549.1.7.2
+
+
+def cms_problem(c):
+    """Why c (a signature's /Contents) is not a DER SignedData of one signer
+    with its certificate (6.4.3), or None.  Zeros may pad it."""
+    t, s, e = der(c, 0)
+    if t != 0x30:
+        return "not a DER SEQUENCE (ContentInfo)"
+    if c[e:].strip(b"\0"):
+        return "bytes other than zeros after the DER object"
+    ci = der_children(c, s, e)
+    if len(ci) < 2 or ci[0][0] != 0x06 or c[ci[0][1]:ci[0][2]] != SIGNED_DATA or ci[1][0] != 0xA0:
+        return "not a ContentInfo of signedData"
+    t, s2, e2 = der(c, ci[1][1])
+    sd = der_children(c, s2, e2)
+    if t != 0x30 or len(sd) < 4 or sd[0][0] != 0x02 or sd[1][0] != 0x31 or sd[2][0] != 0x30:
+        return "not a SignedData"
+    if not any(x[0] == 0xA0 and x[2] > x[1] for x in sd[3:]):
+        return "no certificate (the signer's must be there)"
+    if sd[-1][0] != 0x31:
+        return "no signerInfos"
+    n = len(der_children(c, sd[-1][1], sd[-1][2]))
+    if n != 1:
+        return f"{n} SignerInfos, one expected"
+    return None
+
+
+def check_signatures(doc, raw):
+    """6.4.3: each signature's /ByteRange is the whole of its revision but
+    its /Contents hex string, which is a DER PKCS#7/CMS SignedData of one
+    signer with the certificate; a SubFilter PDF/A-2 knows; no digest
+    references.  Returns how many signatures were seen."""
+    bad = []
+    sigs = []
+    for key, o in doc.objs.items():
+        v = o.get("value")
+        if isinstance(v, dict) and (v.get("/Type") == "/Sig" or "/ByteRange" in v):
+            sigs.append((key[4:], v))
+    for ref, v in sigs:
+        br = doc.get(v.get("/ByteRange"))
+        if not (isinstance(br, list) and len(br) == 4 and all(isinstance(x, int) and x >= 0 for x in br)):
+            bad.append(f"signature {ref}: /ByteRange {br!r} is not four integers")
+            continue
+        a0, a1, b0, b1 = br
+        if a0 != 0 or not a1 < b0 <= len(raw) or b0 + b1 > len(raw) or raw[a1:a1 + 1] != b"<" or \
+                raw[b0 - 1:b0] != b">" or re.search(rb"[^0-9A-Fa-f\s]", raw[a1 + 1:b0 - 1]):
+            bad.append(f"signature {ref}: /ByteRange {br} does not leave out exactly the /Contents hex string")
+            continue
+        end = b0 + b1
+        if not re.search(rb"%%EOF(\r\n|\n|\r)?\Z", raw[:end]) or \
+                (raw[:end].endswith(b"%%EOF") and raw[end:end + 1] in (b"\r", b"\n")):
+            bad.append(f"signature {ref}: /ByteRange ends at byte {end}, not at the end of a revision (its %%EOF)")
+        c = bytes.fromhex(re.sub(rb"\s", b"", raw[a1 + 1:b0 - 1]).decode())
+        try:
+            why = cms_problem(c)
+        except (ValueError, IndexError) as e:
+            why = f"not DER: {e}"
+        if why:
+            bad.append(f"signature {ref}: /Contents {why}")
+        if v.get("/SubFilter") not in ("/adbe.pkcs7.detached", "/ETSI.CAdES.detached", "/ETSI.RFC3161"):
+            bad.append(f"signature {ref}: /SubFilter {v.get('/SubFilter')} (6.4.3)")
+        for r in doc.get(v.get("/Reference", [])) or []:
+            rd = doc.get(r)
+            if isinstance(rd, dict) and set(rd) & {"/DigestLocation", "/DigestMethod", "/DigestValue"}:
+                bad.append(f"signature {ref}: a /Reference with digest entries (6.4.3)")
+    for b in bad:
+        fail("signatures", b)
+    if not bad and sigs:
+        ok("signatures")
+    return len(sigs)
+
+
+def check_ids(raw):
+    """14.4 of ISO 32000-1, 6.1.3: every revision's trailer (a trailer
+    dictionary or a cross-reference stream's) keeps the first /ID string
+    of the file's first revision: an update, a signature too, may change
+    only the second."""
+    firsts = []
+    for m in re.finditer(rb"trailer\s*<<|/Type\s*/XRef\b", raw):
+        seg = raw[m.start():m.start() + 4000]
+        stop = re.search(rb"startxref|stream\r?\n", seg)
+        seg = seg[:stop.start()] if stop else seg
+        idm = re.search(rb"/ID\s*\[\s*<([0-9A-Fa-f\s]*)>", seg)
+        if idm:
+            firsts.append(re.sub(rb"\s", b"", idm.group(1)).upper())
+    if len(set(firsts)) > 1:
+        fail("id", f"the revisions' trailers differ in the first /ID string: {[f.decode() for f in firsts]}")
+    elif firsts:
+        ok("id-kept")
 
 
 def check_limits(doc):
@@ -594,6 +865,10 @@ def main():
     used = run("colour", check_content, doc) or {}
     run("fonts", check_fonts, doc, used)
     run("forbidden", check_forbidden, doc)
+    run("annotations", check_annotations, doc)
+    run("images", check_images, doc)
+    run("signatures", check_signatures, doc, raw)
+    run("id", check_ids, raw)
     run("limits", check_limits, doc)
     run("gs", check_gs, path)
     return 1 if failures else 0

@@ -194,4 +194,118 @@ broken annotations "/Creator (vanban $("$VANBAN" --version | cut -d' ' -f2))" '/
 # an unknown operator where the font is set: every Ghostscript stops on it
 # (10.05 reads a broken string '[(' silently, 10.0 did not)
 broken gs $' Tf\n' $' Tq\n' qdf
+# ---- signing keeps it PDF/A (docs/pdfa.md, "Signing a PDF/A file") -----------------
+# A --pdfa resolution signed by the person, then the organisation; an annex
+# and a copy; render --pdfa --sign and batch --pdfa --sign: every signed
+# file passes the same checks, and the checks of what a signature adds
+# (the widget, its appearance, the images, the signature value, the /ID)
+# ran on it.  Test certificates and images made here.
+if T_NEED="the checks of signed PDF/A files" have openssl; then
+    K=$T_TMP/k
+    mkdir -p "$K"
+    ossl() { openssl "$@" 2>>"$K/openssl.err"; }
+    if ossl req -x509 -newkey rsa:2048 -nodes -keyout "$K/root.key" -out "$K/root.pem" -days 3650 \
+            -subj "/CN=vanban PDF-A Test Root" -addext basicConstraints=critical,CA:true &&
+       ossl req -newkey rsa:2048 -nodes -keyout "$K/person.key" -out "$K/person.csr" -subj "/CN=Nguyễn Văn An" -utf8 &&
+       ossl x509 -req -in "$K/person.csr" -CA "$K/root.pem" -CAkey "$K/root.key" -set_serial 11 -days 3650 -out "$K/person.pem" &&
+       ossl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$K/org.key" -out "$K/org.csr" \
+            -subj "/CN=Hội đồng nhân dân xã An Bình" -utf8 &&
+       ossl x509 -req -in "$K/org.csr" -CA "$K/root.pem" -CAkey "$K/root.key" -set_serial 12 -days 3650 -out "$K/org.pem"; then
+        pass "signed PDF/A: test certificates made"
+    else fail "signed PDF/A: openssl could not make the test certificates" "$(cat "$K/openssl.err")"; t_done; fi
+    # a blue signature and a red seal, RGBA with a transparent background
+    "$PY" - "$K" <<'EOF2'
+import math, struct, sys, zlib
+def png(path, w, h, f):
+    rows = b''.join(b'\0' + b''.join(bytes(f(x, y)) for x in range(w)) for y in range(h))
+    def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+    open(path, 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 6, 0, 0, 0))
+                           + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
+png(sys.argv[1] + '/sig.png', 150, 50, lambda x, y: (25, 45, 190, 255) if abs(y - 25 - 14 * math.sin(x / 9)) < 2 else (0, 0, 0, 0))
+png(sys.argv[1] + '/seal.png', 120, 120, lambda x, y: (210, 20, 30, 255) if 50 < math.hypot(x - 60, y - 60) < 58 else (0, 0, 0, 0))
+EOF2
+    export VANBAN_SIGN_TIME=$(( $(date +%s) + 2 ))
+    SG=$OUT/signed
+    mkdir -p "$SG"
+    srec=samples/anbinh-hdnd-2024-12-20.json
+    PERSON=(--key "$K/person.key" --cert "$K/person.pem" --signature-image "$K/sig.png")
+    ORG=(--key "$K/org.key" --cert "$K/org.pem")
+    signed_checks() {    # WHAT FILE [BASE]: pdfa.py passes on FILE and its signature checks ran;
+                         # with BASE, FILE is BASE and an update that left Info and XMP alone
+        local out
+        if ! out=$("$PY" tests/pdfa.py -v "$2" 2>&1); then fail "$1: PDF/A-2b structure after signing" "$out"; return; fi
+        local c missing=
+        for c in signatures annotations images id-kept; do
+            grep -qx "ok: $c" <<<"$out" || missing="$missing $c"
+        done
+        [ -z "$missing" ] && pass "$1: PDF/A-2b structure after signing (signatures, annotations, images, /ID checked)" ||
+            fail "$1: the checks of a signed file did not run:$missing" "$out"
+        [ -n "${3:-}" ] || return 0
+        if out=$("$PY" - "$3" "$2" <<'EOF2'
+import json, subprocess, sys
+def j(p):
+    o = json.loads(subprocess.run(["qpdf", "--json=2", "--json-stream-data=inline", p], capture_output=True).stdout)["qpdf"][1]
+    t = o["trailer"]["value"]
+    cat = o["obj:" + t["/Root"]]["value"]
+    return o.get("obj:" + t.get("/Info", ""), {}), o["obj:" + cat["/Metadata"]], t["/ID"][0]
+b, s = j(sys.argv[1]), j(sys.argv[2])
+for what, x, y in zip(("the information dictionary", "the XMP metadata", "the first /ID string"), b, s):
+    if x != y: sys.exit(f"signing changed {what}")
+EOF2
+        ); then pass "$1: Info, XMP and the first /ID string as the unsigned file's"
+        else fail "$1: Info, XMP and /ID kept" "$out"; fi
+    }
+    if "$VANBAN" render "$srec" -t resolution --pdfa --sidecar -o "$SG/nq.pdf" &&
+       "$VANBAN" sign "$SG/nq.pdf" -o "$SG/nq.p.pdf" "${PERSON[@]}" &&
+       "$VANBAN" sign "$SG/nq.p.pdf" -o "$SG/nq.po.pdf" "${ORG[@]}" --as organisation --seal-image "$K/seal.png" &&
+       "$VANBAN" sign "$SG/nq.pdf" -o "$SG/nq.an.pdf" "${ORG[@]}" --as annex --number "Số: 32/NQ-HĐND" &&
+       "$VANBAN" sign "$SG/nq.pdf" -o "$SG/nq.cp.pdf" "${ORG[@]}" --as copy --copy-form "SAO Y" &&
+       "$VANBAN" render "$srec" -t resolution --pdfa --sidecar --sign "${PERSON[@]}" -o "$SG/rs.pdf" &&
+       "$VANBAN" sign "$SG/rs.pdf" -o "$SG/rs.o.pdf" "${ORG[@]}" --as organisation --seal-image "$K/seal.png" &&
+       "$VANBAN" batch "$srec" samples/haiphong-2021-12-28.json -t resolution -o "$SG/b" --pdfa --sign "${PERSON[@]}" -j 2 \
+            >/dev/null 2>"$K/batch.err"
+    then
+        pass "signed PDF/A: sign (person, organisation, annex, copy), render --pdfa --sign, batch --pdfa --sign"
+        checks "signed PDF/A: the unsigned --pdfa file" "$SG/nq.pdf"
+        signed_checks "signed PDF/A: person" "$SG/nq.p.pdf" "$SG/nq.pdf"
+        signed_checks "signed PDF/A: person, then organisation" "$SG/nq.po.pdf" "$SG/nq.pdf"
+        signed_checks "signed PDF/A: annex (information lines)" "$SG/nq.an.pdf" "$SG/nq.pdf"
+        signed_checks "signed PDF/A: copy (information lines)" "$SG/nq.cp.pdf" "$SG/nq.pdf"
+        signed_checks "signed PDF/A: render --pdfa --sign" "$SG/rs.pdf"
+        signed_checks "signed PDF/A: render --pdfa --sign, then the organisation" "$SG/rs.o.pdf"
+        nb=0
+        for f in "$SG"/b/*.pdf; do nb=$((nb + 1)); signed_checks "signed PDF/A: batch $(basename "$f")" "$f"; done
+        [ "$nb" = 2 ] && pass "batch --pdfa --sign wrote 2 signed PDF files" || fail "batch --pdfa --sign wrote 2 files, not $nb"
+        # the font of the annex and copy lines: embedded, and what the line shows is in it
+        if have pdffonts; then
+            if pdffonts "$SG/nq.cp.pdf" | awk 'NR>2 {n++; if ($(NF-4)!="yes") bad=1} END {exit bad || n < 5}'; then
+                pass "signed PDF/A: the copy line's font is embedded (pdffonts)"
+            else fail "signed PDF/A: the copy line's font is embedded" "$(pdffonts "$SG/nq.cp.pdf")"; fi
+        fi
+        # the checks of what signing adds fail on a signed file broken in the one place each looks at
+        SRC=$SG/nq.po.pdf
+        broken annotations '/F 132' '/F 134'
+        broken annotations '/F 132' '/F 388'
+        broken annot-ap '/AP << /N' '/AP << /D'
+        broken annot-ap ' /AP << /N ' ' /XP << /N '
+        broken forms '/Type /Annot /Subtype /Widget' '/Subtype /Widget /A <<>>'
+        broken images '/DeviceGray' '/DeviceCMYK'
+        broken images '/BitsPerComponent 8 /SMask' '/Interpolate true /SMask'
+        broken signatures '/ByteRange [0 ' '/ByteRange [1 '
+        broken signatures '/Contents <3082' '/Contents <3182'
+        broken signatures '/SubFilter /ETSI.CAdES.detached' '/SubFilter /ETSI.CAdES.detacheX'
+        last=$(grep -ao '/ByteRange \[0 [0-9]* [0-9]* [0-9]*' "$SRC" | tail -1)
+        broken signatures "$last" "${last% *} $(( ${last##* } - 1 ))"
+        id=$(grep -ao '/ID \[<[0-9A-F]' "$SRC" | head -1)
+        broken id "$id" "/ID [<$( [ "${id: -1}" = 0 ] && echo 1 || echo 0)"
+        acro=$(grep -ao '/Fields \[[0-9 R]*\] /SigFlags 3 >>' "$SRC" | tail -1)    # the two fields'
+        broken forms "$acro" '/Fields[]/NeedAppearances true>>'
+        SRC=$SG/nq.cp.pdf
+        apfont=$(grep -ao '/Font << /F1 [0-9]* 0 R >>' "$SRC" | tail -1)
+        broken font-embedded "$apfont" "${apfont/F1/F9}"
+    else
+        fail "signed PDF/A: signing the --pdfa files" "$(cat "$K/batch.err")"
+    fi
+    unset VANBAN_SIGN_TIME
+fi
 t_done

@@ -299,6 +299,28 @@ assert any(b'0 g BT /F1 10 Tf' in a for a in aps), aps
 EOF
     then pass "copy line: top right corner, Times New Roman 10 pt, black"; else fail "copy line position or size"; fi
 fi
+# the annex's number and symbol from the render (the sidecar, or render --sign
+# itself): the number line as the document prints it (conventions §7)
+NUMLINE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("number", ""))' "$S/nq.pdf.vbsig")
+[ "$NUMLINE" = "Số: 32/NQ-HĐND" ] && pass "the sidecar carries the number line ($NUMLINE)" ||
+    fail "the sidecar's number" "$(cat "$S/nq.pdf.vbsig")"
+check "sign --as annex, the number from the sidecar" "$VANBAN" sign "$S/nq.pdf" -o "$S/annex2.pdf" "${ORG[@]}" --as annex
+check "render --sign --as annex, the number from the render" \
+    "$VANBAN" render "$SAMPLE" -t resolution -o "$S/annex3.pdf" --sign "${ORG[@]}" --as annex
+if have pdftotext; then
+    for f in annex2 annex3; do
+        a=$(pdftotext -f 1 -l 1 -raw "$S/$f.pdf" - | tr '\n' '|')
+        [[ "|$a" = *"|Số: 32/NQ-HĐND|$ISO|"* ]] && pass "$f: the annex line is the document's number, then the time, on page 1" ||
+            fail "$f: the annex line" "$a"
+    done
+fi
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["resolution"].pop("number"); json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)' \
+    "$SAMPLE" "$S/unnumbered.json"
+"$VANBAN" render "$S/unnumbered.json" -t resolution -o "$S/unnum.pdf" --sidecar
+if ! grep -q '"number"' "$S/unnum.pdf.vbsig"; then pass "an unnumbered draft's sidecar has no number (its blank is none)"
+else fail "an unnumbered draft's sidecar" "$(cat "$S/unnum.pdf.vbsig")"; fi
+expect_fail 2 'needs the document.s number' "$S/x.pdf" "--as annex of an unnumbered draft without --number" \
+    "$VANBAN" sign "$S/unnum.pdf" -o "$S/x.pdf" "${ORG[@]}" --as annex
 pdfsig_ok "$S/copy.pdf" 1 "copy"
 qpdf_ok "$S/copy.pdf" "copy"
 
@@ -330,7 +352,22 @@ check "batch --sign" "$VANBAN" batch samples/anbinh-hdnd-2024-12-20.json samples
 for f in "$S"/b/*.pdf; do pdfsig_ok "$f" 1 "batch $(basename "$f")"; done
 
 # ---- a PKCS#11 token: SoftHSM2 through the pkcs11 engine ----
-if T_NEED="the PKCS#11 test" have softhsm2-util && [ -e /usr/lib/softhsm/libsofthsm2.so ]; then
+# Every piece missing is a visible skip, and under CI=true a failure: the
+# token path is what the issue asks CI to run.  VB_SOFTHSM2_MODULE names
+# SoftHSM2's module (default Debian's path); OPENSSL_ENGINES is where
+# OpenSSL looks for the engine (both let the test hide them, to show that).
+M=${VB_SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
+P11=yes
+T_NEED="the PKCS#11 test" have softhsm2-util || P11=
+if [ ! -r "$M" ]; then
+    skip "SoftHSM2's module $M is not there (apt-get install softhsm2): the PKCS#11 checks are skipped"
+    P11=
+fi
+if ! openssl engine pkcs11 -t >/dev/null 2>&1; then
+    skip "OpenSSL's pkcs11 engine is not installed (apt-get install libengine-pkcs11-openssl): the PKCS#11 checks are skipped"
+    P11=
+fi
+if [ -n "$P11" ]; then
     export SOFTHSM2_CONF=$K/softhsm2.conf
     mkdir -p "$K/tokens"
     echo "directories.tokendir = $K/tokens" > "$SOFTHSM2_CONF"
@@ -338,7 +375,6 @@ if T_NEED="the PKCS#11 test" have softhsm2-util && [ -e /usr/lib/softhsm/libsoft
     printf '5678\n' > "$K/pin"
     if softhsm2-util --init-token --free --label vanban --so-pin 1234 --pin 5678 >/dev/null 2>&1 &&
        softhsm2-util --import "$K/person.p8" --token vanban --label signer --id 01 --pin 5678 >/dev/null 2>&1; then
-        M=/usr/lib/softhsm/libsofthsm2.so
         check "sign with a key on a SoftHSM2 token (pkcs11: URI, --pin-file, --module)" \
             "$VANBAN" sign "$S/nq.pdf" -o "$S/hsm.pdf" --key "pkcs11:token=vanban;object=signer;type=private" \
             --cert "$K/person.pem" --chain "$K/chain.pem" --module $M --pin-file "$K/pin" --signature-image "$K/sig.png"
