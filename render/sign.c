@@ -932,7 +932,11 @@ bool vb_sign_pdf(const vb_signer *s, const vb_sign_opts *o, const char *name,
             lines[nl++] = o->number;
         } else {
             if (!o->copy_form || !o->organisation) { vb_error(d, VB_EXIT_USAGE, "%s: --as copy needs --copy-form and --organisation", name); goto done; }
-            lines[nl++] = o->copy_form;
+            /* the rules print the information "in lower case" (Appendix I):
+             * the form's name as a sentence, "Sao y", not the paper stamp's
+             * capitals */
+            lines[nl++] = !strcmp(o->copy_form, "SAO Y") ? "Sao y" : !strcmp(o->copy_form, "SAO LỤC") ? "Sao lục"
+                          : !strcmp(o->copy_form, "TRÍCH SAO") ? "Trích sao" : o->copy_form;
             lines[nl++] = o->organisation;
         }
         lines[nl++] = when;

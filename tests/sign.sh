@@ -280,7 +280,7 @@ if have pdftotext pdffonts; then
     a=$(pdftotext -f 1 -l 1 -raw "$S/annex.pdf" - | tr '\n' '|')
     c=$(pdftotext -f 1 -l 1 -raw "$S/copy.pdf" - | tr '\n' '|')
     if [[ "|$a" = *"|Số: 15/NQ-HĐND|$ISO|"* ]] &&
-       [[ "|$c" = *"|TRÍCH SAO|Văn phòng Hội đồng nhân dân tỉnh|$ISO|"* ]]; then
+       [[ "|$c" = *"|Trích sao|Văn phòng Hội đồng nhân dân tỉnh|$ISO|"* ]]; then
         pass "annex and copy lines read back on page 1, time ISO 8601 +07:00"
     else fail "annex/copy text" "annex: $a" "copy: $c"; fi
     if pdffonts "$S/copy.pdf" | awk 'NR>2 && ($(NF-4)!="yes" || $(NF-3)!="yes" || $(NF-2)!="yes") {bad=1} END {exit bad}'; then
