@@ -23,7 +23,7 @@
 #define CONN_TIMEOUT_S 30       /* an idle or slow connection is closed */
 #define CONN_LIMIT 64           /* connections at once (one thread each) */
 
-static const char usage_serve[] =
+static const char usage_serve[] = N_(
     "usage: vanban serve [--listen HOST:PORT] [--data DIR] [--fonts DIR] [--db FILE]\n"
     "                    [--password-file FILE] [--allow-host NAME] [-j N] [--queue N] [--quiet]\n"
     "The web app for clerks: forms for every document type, live preview, downloads,\n"
@@ -42,7 +42,7 @@ static const char usage_serve[] =
     "      --quiet             no line on stderr for each request\n"
     "  -h, --help              this help\n"
     "Exit status: 0 stopped by a signal, 1 bad data, password file or a --db file that is\n"
-    "not a register, 2 usage, 3 cannot listen, read the data or open the register.\n";
+    "not a register, 2 usage, 3 cannot listen, read the data or open the register.\n");
 
 typedef struct conn {
     vb_buf body;
@@ -212,12 +212,12 @@ static bool parse_listen(const char *a, struct sockaddr_storage *ss, char *host,
     return false;
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int serve_usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "vanban serve: ");
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, gettext(fmt), arg);
     fputc('\n', stderr);
-    fputs(usage_serve, stderr);
+    fputs(gettext(usage_serve), stderr);
     return VB_EXIT_USAGE;
 }
 
@@ -246,7 +246,7 @@ int vb_serve_main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **dst = NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage_serve, stdout); return 0; }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(gettext(usage_serve), stdout); return 0; }
         if (!strcmp(a, "--quiet")) { o.quiet = true; continue; }
         if (!strcmp(a, "--listen")) dst = &listen;
         else if (!strcmp(a, "--data")) dst = &o.data;
@@ -254,11 +254,11 @@ int vb_serve_main(int argc, char **argv)
         else if (!strcmp(a, "--db")) dst = &o.db;
         else if (!strcmp(a, "--password-file")) dst = &pwfile;
         else if (!strcmp(a, "--allow-host") || !strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--queue")) {
-            if (i + 1 >= argc) return usage_error("%s needs a value", a);
+            if (i + 1 >= argc) return serve_usage_error("%s needs a value", a);
             const char *v = argv[++i];
             if (!strcmp(a, "--allow-host")) {
-                if (o.nallow == VB_SERVE_MAX_HOSTS) return usage_error("at most 8 --allow-host%s", "");
-                if (!*v || strpbrk(v, " /\r\n\t")) return usage_error("--allow-host: not a host name: \"%s\"", v);
+                if (o.nallow == VB_SERVE_MAX_HOSTS) return serve_usage_error("at most 8 --allow-host%s", "");
+                if (!*v || strpbrk(v, " /\r\n\t")) return serve_usage_error("--allow-host: not a host name: \"%s\"", v);
                 o.allow[o.nallow++] = v;
                 continue;
             }
@@ -267,19 +267,20 @@ int vb_serve_main(int argc, char **argv)
             unsigned long n = strtoul(v, &e, 10);
             bool q = !strcmp(a, "--queue");
             if (!*v || *e || errno || *v == '-' || n > (q ? 1000 : 64) || (!q && n < 1))
-                return usage_error(q ? "--queue takes 0 to 1000, got \"%s\"" : "-j takes 1 to 64, got \"%s\"", v);
+                return q ? serve_usage_error("--queue takes 0 to 1000, got \"%s\"", v)
+                         : serve_usage_error("-j takes 1 to 64, got \"%s\"", v);
             if (q) o.queue = (unsigned)n; else o.workers = (unsigned)n;
             continue;
-        } else if (a[0] == '-') return usage_error("unknown option %s", a);
-        else return usage_error("takes no arguments, got \"%s\"", a);
-        if (i + 1 >= argc) return usage_error("%s needs a value", a);
+        } else if (a[0] == '-') return serve_usage_error("unknown option %s", a);
+        else return serve_usage_error("takes no arguments, got \"%s\"", a);
+        if (i + 1 >= argc) return serve_usage_error("%s needs a value", a);
         *dst = argv[++i];
     }
     quiet = o.quiet;
     struct sockaddr_storage ss;
     char host[64];
     if (!parse_listen(listen ? listen : "127.0.0.1:8080", &ss, host, sizeof host, &o.port))
-        return usage_error("--listen takes HOST:PORT with a numeric address, e.g. 127.0.0.1:8080, got \"%s\"", listen);
+        return serve_usage_error("--listen takes HOST:PORT with a numeric address, e.g. 127.0.0.1:8080, got \"%s\"", listen);
     o.host = host;
     vb_diag d;
     vb_diag_init(&d);
@@ -290,8 +291,8 @@ int vb_serve_main(int argc, char **argv)
         return VB_EXIT_INPUT;
     }
     if (!is_loopback(&ss) && !password) {
-        fprintf(stderr, "vanban serve: %s is not a loopback address: give --password-file too "
-                        "(and put a TLS proxy in front, docs/serve.md)\n", host);
+        fprintf(stderr, _("vanban serve: %s is not a loopback address: give --password-file too "
+                          "(and put a TLS proxy in front, docs/serve.md)\n"), host);
         return VB_EXIT_USAGE;
     }
     o.password = password;
@@ -326,14 +327,14 @@ int vb_serve_main(int argc, char **argv)
         code = VB_EXIT_SYSTEM;
         goto done;
     }
-    printf(strchr(host, ':') ? "vanban serve: http://[%s]:%u/ (%u workers; Ctrl-C stops)\n"
-                             : "vanban serve: http://%s:%u/ (%u workers; Ctrl-C stops)\n",
+    printf(strchr(host, ':') ? _("vanban serve: http://[%s]:%u/ (%u workers; Ctrl-C stops)\n")
+                             : _("vanban serve: http://%s:%u/ (%u workers; Ctrl-C stops)\n"),
            host, o.port, o.workers);
     if (o.db) printf(_("vanban serve: the outgoing register is %s\n"), o.db);
     fflush(stdout);
     int sig = 0;
     sigwait(&sigs, &sig);
-    fprintf(stderr, "vanban serve: %s, stopping\n", strsignal(sig));
+    fprintf(stderr, _("vanban serve: %s, stopping\n"), strsignal(sig));
 done:
     /* streams end first, so that stopping the daemon does not wait for them */
     if (s) vb_server_stop(s);

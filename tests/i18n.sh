@@ -119,6 +119,13 @@ expect "batch with no input, in Vietnamese" 2 err "vanban batch: chưa có đầ
 expect "batch's usage in Vietnamese" 2 err "cách dùng: vanban batch INPUT... -o DIR"
 run "LANG=$VI" -- batch --help
 expect "batch --help in Vietnamese, with the default profile filled in" 0 out "(mặc định: /"
+# every command's own usage, and a usage error of serve, in Vietnamese
+for cmd in render check batch serve register sign verify fonts types; do
+    run "LANG=$VI" -- $cmd --help
+    expect "$cmd --help in Vietnamese" 0 out "cách dùng: vanban $cmd"
+done
+run "LANG=$VI" -- serve -j 99
+expect "serve's usage error in Vietnamese" 2 err "vanban serve: -j nhận từ 1 đến 64, nhưng nhận được \"99\""
 run "LANG=$VI" -- frobnicate
 expect "an unknown command in Vietnamese" 2 err "vanban: lệnh không xác định \"frobnicate\""
 run "LANG=$VI" -- render "$T_TMP/none.json" -t resolution -o "$T_TMP/x.pdf"

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 KEYWORDS=(-k_ -kN_ -kvb_error:3 -kvb_warn:2 -kerror_at:3 -kwarn_at:3 -kfile_error:4 -klerr:4
           -kperr:3 -kserr:2 -kinput_error:2 -kbad_usage:1 -kusage_error:3
-          -kreg_usage_error:1)
+          -kreg_usage_error:1 -kserve_usage_error:1)
 check=false
 [ "${1:-}" = "--check" ] && check=true
 for t in xgettext msgmerge msgfmt msgattrib msgcat; do
