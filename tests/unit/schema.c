@@ -164,7 +164,7 @@ static void test_mistakes(void)
           "%s/templates/parts/notice.fields:2: a number read from the record needs its range: int:MIN..MAX");
     fails("", "notice  object  mandatory | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:1: unknown flag \"mandatory\" (required, required-with:FIELD, nonempty, derived, "
-          "as-list, compute:NAME, default-from:FIELD, fields:GROUP)");
+          "as-list, compute:NAME, default-from:FIELD, fields:GROUP, needs:PART)");
     /* groups of fields (templates/groups) */
     fails("", "notice  object | a | b\nnotice.body  list  fields:nope | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:2: fields:nope: no such group (%s/templates/groups/nope.fields)");
