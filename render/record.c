@@ -12,7 +12,9 @@
  *      string in NFC;
  *   4. cross-field rules and derived fields (record.h) are added by hooks,
  *      keyed by field path, that run after an object's own fields are
- *      checked: they are computations, not data.
+ *      checked: they are computations, not data.  Rules that are data run
+ *      at the root: a part that needs another (needs:PART) and defaults by
+ *      convention (default[CONV] lines).
  * The same format produces the field reference in docs/record-format.md
  * (vb_record_fields_markdown). */
 #include "record.h"
