@@ -12,7 +12,9 @@
  *      string in NFC;
  *   4. cross-field rules and derived fields (record.h) are added by hooks,
  *      keyed by field path, that run after an object's own fields are
- *      checked: they are computations, not data.
+ *      checked: they are computations, not data.  Rules that are data run
+ *      at the root: a part that needs another (needs:PART) and defaults by
+ *      convention (default[CONV] lines).
  * The same format produces the field reference in docs/record-format.md
  * (vb_record_fields_markdown). */
 #include "record.h"
@@ -982,22 +984,44 @@ static void defaults_from(ctx *c, json_t *j, vb_value *root)
     }
 }
 
+/* needs:PART — a part that cannot do without another (the minutes are
+ * built from the meeting): an error at the part when the other is absent. */
+static void needs_parts(ctx *c, json_t *j)
+{
+    for (size_t i = 0; i < c->s->nfields; i++) {
+        const field *f = &c->s->fields[i];
+        if (!f->needs || !json_at(j, f->path) || json_at(j, f->needs)) continue;
+        /* the part's name is an English noun: "minutes" is a plural */
+        size_t n = strlen(f->path);
+        if (f->path[n - 1] == 's') error_at(c, f->path, "%s need the %s block", f->path, f->needs);
+        else error_at(c, f->path, "%s needs the %s block", f->path, f->needs);
+    }
+}
+
+/* default[CONV] lines — an absent text of an object the record has takes
+ * its convention's default ("đồng chí" or "thành viên" as the unit). */
+static void conv_defaults(ctx *c, vb_value *root)
+{
+    vb_value *conv = vb_value_get(root, "convention");
+    if (!conv || conv->kind != VB_STR) return;
+    int ci = strcmp(conv->s, "party") == 0 ? VB_PARTY : VB_STATE;
+    for (size_t i = 0; i < c->s->nfields; i++) {
+        const field *f = &c->s->fields[i];
+        if (!f->conv_default[ci]) continue;
+        const char *dot = strrchr(f->path, '.');
+        vb_value *pv = dot ? vb_value_path(root, vb_strndup(c->a, f->path, (size_t)(dot - f->path))) : root;
+        const char *key = dot ? dot + 1 : f->path;
+        if (pv && pv->kind == VB_MAP && !vb_value_get(pv, key))
+            vb_value_set(c->a, pv, key, vb_value_str(c->a, f->conv_default[ci]));
+    }
+}
+
 static void hook_root(ctx *c, json_t *j, vb_value *map)
 {
-    json_t *jm = json_object_get(j, "meeting"), *jmin = json_object_get(j, "minutes");
-    bool has_m = jm && !json_is_null(jm);
     holds_some(c, j);
-    if (jmin && !json_is_null(jmin) && !has_m)
-        error_at(c, "minutes", "minutes need the meeting block");
-
-    vb_value *meeting = vb_value_get(map, "meeting");
-    vb_value *conv = vb_value_get(map, "convention");
-
+    needs_parts(c, j);
     defaults_from(c, j, map);
-    vb_value *members = meeting ? vb_value_get(meeting, "members") : NULL;
-    if (members && conv && !vb_value_get(members, "unit"))
-        vb_value_set(c->a, members, "unit",
-                     vb_value_str(c->a, strcmp(conv->s, "party") == 0 ? "đồng chí" : "thành viên"));
+    conv_defaults(c, map);
 }
 
 /* After an object's own fields: texts its templates see as lists, then the
@@ -1310,6 +1334,7 @@ void vb_record_fields_markdown(const vb_schema *s, vb_buf *b)
         else if (f->flags & VB_F_REQ_WITH) vb_buf_printf(b, " | with `%s` | ", f->req_with);
         else vb_buf_puts(b, " |  | ");
         vb_buf_puts(b, f->doc);
+        if (f->needs) vb_buf_printf(b, " Needs `%s` (an error without it).", f->needs);
         if (f->derive) vb_buf_printf(b, " Default: %s.", f->derive);
         vb_buf_printf(b, " | %s |\n", f->label ? f->label : "");
     }

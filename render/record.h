@@ -52,7 +52,8 @@ typedef struct vb_record {
  *                              printed ("1.250.000.000", "7,5"), rows padded
  *                              to the columns
  *   meeting.members.absent     total - present
- *   meeting.members.unit       default "đồng chí" (party) / "thành viên" (state)
+ *   meeting.members.unit       default "đồng chí" (party) / "thành viên" (state):
+ *                              core.fields' default[CONV] lines (any such field)
  *   meeting.votes[i].base      vote's own "base" or members.total
  *   meeting.votes[i].for_pct, against_pct, abstain_pct   "94,29%"
  *   meeting.votes[i].voted     for + against + abstain

@@ -176,9 +176,72 @@ static void add_field(lctx *c, const vb_field *f)
     s->fields[s->nfields++] = *f;
 }
 
+static const char *const conv_names[] = { "party", "state" };   /* by vb_convention */
+
+/* PATH default[CONV] = TEXT: the text a field takes when a record of that
+ * convention leaves it out (the unit of the minutes' counts: "đồng chí" for
+ * a Party body, "thành viên" for a state one).  False when the line is not
+ * one of these. */
+static bool default_line(lctx *c, const char *file, int line, char *text, const char *prefix)
+{
+    size_t pl = strcspn(text, " \t");
+    char *rest = text + pl + strspn(text + pl, " \t");
+    if (strncmp(rest, "default[", 8)) return false;
+    char *conv = rest + 8, *close = strchr(conv, ']');
+    char *eq = close ? close + 1 + strspn(close + 1, " \t") : NULL;
+    if (!close || *eq != '=') {
+        lerr(c, file, line, "expected PATH default[CONVENTION] = TEXT");
+        return true;
+    }
+    *close = 0;
+    text[pl] = 0;
+    char *value = trim(eq + 1);
+    const char *path = prefix ? vb_sprintf(c->a, "%s.%s", prefix, text) : text;
+    int ci = -1;
+    for (int k = 0; k < 2; k++) if (!strcmp(conv, conv_names[k])) ci = k;
+    if (ci < 0) {
+        lerr(c, file, line, "default[%s]: unknown convention \"%s\" (party, state)", conv, conv);
+        return true;
+    }
+    int fi = vb_schema_find(c->s, path);
+    if (fi < 0) {
+        lerr(c, file, line, "default[%s] for \"%s\": no such field is declared before this line", conv, path);
+        return true;
+    }
+    vb_field *f = &c->s->fields[fi];
+    if (f->type != VB_F_TEXT || strchr(path, '*') || (f->flags & (VB_F_DERIVED | VB_F_REQ))) {
+        lerr(c, file, line, "default[%s]: \"%s\" is not a text field outside lists that a record may leave out",
+             conv, path);
+        return true;
+    }
+    if (f->conv_default[ci]) {
+        lerr(c, file, line, "default[%s] of \"%s\" given twice (first at %s:%d)", conv, path, f->file,
+             f->conv_default_line[ci]);
+        return true;
+    }
+    /* the docs' default is made from these lines: not written twice */
+    if (f->derive && !f->conv_default[!ci]) {
+        lerr(c, file, line, "default[%s]: \"%s\" already has a default in its fourth column (%s:%d); "
+             "keep one of the two", conv, path, f->file, f->line);
+        return true;
+    }
+    if (!*value) {
+        lerr(c, file, line, "default[%s] of \"%s\" is empty", conv, path);
+        return true;
+    }
+    f->conv_default[ci] = vb_strdup(c->a, value);
+    f->conv_default_line[ci] = line;
+    /* what docs/record-format.md says of it */
+    f->derive = f->conv_default[0] && f->conv_default[1]
+        ? vb_sprintf(c->a, "`%s` (party) or `%s` (state) when absent", f->conv_default[0], f->conv_default[1])
+        : vb_sprintf(c->a, "`%s` (%s) when absent", f->conv_default[ci], conv);
+    return true;
+}
+
 /* One field line: PATH TYPE [FLAG...] | label | meaning [| default] */
 static void field_line(lctx *c, const char *file, int line, char *text, const char *part, const char *prefix)
 {
+    if (default_line(c, file, line, text, prefix)) return;
     vb_field f = { .file = file, .line = line };
     const char *group = NULL;
     char *bar = strchr(text, '|');
@@ -251,9 +314,20 @@ static void field_line(lctx *c, const char *file, int line, char *text, const ch
         } else if (!strncmp(fl, "required-with:", 14) && fl[14]) {
             f.flags |= VB_F_REQ_WITH;
             f.req_with = vb_strdup(c->a, fl + 14);
+        } else if (!strncmp(fl, "needs:", 6) && fl[6]) {
+            if (strchr(path, '.')) {
+                lerr(c, file, line, "needs:%s: only a part (a top-level field) needs another, not \"%s\"",
+                     fl + 6, path);
+                return;
+            }
+            if (!strcmp(fl + 6, path)) {
+                lerr(c, file, line, "needs:%s: a part cannot need itself", fl + 6);
+                return;
+            }
+            f.needs = vb_strdup(c->a, fl + 6);
         } else {
             lerr(c, file, line, "unknown flag \"%s\" (required, required-with:FIELD, nonempty, derived, "
-                 "as-list, compute:NAME, default-from:FIELD, fields:GROUP)", fl);
+                 "as-list, compute:NAME, default-from:FIELD, fields:GROUP, needs:PART)", fl);
             return;
         }
     }
@@ -474,6 +548,11 @@ bool vb_schema_load(vb_arena *a, const char *datadir, vb_schema *out, vb_diag *d
         if (src < 0 || (f->default_from && (strchr(f->default_from, '*') || out->fields[src].type != f->type)))
             lerr(&c, f->file, f->line, "default-from:%s names no field of the same type outside lists",
                  f->default_from);
+        if (f->needs) {
+            int n = vb_schema_find(out, f->needs);
+            if (n < 0 || strchr(f->needs, '.') || out->fields[n].type != VB_F_OBJ)
+                lerr(&c, f->file, f->line, "needs:%s names no top-level object of the record format", f->needs);
+        }
         if (!(f->flags & VB_F_REQ_WITH)) continue;
         int w = vb_schema_find(out, f->req_with);
         if (w < 0 || strchr(f->req_with, '.'))

@@ -37,6 +37,7 @@ enum {
     VB_F_NONEMPTY = 4,   /* list: at least one item; text: not blank if given */
     VB_F_DERIVED = 8,    /* computed by vanban; never read from the record */
     VB_F_AS_LIST = 16    /* texts: templates always see a list */
+    /* needs:FIELD and default[CONV] lines: vb_field.needs, .conv_default */
 };
 
 /* The computations the record reader (record.c) runs on an object once its
@@ -63,7 +64,13 @@ typedef struct vb_field {
     const char *default_from;  /* absent: the value of this path (no "*") */
     const char *label;     /* Vietnamese name, for forms and messages */
     const char *doc;       /* meaning (docs/record-format.md); NULL: none */
-    const char *derive;    /* default or derived value, for the docs */
+    const char *derive;    /* default or derived value, for the docs (made from
+                            * conv_default when that is given) */
+    const char *needs;     /* a part: the top-level field it cannot do without
+                            * (`needs:FIELD`, "minutes need the meeting block") */
+    const char *conv_default[2];  /* text when absent, by vb_convention
+                                   * (`PATH default[party] = TEXT` lines) */
+    int conv_default_line[2];
     const char *file;      /* where it was declared */
     int line;
 } vb_field;

@@ -485,7 +485,9 @@ json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
     t2_unnumbered "$T2_STATE" "$T_TMP/t2-state.json"
     t2_unnumbered "$T2_PARTY" "$T_TMP/t2-party.json"
     if T_NEED="the blank number check" have mutool; then
-        for tc in state:decision:/QĐ-UBND state:letter:/UBND-TCKT state:proposal:/TTr-UBND party:report:-BC/ĐUK; do
+        t2_unnumbered samples/thudaumot-dangbo-2025-10.json "$T_TMP/t2-party2.json"
+        for tc in state:decision:/QĐ-UBND state:letter:/UBND-TCKT state:proposal:/TTr-UBND party:report:-BC/ĐUK \
+                  party2:decision:-QĐ/ĐU party2:letter:-CV/ĐU party2:proposal:-TTr/ĐU; do
             IFS=: read -r conv type code <<<"$tc"
             pdf=$T_TMP/t2-$conv.$type.pdf
             vb_ok "$conv $type without a number" render "$T_TMP/t2-$conv.json" -t "$type" -o "$pdf" || continue
@@ -503,8 +505,9 @@ json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
             *) fail "$conv $type: ends with end_mark of the rule file copy" "last paragraph: ${last: -60}" ;;
         esac
     done
-    # The Party's letter, decision and proposal, which no sample holds: a
-    # record made here from the Hải Phòng one (its issuer and meeting).
+    # The Party's letter, decision and proposal of a second body (the sample
+    # samples/thudaumot-dangbo-2025-10.json holds those of a ward's Đảng ủy):
+    # a record made here from the Hải Phòng one (its issuer and meeting).
     python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -579,6 +582,13 @@ json.dump(out, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
         t2_selftest "summary rule 60%" "$S" proposal state style '/^\[zone summary\]/,/^$/ s/^rule = .*/rule = 60%/' "summary rule 1/3-1/2"
         t2_selftest "Party summary regular" "$P" report party style '/^\[zone summary\]/,/^$/ s/^style = .*/style = regular/' "summary .* bold"
         t2_selftest "Party summary without its dashes" "$P" report party report.tpl 's/^summary_mark: -----$/summary_mark: ~/' "dash line under the summary"
+        # the Party's decision, letter and proposal of samples/thudaumot-dangbo-2025-10.json
+        P2=samples/thudaumot-dangbo-2025-10.json
+        t2_selftest "Party bases without their dashes" "$P2" decision party decision.tpl 's/^basis: - {{b}}$/basis: {{b}}/' "'- Căn cứ …' lines (Party)"
+        t2_selftest "Party proposer after the enacting line" "$P2" decision party decision.tpl '/^basis: - Theo đề nghị/d; s/^@include body.inc$/body: - Theo đề nghị của {{decision.proposer}},\n@include body.inc/' "Theo đề nghị của"
+        t2_selftest "Party letter summary upright" "$P2" letter party style '/^\[zone letter_summary\]/,/^$/ s/^style = .*/style = regular/' "letter: summary line"
+        t2_selftest "Party letter: Kính gửi in the body" "$P2" letter party addressee.inc 's/^addressee: Kính gửi: - /body: Kính gửi: - /' "addressees' dashes in one column"
+        t2_selftest "Party proposal: no Như trên" "$P2" proposal party signature_to.inc 's/^recipient: - Như trên,$/recipient: - Như dưới,/' "Như trên"
     fi
 else
     fail "the samples of decision, letter, report, proposal ($T2_STATE, $T2_PARTY)"

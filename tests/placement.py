@@ -894,6 +894,9 @@ def check_decision(ck, d):
               "decision: 'Theo đề nghị của …' as the bases, just before the enacting line", prop[0])
         later = [s for s in before if (s.page, s.y) > (prop[0].page, prop[0].y) and near(s.x0, LEFT + INDENT, 0.3)]
         ck.ok(not later, "decision: 'Theo đề nghị của …' the last of the bases", later[:2] or None)
+    # the proposer is one of the bases: never between the enacting line and the articles
+    after = [s for s in segs if (s.page, s.y) > (e.page, e.y) and re.match(r"-? ?Theo đề nghị của ", s.text)]
+    ck.ok(not after, "decision: 'Theo đề nghị của …' before the enacting line, not after it", after[:1] or None)
     arts = [s for s in segs if re.match(r"Điều \d+\.", s.text)]
     ck.ok(bool(arts) and (arts[0].page, arts[0].y) > (e.page, e.y) and arts[0].text.startswith("Điều 1."),
           "decision: 'Điều 1.' after the enacting line", arts[:1] or None)

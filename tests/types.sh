@@ -155,6 +155,49 @@ cmp -s "$T_TMP/out/with-program.program.docx" "$T_TMP/program.docx" &&
     pass "batch and render give the same bytes for the new type" ||
     fail "batch and render give the same bytes for the new type"
 
+# the two rules that were C are data too: a part that needs another
+# (needs:PART, as the minutes need the meeting) and a default by convention
+# (default[CONV], the unit of the minutes' counts)
+cp "$D/templates/parts/program.fields" "$T_TMP/program.fields"
+sed -i 's/^program  object /program  object  needs:meeting /' "$D/templates/parts/program.fields"
+"$VANBAN" check "$T_TMP/only.json" --data "$D" >/dev/null 2>"$T_TMP/err"
+rc=$?
+[ $rc = 1 ] && grep -qxF "$T_TMP/only.json: /program: program needs the meeting block" "$T_TMP/err" &&
+    pass "needs:meeting in the new part: a record with it but no meeting is exit 1, naming both" ||
+    fail "needs:meeting: only.json is exit 1 with /program: program needs the meeting block" "exit $rc: $(head -3 "$T_TMP/err")"
+"$VANBAN" check "$T_TMP/with.json" --data "$D" >/dev/null 2>"$T_TMP/err"
+rc=$?
+[ $rc = 0 ] && pass "needs:meeting: a record with the meeting is fine" ||
+    fail "needs:meeting: with.json (which has a meeting) is fine" "exit $rc: $(head -3 "$T_TMP/err")"
+cp "$T_TMP/program.fields" "$D/templates/parts/program.fields"
+# the minutes without the meeting: the same rule, from templates/parts/minutes.fields
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1],encoding="utf-8")); r["minutes"]={}; json.dump(r,open(sys.argv[2],"w",encoding="utf-8"),ensure_ascii=False)' \
+    "$T_TMP/only.json" "$T_TMP/nomeeting.json"
+"$VANBAN" check "$T_TMP/nomeeting.json" --data "$D" >/dev/null 2>"$T_TMP/err"
+rc=$?
+[ $rc = 1 ] && grep -qxF "$T_TMP/nomeeting.json: /minutes: minutes need the meeting block" "$T_TMP/err" &&
+    pass "the minutes without a meeting: exit 1, the message of before" ||
+    fail "minutes without a meeting: /minutes: minutes need the meeting block" "exit $rc: $(head -3 "$T_TMP/err")"
+sed -i 's/^minutes  object  needs:meeting /minutes  object /' "$D/templates/parts/minutes.fields"
+"$VANBAN" check "$T_TMP/nomeeting.json" --data "$D" >/dev/null 2>"$T_TMP/err"
+rc=$?
+[ $rc = 0 ] && pass "without needs:meeting in minutes.fields, minutes without a meeting are no error" ||
+    fail "without needs:meeting, nomeeting.json passes check" "exit $rc: $(head -3 "$T_TMP/err")"
+cp templates/parts/minutes.fields "$D/templates/parts/minutes.fields"
+unit_line() { "$VANBAN" render "$1" -t minutes --dump model "${@:2}" 2>&1 | grep -m1 '^body: "Tổng số: '; }
+sed -i 's/^meeting\.members\.unit  default\[party\] = .*/meeting.members.unit  default[party] = đảng viên/' "$D/templates/core.fields"
+got=$(unit_line "$SAMPLE" --data "$D")
+[ "$got" = 'body: "Tổng số: 35 đảng viên; có mặt: 33 đảng viên; vắng mặt: 2 đảng viên."' ] &&
+[ "$(unit_line "$SAMPLE")" = 'body: "Tổng số: 35 đồng chí; có mặt: 33 đồng chí; vắng mặt: 2 đồng chí."' ] &&
+    pass "default[party] of meeting.members.unit changed in core.fields: the minutes count đảng viên" ||
+    fail "a changed default[party] unit shows in the minutes" "got: $got" "repository: $(unit_line "$SAMPLE")"
+sed -i 's/^meeting\.members\.unit  default\[party\] = .*//' "$D/templates/core.fields"
+got=$(unit_line "$SAMPLE" --data "$D")
+[ "$got" = 'body: "Tổng số: 35 ; có mặt: 33 ; vắng mặt: 2 ."' ] &&
+    pass "without a default[party] line, a Party record's unit is absent" ||
+    fail "without default[party], the unit is absent" "got: $got"
+cp templates/core.fields "$D/templates/core.fields"
+
 # a record that does not hold it; a record with mistakes in its part
 "$VANBAN" render "$SAMPLE" -t program -o "$T_TMP/no.pdf" --data "$D" 2>"$T_TMP/err"
 rc=$?
@@ -192,7 +235,8 @@ rc=$?
 
 # a mistake in a type folder stops check, batch and types too: exit 1,
 # the file:line message, nothing written (render: tests/bad/)
-for c in type-template-missing type-holds-unknown type-abbr-twice fields-unknown-type fields-twice; do
+for c in type-template-missing type-holds-unknown type-abbr-twice fields-unknown-type fields-twice \
+         fields-needs-unknown fields-default-convention; do
     bd=tests/bad-data/data-$c
     want=$(sed -n 2p "tests/bad/$c.expect")
     o=$T_TMP/bad-$c

@@ -98,6 +98,11 @@ static void test_repository(void)
     CHECK_STR(m->title, "BIÊN BẢN");
     CHECK_STR(m->holds, "meeting");
     CHECK(vb_schema_type(&s, VB_PARTY, "memo") == NULL);
+    /* the two rules that were C: the minutes need the meeting, the unit by convention */
+    int mi = vb_schema_find(&s, "minutes"), un = vb_schema_find(&s, "meeting.members.unit");
+    CHECK(mi >= 0 && s.fields[mi].needs && !strcmp(s.fields[mi].needs, "meeting"));
+    CHECK(un >= 0 && s.fields[un].conv_default[VB_PARTY] && !strcmp(s.fields[un].conv_default[VB_PARTY], "đồng chí") &&
+          s.fields[un].conv_default[VB_STATE] && !strcmp(s.fields[un].conv_default[VB_STATE], "thành viên"));
     /* the conference set: each its own abbreviation, its own part */
     static const char *const set[][3] = { { "notice", "TB", "THÔNG BÁO" }, { "invitation", "GM", "GIẤY MỜI" },
                                           { "plan", "KH", "KẾ HOẠCH" }, { "vote_count", "BBKP", "BIÊN BẢN KIỂM PHIẾU" } };
@@ -164,7 +169,7 @@ static void test_mistakes(void)
           "%s/templates/parts/notice.fields:2: a number read from the record needs its range: int:MIN..MAX");
     fails("", "notice  object  mandatory | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:1: unknown flag \"mandatory\" (required, required-with:FIELD, nonempty, derived, "
-          "as-list, compute:NAME, default-from:FIELD, fields:GROUP)");
+          "as-list, compute:NAME, default-from:FIELD, fields:GROUP, needs:PART)");
     /* groups of fields (templates/groups) */
     fails("", "notice  object | a | b\nnotice.body  list  fields:nope | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:2: fields:nope: no such group (%s/templates/groups/nope.fields)");
@@ -190,6 +195,49 @@ static void test_mistakes(void)
           "%s/templates/parts/notice.fields:1: \"Notice\" is not a field path (dotted words of a-z 0-9 _, \"*\" for list items)");
     fails("", "notice  object  required-with:nothing | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:1: required-with:nothing names no top-level field");
+    /* needs:PART: a part without which another is an error */
+    fails("", "notice  object  needs:meetng | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:1: needs:meetng names no top-level object of the record format");
+    fails("", "notice  object  needs:meeting.title | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:1: needs:meeting.title names no top-level object of the record format");
+    fails("", "notice  object  needs:place | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:1: needs:place names no top-level object of the record format");
+    fails("", "notice  object | a | b\nnotice.x  object  needs:meeting | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:2: needs:meeting: only a part (a top-level field) needs another, not \"notice.x\"");
+    fails("", "notice  object  needs:notice | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:1: needs:notice: a part cannot need itself");
+    /* PATH default[CONV] = TEXT */
+    fails("", "notice  object | a | b\nnotice.unit  text | a | b\nnotice.unit  default[parti] = đồng chí\n", TYPE,
+          "%s/templates/parts/notice.fields:3: default[parti]: unknown convention \"parti\" (party, state)");
+    fails("", "notice  object | a | b\nnotice.unit  default[party] = đồng chí\n", TYPE,
+          "%s/templates/parts/notice.fields:2: default[party] for \"notice.unit\": no such field is declared before this line");
+    fails("", "notice  object | a | b\nnotice.n  int:1..9 | a | b\nnotice.n  default[party] = 3\n", TYPE,
+          "%s/templates/parts/notice.fields:3: default[party]: \"notice.n\" is not a text field outside lists that a record may leave out");
+    fails("", "notice  object | a | b\nnotice.u  text  required | a | b\nnotice.u  default[state] = x\n", TYPE,
+          "%s/templates/parts/notice.fields:3: default[state]: \"notice.u\" is not a text field outside lists that a record may leave out");
+    fails("", "notice  object | a | b\nnotice.u  text | a | b\nnotice.u  default[party] = x\nnotice.u  default[party]=y\n", TYPE,
+          "%s/templates/parts/notice.fields:4: default[party] of \"notice.u\" given twice (first at %s/templates/parts/notice.fields:3)");
+    fails("", "notice  object | a | b\nnotice.u  text | a | b\nnotice.u  default[party] =  \n", TYPE,
+          "%s/templates/parts/notice.fields:3: default[party] of \"notice.u\" is empty");
+    fails("", "notice  object | a | b\nnotice.u  text | a | b | x\nnotice.u  default[party] = y\n", TYPE,
+          "%s/templates/parts/notice.fields:3: default[party]: \"notice.u\" already has a default in its fourth column "
+          "(%s/templates/parts/notice.fields:2); keep one of the two");
+    fails("", "notice  object | a | b\nnotice.u  text | a | b\nnotice.u  default[party] x\n", TYPE,
+          "%s/templates/parts/notice.fields:3: expected PATH default[CONVENTION] = TEXT");
+    /* a good one: read, and what the docs say made from it */
+    fresh("", "notice  object  needs:meeting | a | b\nnotice.u  text | a | b\n"
+              "notice.u  default[state] = thành viên\nnotice.u  default[party]=đảng viên\n", TYPE);
+    vb_diag_clear(&D);
+    CHECK(vb_schema_load(A, DIR_, &s, &D));
+    CHECK(D.n == 0);
+    int nu = vb_schema_find(&s, "notice.u"), nn = vb_schema_find(&s, "notice");
+    CHECK(nu >= 0 && nn >= 0);
+    if (nu >= 0 && nn >= 0) {
+        CHECK_STR(s.fields[nu].conv_default[VB_PARTY], "đảng viên");
+        CHECK_STR(s.fields[nu].conv_default[VB_STATE], "thành viên");
+        CHECK_STR(s.fields[nu].derive, "`đảng viên` (party) or `thành viên` (state) when absent");
+        CHECK_STR(s.fields[nn].needs, "meeting");
+    }
     /* in the core: the line after its last */
     {
         char *core;

@@ -1,0 +1,1 @@
+../../../../../templates/party/resolution.tpl
