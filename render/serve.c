@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,7 @@ struct vb_server {
     int64_t zip_time;
     vb_register *reg;           /* --db: the outgoing register, else NULL */
     pthread_mutex_t reg_mu;     /* a vb_register is used by one thread at a time (register.h) */
+    locale_t vi;                /* LC_MESSAGES of vi_VN.UTF-8, or 0 when not installed */
 };
 
 /* ---- small helpers ---- */
@@ -307,6 +309,13 @@ bool vb_server_new(const vb_serve_opts *o, vb_server **out, vb_diag *d)
     pthread_cond_init(&s->free_cv, NULL);
     pthread_cond_init(&s->job_cv, NULL);
     s->next_job = 1;
+    /* the web app is in Vietnamese whatever the server's locale: every
+     * thread answering it formats its messages under this one (the
+     * documents do not depend on it: LC_MESSAGES only) */
+    s->vi = newlocale(LC_MESSAGES_MASK, "vi_VN.UTF-8", (locale_t)0);
+    if (!s->vi)
+        fprintf(stderr, _("vanban serve: the vi_VN.UTF-8 locale is not installed, so the web app shows messages in the "
+                          "server's language (tools/setup.sh generates it)\n"));
     *out = s;
     s->slots = vb_xcalloc(s->o.workers, sizeof *s->slots);
     for (unsigned i = 0; i < s->o.workers; i++) {
@@ -367,6 +376,7 @@ void vb_server_free(vb_server *s)
     }
     for (size_t i = 0; i < s->nslots; i++) vb_engine_close(s->slots[i].e);
     vb_reg_close(s->reg);
+    if (s->vi) freelocale(s->vi);
     pthread_mutex_destroy(&s->reg_mu);
     free(s->slots);
     for (size_t i = 0; i < s->nfiles; i++) { free(s->files[i].name); free(s->files[i].data); }
@@ -890,9 +900,18 @@ static void job_progress(job *j, bool failed, size_t docs)
     pthread_mutex_unlock(&s->mu);
 }
 
+static void job_work(job *j);
+
 static void *job_run(void *arg)
 {
     job *j = arg;
+    if (j->s->vi) uselocale(j->s->vi);
+    job_work(j);
+    return NULL;
+}
+
+static void job_work(job *j)
+{
     vb_server *s = j->s;
     static const char *const fmt_names[2] = { "pdf", "docx" };
     const vb_backend *fmts[2] = { vb_backend_find("pdf"), vb_backend_find("docx") };
@@ -980,7 +999,6 @@ static void *job_run(void *arg)
     j->version++;
     pthread_cond_broadcast(&s->job_cv);
     pthread_mutex_unlock(&s->mu);
-    return NULL;
 }
 
 static bool has_suffix(const char *s, const char *suf)
@@ -1217,7 +1235,16 @@ static size_t segments(const char *path, const char *prefix, char seg[][48], siz
     return *p ? 0 : k;
 }
 
+static void handle(vb_server *s, const vb_request *q, vb_response *r);
+
 void vb_serve_handle(vb_server *s, const vb_request *q, vb_response *r)
+{
+    locale_t was = s->vi ? uselocale(s->vi) : (locale_t)0;
+    handle(s, q, r);
+    if (was) uselocale(was);
+}
+
+static void handle(vb_server *s, const vb_request *q, vb_response *r)
 {
     r->status = 500;
     const char *m = q->method ? q->method : "";

@@ -95,7 +95,7 @@ for envset in "LANG=$VI" "LC_MESSAGES=$VI" "LC_ALL=$VI" "LANG=C.UTF-8 LC_MESSAGE
     label=${envset// /, }
     # shellcheck disable=SC2086  # envset is words on purpose
     run $envset -- render "$bad" -t resolution -o "$T_TMP/x.pdf"
-    expect "$label: a bad record in Vietnamese" 1 err "$bad: /resolution/date: cần YYYY-MM-DD, nhưng nhận được \"28/12/2021\""
+    expect "$label: a bad record in Vietnamese" 1 err "$bad: /resolution/date: cần ngày dạng năm-tháng-ngày (YYYY-MM-DD, ví dụ 2024-12-20), nhưng nhận được \"28/12/2021\""
     # shellcheck disable=SC2086
     run $envset -- render "$T_TMP/none.json" -t resolution -o "$T_TMP/x.pdf"
     expect "$label: a missing file in Vietnamese" 3 err "$T_TMP/none.json: không mở được: "
@@ -109,7 +109,7 @@ for envset in "LANG=$VI" "LC_MESSAGES=$VI" "LC_ALL=$VI" "LANG=C.UTF-8 LC_MESSAGE
     expect "$label: --help says how to get Vietnamese" 0 out "Thông báo bằng tiếng Việt khi LANG (hoặc LC_ALL, LC_MESSAGES) là vi_VN.UTF-8."
 done
 run "LANG=$VI" -- check "$bad"
-expect "check: the bad record in Vietnamese" 1 err "$bad: /resolution/date: cần YYYY-MM-DD, nhưng nhận được \"28/12/2021\""
+expect "check: the bad record in Vietnamese" 1 err "$bad: /resolution/date: cần ngày dạng năm-tháng-ngày (YYYY-MM-DD, ví dụ 2024-12-20), nhưng nhận được \"28/12/2021\""
 run "LANG=$VI" -- render tests/bad/date-impossible.json -t resolution -o "$T_TMP/x.pdf"
 expect "a date that does not exist, in Vietnamese" 1 err "(không có ngày này)"
 run "LANG=$VI" -- render samples/haiphong-2021-12-28.json

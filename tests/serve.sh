@@ -123,6 +123,16 @@ paths = {e["path"] for e in b["errors"]}
 assert {"/resolution/date", "/resolution/subject", "/meeting/start"} <= paths, paths
 assert all(e["message"] and not e["message"].startswith("record:") for e in b["errors"])
 EOF
+    # the web app is in Vietnamese, whatever the server's locale (this one
+    # runs under C.UTF-8, tests/lib.sh): the record reader's own message
+    if locale -a 2>/dev/null | grep -qix 'vi_VN\.utf-\?8'; then
+        python3 - "$T_TMP/body" <<'EOF' && pass "422 messages in Vietnamese under a server in C.UTF-8" || fail "422 messages not in Vietnamese" "$(cat "$T_TMP/body")"
+import json, sys
+b = json.load(open(sys.argv[1], encoding="utf-8"))
+m = {e["path"]: e["message"] for e in b["errors"]}
+assert m["/resolution/date"] == 'cần ngày dạng năm-tháng-ngày (YYYY-MM-DD, ví dụ 2024-12-20), nhưng nhận được "28/12/2021"', m
+EOF
+    else skip "the vi_VN.UTF-8 locale is not generated: the web app's messages are the server's language"; fi
     grep -q '<' "$T_TMP/body" && fail "a value in a JSON answer is not escaped (raw <)" || pass "values in JSON answers are escaped (no raw <)"
     code 422 "a record without the part the type needs" --data-binary '{"convention":"state","issuer":{"name":"UBND","code":"UBND"},"meeting":{"title":"Họp","date":"2024-01-02"}}' "$U/api/preview/resolution"
     grep -q '"path": "/resolution"' "$T_TMP/body" && pass "the missing part is named at /resolution" || fail "no /resolution error" "$(cat "$T_TMP/body")"

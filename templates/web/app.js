@@ -8,17 +8,6 @@ const CONVENTIONS = {
   state: 'Văn bản hành chính nhà nước (Nghị định 30/2020/NĐ-CP)',
   party: 'Văn bản của Đảng (Hướng dẫn 36-HD/VPTW)',
 };
-// The record reader's messages are English (gettext comes later): the
-// usual ones in Vietnamese, the original kept in the tooltip.
-const MESSAGES = [
-  [/^required field is missing/, 'bắt buộc phải điền'],
-  [/^expected YYYY-MM-DD, got (.*)/, 'cần ngày dạng năm-tháng-ngày (ví dụ 2024-12-20), đang là $1'],
-  [/^expected HH:MM, got (.*)/, 'cần giờ dạng giờ:phút (ví dụ 08:00), đang là $1'],
-  [/^not a real date: (.*)/, 'ngày không có thật: $1'],
-  [/^expected an integer/, 'cần một số nguyên'],
-  [/^needed for the .*/, 'văn bản này cần phần này'],
-  [/^must not be empty/, 'không được để trống'],
-];
 const STORE = 'vanban.record';
 
 let schema = null;
@@ -39,11 +28,6 @@ function say(text, bad) {
   const m = $('message');
   m.textContent = text;
   m.className = bad ? 'message bad' : 'message';
-}
-
-function vietnamese(msg) {
-  for (const [re, vi] of MESSAGES) if (re.test(msg)) return msg.replace(re, vi);
-  return msg;
 }
 
 function capitalise(title) {
@@ -295,7 +279,7 @@ function labelAt(path) {
 function showErrors(errors) {
   clearErrors();
   for (const e of errors) {
-    const text = vietnamese(e.message);
+    const text = e.message;   // in Vietnamese: the server answers the web app so
     let target = null;
     if (e.path) {
       // the field itself, else the nearest group that holds it
