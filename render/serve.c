@@ -856,12 +856,12 @@ done:
 /* ---- batch jobs ---- */
 
 /* The archive of a job's outputs, in memory: libzip's default compression,
- * every entry dated mt as given. */
+ * every entry dated mt (UTC, whatever the server's TZ). */
 static bool make_zip(const entry *en, size_t n, int64_t mt, vb_buf *out, vb_diag *d)
 {
     vb_zip_entry *ze = vb_xcalloc(n ? n : 1, sizeof *ze);
     for (size_t i = 0; i < n; i++) ze[i] = (vb_zip_entry){ en[i].name, en[i].bytes.data, en[i].bytes.len };
-    bool ok = vb_zip_memory("zip", ze, n, 0, (time_t)mt, out, d);
+    bool ok = vb_zip_memory("zip", ze, n, 0, vb_zip_time(mt), out, d);   /* TZ-free, as the DOCX */
     free(ze);
     return ok;
 }

@@ -71,7 +71,8 @@ timeout 20 "$VANBAN" serve --queue x >"$T_TMP/out" 2>&1
 [ $? = 2 ] && pass "--queue x: usage error" || fail "--queue x: usage error" "$(cat "$T_TMP/out")"
 
 # ---- the main server ----------------------------------------------------------
-if start main -j 2; then
+# in a time zone not UTC: the batch zip must not depend on it
+if TZ=Asia/Ho_Chi_Minh start main -j 2; then
     U=http://127.0.0.1:$PORT
     code 200 "GET /" "$U/"
     grep -q '<html lang="vi">' "$T_TMP/body" && pass "the page is in Vietnamese" || fail "GET / is not the Vietnamese page"
@@ -192,6 +193,12 @@ EOF
     code 200 "download the batch zip" "$U/api/batch/$job/zip"
     cp "$T_TMP/body" "$T_TMP/lo.zip"
     unzip -Z1 "$T_TMP/lo.zip" 2>/dev/null | sort >"$T_TMP/zipnames"
+    python3 - "$T_TMP/lo.zip" <<'EOF' && pass "the zip's entries dated SOURCE_DATE_EPOCH in UTC, whatever the server's TZ" || fail "zip entry times depend on TZ"
+import sys, time, zipfile
+want = time.gmtime(1700000000)[:6]
+got = {i.date_time for i in zipfile.ZipFile(sys.argv[1]).infolist()}
+assert got == {want}, (got, want)
+EOF
     # ids as the command line gives them: the record's, else FILE-LINE
     { for id in second so-di-1; do
           for t in $holds_a; do printf '%s\n' "$id.$t.docx" "$id.$t.pdf"; done
