@@ -553,6 +553,9 @@ bool vb_schema_load(vb_arena *a, const char *datadir, vb_schema *out, vb_diag *d
             if (n < 0 || strchr(f->needs, '.') || out->fields[n].type != VB_F_OBJ)
                 lerr(&c, f->file, f->line, "needs:%s names no top-level object of the record format", f->needs);
         }
+        /* the reader checks a list's items against PATH.* */
+        if (f->type == VB_F_LIST && vb_schema_find(out, vb_sprintf(a, "%s.*", f->path)) < 0)
+            lerr(&c, f->file, f->line, "list \"%s\" has no items: declare them on a line %s.*", f->path, f->path);
         if (!(f->flags & VB_F_REQ_WITH)) continue;
         int w = vb_schema_find(out, f->req_with);
         if (w < 0 || strchr(f->req_with, '.'))

@@ -163,6 +163,10 @@ static void test_mistakes(void)
           "%s/templates/parts/notice.fields:2: field \"notice.x.y\": its parent \"notice.x\" is not declared before it");
     fails("", "notice  object | a | b\nnotice.subject  text | a | b\nnotice.subject.*  text | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:3: field \"notice.subject.*\": its parent \"notice.subject\" is not a list");
+    /* a list whose items are not declared (fuzz_schema: the reader read
+     * the field before the table) */
+    fails("", "notice  object | a | b\nnotice.subject  text | a | b\nnotice.items  list | a | b\n", TYPE,
+          "%s/templates/parts/notice.fields:3: list \"notice.items\" has no items: declare them on a line notice.items.*");
     fails("", "notice  object | a | b\nplace2  text | a | b\n", TYPE,
           "%s/templates/parts/notice.fields:2: field \"place2\" is outside the part \"notice\" this file declares");
     fails("", "notice  object | a | b\nnotice.n  int | a | b\n", TYPE,
