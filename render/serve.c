@@ -776,6 +776,10 @@ static void do_register_list(vb_server *s, vb_response *r, int year)
         put_field(b, "summary", x->summary);
         put_field(b, "signer", x->signer);
         put_field(b, "status", x->status);
+        /* what a clerk fills in after issuing (vanban register send, copies) */
+        vb_buf_printf(b, ", \"copies\": %d", x->copies);
+        put_field(b, "sent", x->sent);
+        put_field(b, "received", x->received);
         put_field(b, "notes", x->notes);
         put_field(b, "record", x->record);
         put_field(b, "outputs", x->outputs);

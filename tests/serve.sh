@@ -334,6 +334,17 @@ assert first["type_title"] == "NGHỊ QUYẾT" and first["summary"] and first["s
 assert first["kept"] and first["pdf"] == "/api/register/doc/%d/pdf" % first["seq"]
 batch = [x for x in e if x["record"] in ("b1", "b2")]
 assert len(batch) == 4 and not any(x["kept"] for x in batch), batch
+assert first["copies"] >= 1 and first["sent"] == "" and first["received"] == "", first
+EOF
+    # filled in after issuing, from the command line: shown in the listing
+    "$VANBAN" register "$T_TMP/so-di.db" send 01/NQ-HĐND --date 2024-12-21 --to "Văn phòng xã" >/dev/null 2>&1 &&
+        "$VANBAN" register "$T_TMP/so-di.db" copies 01/NQ-HĐND 7 >/dev/null 2>&1
+    code 200 "Sổ đăng ký after register send and copies" "$U/api/register"
+    python3 - "$T_TMP/body" <<'EOF' && pass "the listing shows the date sent, who received it and the copies" || fail "listing after send" "$(head -c 1500 "$T_TMP/body")"
+import json, sys
+e = json.load(open(sys.argv[1], encoding="utf-8"))["entries"]
+x = [x for x in e if x["numsym"] == "01/NQ-HĐND"][0]
+assert (x["sent"], x["received"], x["copies"]) == ("2024-12-21", "Văn phòng xã", 7), x
 EOF
     code 200 "Sổ đăng ký of 2023 (none)" "$U/api/register/2023"
     grep -q '"entries": \[\]' "$T_TMP/body" && pass "a year with no document lists none" || fail "2023" "$(cat "$T_TMP/body")"

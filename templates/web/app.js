@@ -428,7 +428,8 @@ async function loadRegister(year) {
     const tr = el('tr', e.status);
     tr.dataset.seq = e.seq;
     tr.append(el('td', 'numsym', e.numsym), el('td', '', dmy(e.date)), el('td', '', capitalise(e.type_title)),
-      el('td', '', e.summary), el('td', '', e.signer));
+      el('td', '', e.summary), el('td', '', e.signer), el('td', 'num', e.copies ? String(e.copies) : ''),
+      el('td', '', e.sent ? dmy(e.sent) : ''), el('td', '', e.received || ''));
     const st = el('td', '', STATUS[e.status] || e.status);
     if (e.notes) st.title = e.notes;
     tr.append(st);

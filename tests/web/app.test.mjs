@@ -183,7 +183,8 @@ try {
     await row.waitFor({ timeout: 30000 });
     const cells = await row.locator('td').allTextContents();
     if (cells[1] !== '20/12/2024' || cells[2] !== 'Nghị quyết' || !cells[3].includes('phổ biến pháp luật') ||
-        !cells[4].includes('Trần Văn Bình') || cells[5] !== 'Đã ban hành') throw new Error(cells.join(' | '));
+        !cells[4].includes('Trần Văn Bình') || !/^\d+$/.test(cells[5]) || cells[6] !== '' || cells[7] !== '' ||
+        cells[8] !== 'Đã ban hành') throw new Error(cells.join(' | '));
     if (!(await page.textContent('#reg-status')).includes('năm 2024')) throw new Error('no year status');
     if (await page.inputValue('#reg-year') !== '2024') throw new Error('year not chosen');
     await shot('06-register.png');
