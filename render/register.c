@@ -477,12 +477,18 @@ bool vb_reg_prepare(vb_register *r, vb_arena *a, const vb_style *sty, const vb_d
     }
     if (rc != SQLITE_OK) { db_fail(r, d, rc, "reading"); rollback(r); tk->open = false; return false; }
     e->numsym = numsym_of(a, rec, t, e->number);
+    vb_reg_set_number(a, rec, t, e->number);
+    return true;
+}
+
+void vb_reg_set_number(vb_arena *a, const vb_record *rec, const vb_doctype *t, int64_t number)
+{
+    vb_value *part = vb_value_get(rec->root, t->part);
     if (!part || part->kind != VB_MAP) {
         part = vb_value_new(a, VB_MAP);
         vb_value_set(a, rec->root, t->part, part);
     }
-    vb_value_set(a, part, "number", vb_value_int(a, e->number));
-    return true;
+    vb_value_set(a, part, "number", vb_value_int(a, number));
 }
 
 /* The kept table is missing (a register no record was kept in yet)? */
@@ -572,6 +578,18 @@ bool vb_reg_finish(vb_register *r, vb_reg_ticket *tk, bool ok, const char *outpu
         return false;
     }
     return true;
+}
+
+bool vb_reg_get(vb_register *r, vb_arena *a, int64_t seq, vb_reg_entry *out, bool *found, vb_diag *d)
+{
+    sqlite3_stmt *st;
+    *found = false;
+    if (!prep(r, "SELECT " DOC_COLS " FROM docs WHERE seq=?1", &st, d)) return false;
+    sqlite3_bind_int64(st, 1, seq);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) { *found = true; read_entry(a, st, out); }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE || db_fail(r, d, rc, "reading");
 }
 
 bool vb_reg_kept(vb_register *r, vb_arena *a, int64_t seq, const char **json, size_t *len, bool *found,
@@ -942,11 +960,7 @@ bool vb_reg_plan_apply(const vb_reg_plan *p, vb_arena *a, const vb_doctype *t, c
                  (long long)given->i, p->path, hit->line, (long long)hit->number);
         return false;
     }
-    if (!part || part->kind != VB_MAP) {
-        part = vb_value_new(a, VB_MAP);
-        vb_value_set(a, rec->root, t->part, part);
-    }
-    vb_value_set(a, part, "number", vb_value_int(a, hit->number));
+    vb_reg_set_number(a, rec, t, hit->number);
     return true;
 }
 

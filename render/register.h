@@ -106,6 +106,9 @@ typedef struct vb_reg_ticket {
  * series is a duplicate: an error naming both, the register unlocked. */
 bool vb_reg_prepare(vb_register *r, vb_arena *a, const vb_style *st, const vb_doctype *t, const vb_record *rec,
                     vb_reg_ticket *tk, vb_diag *d);
+/* The number into the record tree, as prepare puts it: PART.number, the
+ * part made when absent (also for a plan and a document made again). */
+void vb_reg_set_number(vb_arena *a, const vb_record *rec, const vb_doctype *t, int64_t number);
 /* ok: the outputs (names, "; " between them) are written: record the line
  * with `status` ("issued", or "reserved" for a plan) and commit; tk->e.seq
  * is then the line's.
@@ -138,6 +141,9 @@ bool vb_reg_plan_apply(const vb_reg_plan *p, vb_arena *a, const vb_doctype *t, c
 /* Lines of the register, in order of entry; year > 0: of that year only.
  * Strings in a. */
 bool vb_reg_list(vb_register *r, vb_arena *a, int year, vb_reg_entry **out, size_t *n, vb_diag *d);
+
+/* Line `seq`: *found false when there is none. */
+bool vb_reg_get(vb_register *r, vb_arena *a, int64_t seq, vb_reg_entry *out, bool *found, vb_diag *d);
 
 /* The record kept with line `seq` (vb_reg_ticket.keep_record): *json
  * (in a, NUL-terminated) and *len; *found false when none was kept (a

@@ -809,14 +809,13 @@ static void do_register_doc(vb_server *s, vb_response *r, int64_t seq, const cha
     vb_arena *a = vb_arena_new();
     vb_output out = { .pages = -1 };
     vb_diag_init(&out.msgs);
-    vb_reg_entry *e = NULL, *line = NULL;
-    size_t n = 0;
+    vb_reg_entry got, *line = NULL;
     const char *json = NULL;
     size_t len = 0;
-    bool kept = false;
+    bool kept = false, found = false;
     pthread_mutex_lock(&s->reg_mu);
-    bool ok = vb_reg_list(s->reg, a, 0, &e, &n, &d);
-    for (size_t i = 0; ok && i < n && !line; i++) if (e[i].seq == seq) line = &e[i];
+    bool ok = vb_reg_get(s->reg, a, seq, &got, &found, &d);
+    if (ok && found) line = &got;
     if (ok && line) ok = vb_reg_kept(s->reg, a, seq, &json, &len, &kept, &d);
     pthread_mutex_unlock(&s->reg_mu);
     if (!ok) { answer_msgs(r, 503, &d); goto done; }
@@ -832,12 +831,7 @@ static void do_register_doc(vb_server *s, vb_response *r, int64_t seq, const cha
     if (!form_record(s, json, len, a, line->type, &rec, &dt, &d, r)) goto done;
     rec.id = line->record;
     vb_value_set(a, rec.root, "id", vb_value_str(a, rec.id));
-    vb_value *part = vb_value_get(rec.root, dt->part);
-    if (!part || part->kind != VB_MAP) {
-        part = vb_value_new(a, VB_MAP);
-        vb_value_set(a, rec.root, dt->part, part);
-    }
-    vb_value_set(a, part, "number", vb_value_int(a, line->number));
+    vb_reg_set_number(a, &rec, dt, line->number);
     int k = take_engine(s, false);
     if (k < 0) {
         answer(r, 503, "máy chủ đang bận, xin thử lại sau giây lát");
