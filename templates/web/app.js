@@ -100,12 +100,13 @@ function convert(f, text) {
 
 // ---- the form ----
 
-function fieldLabel(f, fields) {
+function fieldLabel(f) {
   const l = el('label');
   l.append(f.label || lastKey(f.path));
   if (f.required) l.append(el('span', 'req', ' *'));
   if (f.required_with) {
-    const w = fields.find((x) => x.path === f.required_with);
+    // the part it depends on may belong to another document: look in all
+    const w = schema.fields.find((x) => x.path === f.required_with);
     l.append(el('span', 'hint', ` (bắt buộc khi có «${w ? w.label : f.required_with}»)`));
   }
   if (f.type === 'int' && f.min !== undefined) l.append(el('span', 'hint', ` (số ${f.min}–${f.max})`));
@@ -169,7 +170,7 @@ function renderField(f, fields, ptr, parent) {
     return;
   }
   const wrap = el('div', 'field');
-  wrap.append(fieldLabel(f, fields));
+  wrap.append(fieldLabel(f));
   scalarInput(f, fields, ptr, wrap);
   parent.append(wrap);
 }

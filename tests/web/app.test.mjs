@@ -65,6 +65,12 @@ try {
     if (!types.includes('resolution') || !types.includes('minutes')) throw new Error(`types: ${types}`);
     const label = await page.textContent('#form');
     if (!label.includes('Trích yếu') || !label.includes('Cơ quan ban hành')) throw new Error('no Vietnamese labels');
+    // a clerk never sees a field's path: the part the place depends on by its label, on any document's form
+    await page.selectOption('#type', 'decision');
+    await page.waitForSelector(field('/decision/subject'), { timeout: 30000 });
+    if (!(await page.textContent('#form')).includes('bắt buộc khi có «Nghị quyết»')) throw new Error('required-with hint without its label');
+    await page.selectOption('#type', 'resolution');
+    await page.waitForSelector(field('/resolution/subject'), { timeout: 30000 });
     await shot('01-empty-form.png');
   });
 
